@@ -1,0 +1,18 @@
+// The command table: every txl command, in the order `txl --help` lists them.
+import type { CommandDef } from '../src/command.js';
+import create from './create.js';
+import convert from './convert.js';
+import check from './check.js';
+import { domxmlFromNative, domxmlToNative } from './domxml.js';
+
+export const COMMANDS: CommandDef[] = [
+  create,
+  convert,
+  check,
+  domxmlFromNative,
+  domxmlToNative,
+];
+
+export function findCommand(name: string): CommandDef | undefined {
+  return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
+}

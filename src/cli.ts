@@ -1,0 +1,144 @@
+// Builds the command line from the command table and runs one command.
+// Global options go before the command (as in virsh) so that a command's own short
+// options keep their xl meaning: `txl -c URI create -c guest.cfg`.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { COMMANDS } from '../commands/table.js';
+import type { CommandDef, OptDef } from './command.js';
+import { makeContext, type Context } from './context.js';
+import { CancelledError, ConfigError, TxlError, UsageError, exitCodeFor, formatDiagnostic } from './errors.js';
+import { parseOutputFormat, render } from './output.js';
+
+declare const TXL_VERSION: string;
+const VERSION = typeof TXL_VERSION === 'string' ? TXL_VERSION : '0.0.0-dev';
+
+export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === '__complete') {
+    const { complete } = await import('./complete.js');
+    process.exitCode = await complete(argv.slice(1));
+    return;
+  }
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    process.exitCode = report(err, process.stderr);
+  }
+}
+
+export function buildProgram(commands: CommandDef[] = COMMANDS): Command {
+  const program = new Command('txl');
+  program
+    .description('A toolstack for the Xen hypervisor: xl and virsh commands, libxl directly, and a built-in simulator.')
+    .version(VERSION, '--version', 'print the version and exit')
+    .option('-c, --connect <uri>', 'connection: xen:///system or test:///default (or test:///PATH/host.yaml)')
+    .addOption(new Option('-o, --output <format>', 'output format: text (xl/virsh style), table, json or yaml').argParser(outputArg))
+    .option('-N, --dry-run', 'show what would be done, change nothing')
+    .option('-y, --yes', 'assume yes at every confirmation prompt')
+    .option('-v, --verbose', 'more messages on stderr (repeat for more)', (_v: string, prev: number) => prev + 1, 0)
+    .option('-q, --quiet', 'only errors on stderr')
+    .option('--no-color', 'no colour, even on a terminal (also: NO_COLOR)')
+    .enablePositionalOptions()
+    .showSuggestionAfterError(true)
+    .helpCommand('help [command]', 'show help for a command')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(commanderMessage(str)) });
+  program.addHelpText('after', `
+Exit status: 0 ok, 1 the operation failed, 2 usage error or invalid config, 130 cancelled.
+Run 'txl help COMMAND' for a command's options and examples.`);
+
+  for (const def of commands) program.addCommand(toCommander(def, program), def.hidden ? { hidden: true } : {});
+  return program;
+}
+
+function toCommander(def: CommandDef, program: Command): Command {
+  const cmd = new Command(def.name)
+    .description(def.description ? `${def.summary}\n\n${def.description}` : def.summary)
+    .summary(def.summary)
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(commanderMessage(str)) })
+    .showSuggestionAfterError(true);
+  for (const alias of def.aliases ?? []) cmd.alias(alias);
+  for (const a of def.args) {
+    const name = a.variadic ? `${a.name}...` : a.name;
+    cmd.argument(a.required === false ? `[${name}]` : `<${name}>`, a.summary);
+  }
+  for (const o of def.options ?? []) cmd.addOption(toOption(o));
+  if (def.examples?.length) cmd.addHelpText('after', '\nExamples:\n' + def.examples.map((e) => `  ${e}`).join('\n'));
+  cmd.action(async (...params: unknown[]) => {
+    const positional = params.slice(0, def.args.length);
+    const opts = (params[def.args.length] ?? {}) as Record<string, unknown>;
+    const args: Record<string, unknown> = {};
+    def.args.forEach((a, i) => (args[a.name] = positional[i]));
+    const ctx = makeContext(program.opts());
+    await runCommand(def, ctx, args, opts);
+  });
+  return cmd;
+}
+
+function toOption(o: OptDef): Option {
+  const opt = new Option(o.flags, o.summary);
+  if (o.choices) opt.choices(o.choices as string[]);
+  if (o.default !== undefined) opt.default(o.default);
+  if (o.hidden) opt.hideHelp();
+  if (o.type === 'number') opt.argParser(numberArg);
+  if (o.type === 'count') opt.argParser((_v: string, prev: number) => (prev ?? 0) + 1).default(0);
+  return opt;
+}
+
+export async function runCommand(def: CommandDef, ctx: Context, args: Record<string, unknown>, opts: Record<string, unknown>): Promise<void> {
+  const result = await def.run({ ctx, args, opts });
+  if (result) {
+    const text = await render(result, ctx, def);
+    if (text) ctx.stdout.write(text);
+    if (result.exitCode) process.exitCode = result.exitCode;
+  }
+}
+
+function numberArg(v: string): number {
+  if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(v.trim())) throw new InvalidArgumentError(`'${v}' is not a number`);
+  return Number(v.trim());
+}
+
+function outputArg(v: string): string {
+  try {
+    return parseOutputFormat(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+// Commander says "error: unknown option '-x'"; we say it the txl way, with the same prefix as every error.
+function commanderMessage(str: string): string {
+  return str.replace(/^error: /, 'txl: error: ').replace(/\n\(Did you mean (.*)\?\)/, '\n  hint: did you mean $1?');
+}
+
+/** Prints an error the one txl way and returns the exit code for it. */
+export function report(err: unknown, stderr: NodeJS.WritableStream): number {
+  if (err instanceof CommanderError) {
+    // help and version are "errors" to commander's exitOverride, but not to us
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  const color = Boolean((stderr as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
+  if (err instanceof ConfigError && err.diagnostics.length) {
+    for (const d of err.diagnostics) stderr.write(formatDiagnostic(d, color) + '\n');
+    const n = err.diagnostics.filter((d) => d.severity === 'error').length;
+    stderr.write(`txl: error: ${err.message}${n > 1 ? ` (and ${n - 1} more)` : ''}\n`);
+    return exitCodeFor(err);
+  }
+  if (err instanceof CancelledError) {
+    stderr.write(`txl: ${err.message || 'cancelled'}\n`);
+    return exitCodeFor(err);
+  }
+  if (err instanceof TxlError) {
+    stderr.write(`txl: error: ${err.message}\n`);
+    if (err.hint) stderr.write(`  hint: ${err.hint}\n`);
+    return exitCodeFor(err);
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'EPIPE') return 0;
+  stderr.write(`txl: error: internal error: ${e?.stack ?? String(err)}\n  hint: this is a bug in txl; please report it with the command you ran\n`);
+  return 1;
+}
+
+export { UsageError };

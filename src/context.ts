@@ -1,0 +1,61 @@
+// Everything a command may know about how it was invoked; built once by the cli.
+import { formatDiagnostic, type Diagnostic } from './errors.js';
+
+export type OutputFormat = 'text' | 'table' | 'json' | 'yaml';
+
+export interface Context {
+  connect?: string;
+  output?: OutputFormat;
+  dryRun: boolean;
+  yes: boolean;
+  verbose: number;
+  quiet: boolean;
+  color: boolean;
+  /** stdin and stdout are both terminals: prompts and progress bars are allowed */
+  interactive: boolean;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  warn(d: Diagnostic | string): void;
+  info(msg: string): void;
+  debug(level: number, msg: string): void;
+}
+
+export interface ContextOptions {
+  connect?: string;
+  output?: OutputFormat;
+  dryRun?: boolean;
+  yes?: boolean;
+  verbose?: number;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+export function makeContext(o: ContextOptions, io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Context {
+  const stdoutTty = Boolean((io.stdout as NodeJS.WriteStream).isTTY);
+  const stderrTty = Boolean((io.stderr as NodeJS.WriteStream).isTTY);
+  const colorAllowed = o.color !== false && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  const ctx: Context = {
+    connect: o.connect,
+    output: o.output,
+    dryRun: Boolean(o.dryRun),
+    yes: Boolean(o.yes),
+    verbose: o.verbose ?? 0,
+    quiet: Boolean(o.quiet),
+    color: colorAllowed && stdoutTty,
+    interactive: Boolean((io.stdin as NodeJS.ReadStream).isTTY) && stdoutTty,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    warn(d) {
+      if (ctx.quiet) return;
+      const text = typeof d === 'string' ? `txl: warning: ${d}` : formatDiagnostic(d, colorAllowed && stderrTty);
+      io.stderr.write(text + '\n');
+    },
+    info(msg) {
+      if (!ctx.quiet) io.stderr.write(msg + '\n');
+    },
+    debug(level, msg) {
+      if (ctx.verbose >= level) io.stderr.write(`txl: debug: ${msg}\n`);
+    },
+  };
+  return ctx;
+}

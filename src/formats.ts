@@ -1,0 +1,109 @@
+// Reading any domain description (xl.cfg, domain XML, libxl JSON) into the model and writing
+// it back out. The parsers are pure; this module does the file I/O around them.
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import type { DomainConfig } from './model.js';
+import { NotFoundError, TxlError, UsageError, type Diagnostic } from './errors.js';
+
+export const FORMATS = ['xl', 'xml', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface ReadOptions {
+  from?: Format;
+  /** `key=value` words given after the file name, as `xl create cfg key=val` */
+  overrides?: string[];
+}
+
+export interface ReadResult {
+  config: DomainConfig;
+  warnings: Diagnostic[];
+  format: Format;
+}
+
+export function parseFormat(s: string): Format {
+  const f = s === 'cfg' || s === 'xen-xl' || s === 'xl.cfg' ? 'xl' : s === 'libxl' || s === 'libxl-json' ? 'json' : s;
+  if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format '${s}'`, 'formats are xl (xl.cfg), xml (libvirt domain XML) and json (libxl JSON)');
+  return f as Format;
+}
+
+/** Guesses a file's format from its name, then from its first significant character. */
+export function detectFormat(file: string, text: string): Format {
+  if (/\.xml$/i.test(file)) return 'xml';
+  if (/\.json$/i.test(file)) return 'json';
+  const first = text.replace(/^\uFEFF/, '').trimStart()[0];
+  if (first === '<') return 'xml';
+  if (first === '{') return 'json';
+  return 'xl';
+}
+
+export async function readText(file: string): Promise<string> {
+  if (file === '-') return readStdin();
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') throw new NotFoundError(`no such file '${file}'`, 'check the path; configs usually live in /etc/xen/');
+    if (e.code === 'EISDIR') throw new TxlError(`'${file}' is a directory, not a config file`);
+    if (e.code === 'EACCES') throw new TxlError(`cannot read '${file}': permission denied`, 'run as root or fix the file mode');
+    throw new TxlError(`cannot read '${file}': ${e.message}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function readDomainFile(file: string, opts: ReadOptions = {}): Promise<ReadResult> {
+  const text = await readText(file);
+  const name = file === '-' ? '<stdin>' : file;
+  return parseDomainText(text, name, { ...opts, xlconf: await loadXlConf() });
+}
+
+export async function parseDomainText(text: string, file: string, opts: ReadOptions & { xlconf?: unknown } = {}): Promise<ReadResult> {
+  const format = opts.from ?? detectFormat(file, text);
+  if (opts.overrides?.length && format !== 'xl') {
+    throw new UsageError(`key=value overrides apply to xl.cfg files, and '${file}' is ${format === 'xml' ? 'domain XML' : 'libxl JSON'}`);
+  }
+  switch (format) {
+    case 'xl': {
+      const { xlcfgToModel } = await import('../parsers/xlcfg/to-model.js');
+      const { defaultXlConf } = await import('../parsers/xlcfg/xlconf.js');
+      const xlconf = (opts.xlconf as ReturnType<typeof defaultXlConf> | undefined) ?? defaultXlConf();
+      const r = xlcfgToModel(text, file, { xlconf, overrides: opts.overrides });
+      return { config: r.config, warnings: r.warnings, format };
+    }
+    case 'xml': {
+      const { xmlToModel } = await import('../parsers/xml/read.js');
+      const r = xmlToModel(text, file);
+      return { config: r.config, warnings: r.warnings, format };
+    }
+    case 'json': {
+      const { libxlJsonToModel } = await import('../parsers/libxl-json.js');
+      return { config: libxlJsonToModel(text, file), warnings: [], format };
+    }
+  }
+}
+
+export async function writeDomain(cfg: DomainConfig, to: Format): Promise<string> {
+  switch (to) {
+    case 'xl':
+      return (await import('../parsers/xlcfg/write.js')).modelToXlcfg(cfg);
+    case 'xml':
+      return (await import('../parsers/xml/write.js')).modelToXml(cfg);
+    case 'json':
+      return (await import('../parsers/libxl-json.js')).modelToLibxlJson(cfg);
+  }
+}
+
+/** xl.conf as xl reads it: TXL_XL_CONF, else /etc/xen/xl.conf, else xl's built-in defaults. */
+export async function loadXlConf() {
+  const { defaultXlConf, parseXlConf } = await import('../parsers/xlcfg/xlconf.js');
+  const path = process.env.TXL_XL_CONF ?? '/etc/xen/xl.conf';
+  if (!existsSync(path)) {
+    if (process.env.TXL_XL_CONF) throw new NotFoundError(`no such file '${path}' (from TXL_XL_CONF)`);
+    return defaultXlConf();
+  }
+  return parseXlConf(await readText(path), path);
+}
