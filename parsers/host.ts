@@ -1,0 +1,24 @@
+// What the mapping from xl.cfg to the model needs to know about the host: xl asks libxl
+// for the physical CPUs and NUMA nodes (cpu lists, "nodes:" specs, vnuma pnode checks).
+
+export interface HostInfo {
+  nr_cpus: number;
+  /** the CPUs of each NUMA node, by node number */
+  nodes: number[][];
+  total_memkb: number;
+  free_memkb: number;
+  xen_version: string;
+}
+
+/**
+ * The fake host the corpus outputs were produced on: 8 CPUs, 6 NUMA nodes, 16 GiB, Xen 4.17.
+ * The shim does not say how the CPUs are spread over the nodes; no corpus config depends on
+ * it, so the first two nodes get two CPUs each and the others one.
+ */
+export const CORPUS_HOST: HostInfo = {
+  nr_cpus: 8,
+  nodes: [[0, 1], [2, 3], [4], [5], [6], [7]],
+  total_memkb: 16 * 1024 * 1024,
+  free_memkb: 16 * 1024 * 1024,
+  xen_version: '4.17',
+};

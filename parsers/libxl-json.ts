@@ -1,0 +1,247 @@
+// The model <-> libxl's JSON for libxl_domain_config. Writing gives the text `xl -N create`
+// prints (yajl's beautified layout, keys in IDL order, defaults left out, aggregates always
+// written). Reading checks every key and value against the IDL table, the way libxl's
+// generated parsers do, but also rejects unknown keys so a typo cannot pass unnoticed.
+
+import type { DomainConfig } from '../src/model.js';
+import { ConfigError, type Diagnostic } from '../src/errors.js';
+import { DOMAIN_CONFIG, isDefault, type IdlField, type IdlType, type IdlUnion } from './libxl-idl.js';
+import { jsonDiag, parseJsonAst, type JsonNode } from './json-ast.js';
+
+type Obj = Record<string, unknown>;
+type StructType = Extract<IdlType, { k: 'struct' }>;
+
+// ---------------------------------------------------------------- writer
+
+export function modelToLibxlJson(cfg: DomainConfig): string {
+  const ctype = cfg.c_info?.type;
+  return pretty(writeStruct(DOMAIN_CONFIG as StructType, cfg as unknown as Obj, ctype), '') + '\n';
+}
+
+function unionVariant(u: IdlUnion, obj: Obj, ctype: string | undefined): string | undefined {
+  const present = Object.keys(u.variants).filter((v) => obj[`${u.key}.${v}`] !== undefined);
+  if (present.length > 0) return present.find((v) => v === ctype) ?? present[0];
+  if (u.variants.hvm !== undefined) return ctype ?? 'invalid'; // b_info follows c_info.type
+  if (u.variants.unknown !== undefined) return 'unknown'; // a channel with no connection
+  return undefined; // libxl writes nothing for a union whose key has no variant (usbdev type 0)
+}
+
+function writeStruct(t: StructType, obj: Obj, ctype: string | undefined): Obj {
+  const out: Obj = {};
+  for (const [name, ft] of t.fields) {
+    if (ft.k === 'union') {
+      const v = unionVariant(ft, obj, ctype);
+      if (v === undefined) continue;
+      const vt = ft.variants[v];
+      const val = (obj[`${ft.key}.${v}`] ?? {}) as Obj;
+      out[`${ft.key}.${v}`] = vt ? writeStruct(vt as StructType, val, ctype) : {};
+      continue;
+    }
+    const val = obj[name];
+    if (ft.k === 'struct') { out[name] = writeStruct(ft, (val ?? {}) as Obj, ctype); continue; }
+    if (val === undefined || val === null || isDefault(ft, val)) continue;
+    out[name] = writeValue(ft, val, ctype);
+  }
+  return out;
+}
+
+function writeValue(t: IdlType, v: unknown, ctype: string | undefined): unknown {
+  switch (t.k) {
+    case 'struct': return writeStruct(t, v as Obj, ctype);
+    case 'array': return (v as unknown[]).map((e) => writeValue(t.of, e, ctype));
+    case 'bitmap': return [...new Set(v as number[])].sort((a, b) => a - b);
+    case 'cpuid': {
+      const p = v as { cpuid?: Obj[]; msr?: Obj[] };
+      const leaf = (e: Obj) => {
+        const o: Obj = {};
+        for (const k of ['leaf', 'subleaf', 'eax', 'ebx', 'ecx', 'edx']) if (e[k] !== undefined) o[k] = e[k];
+        return o;
+      };
+      return { cpuid: (p.cpuid ?? []).map(leaf), msr: (p.msr ?? []).map((m) => ({ index: m.index, policy: m.policy })) };
+    }
+    default: return v;
+  }
+}
+
+/** yajl_gen_beautify with a four-space indent, as libxl configures it. */
+function pretty(v: unknown, indent: string): string {
+  const inner = indent + '    ';
+  if (Array.isArray(v)) {
+    if (v.length === 0) return `[\n\n${indent}]`;
+    return `[\n${v.map((e) => inner + pretty(e, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (v !== null && typeof v === 'object') {
+    const entries = Object.entries(v as Obj);
+    if (entries.length === 0) return `{\n\n${indent}}`;
+    return `{\n${entries.map(([k, e]) => `${inner}${quote(k)}: ${pretty(e, inner)}`).join(',\n')}\n${indent}}`;
+  }
+  if (typeof v === 'string') return quote(v);
+  return String(v);
+}
+
+function quote(s: string): string {
+  const esc: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  return '"' + s.replace(/["\\\u0000-\u001f]/g, (c) => esc[c] ?? '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')) + '"';
+}
+
+// ---------------------------------------------------------------- reader
+
+export function libxlJsonToModel(text: string, file: string): DomainConfig {
+  const root = parseJsonAst(text, file);
+  const errors: Diagnostic[] = [];
+  const err = (node: { pos: JsonNode['pos'] }, message: string, hint?: string) => errors.push(jsonDiag(text, file, node.pos, message, hint));
+  const cfg = readStruct(DOMAIN_CONFIG as StructType, root, 'domain_config', err, true) ?? {};
+  if (errors.length) throw new ConfigError(errors);
+  cfg.c_info ??= {};
+  cfg.b_info ??= {};
+  return cfg as unknown as DomainConfig;
+}
+
+type Err = (node: { pos: JsonNode['pos'] }, message: string, hint?: string) => void;
+
+function readStruct(t: StructType, node: JsonNode, path: string, err: Err, keep = false): Obj | undefined {
+  if (node.kind !== 'object') { err(node, `${path} must be an object (libxl ${t.name})`); return undefined; }
+  const byName = new Map<string, IdlField[1]>();
+  const unionOf = new Map<string, { u: IdlUnion; variant: string }>();
+  for (const [name, ft] of t.fields) {
+    if (ft.k === 'union') for (const v of Object.keys(ft.variants)) unionOf.set(`${ft.key}.${v}`, { u: ft, variant: v });
+    else byName.set(name, ft);
+  }
+  const out: Obj = {};
+  const seenUnion = new Map<IdlUnion, string>();
+  for (const { key, keyPos, value } of node.entries) {
+    const at = `${path}.${key}`;
+    const un = unionOf.get(key);
+    if (un) {
+      const prev = seenUnion.get(un.u);
+      if (prev) { err({ pos: keyPos }, `both "${prev}" and "${key}" given in ${path}`, `a ${un.u.key} has one variant`); continue; }
+      seenUnion.set(un.u, key);
+      const vt = un.u.variants[un.variant];
+      if (vt) out[key] = readStruct(vt as StructType, value, at, err, true);
+      else if (value.kind !== 'object' || value.entries.length) err(value, `${at} must be an empty object`);
+      else out[key] = {};
+      continue;
+    }
+    const ft = byName.get(key);
+    if (!ft) {
+      const names = [...byName.keys(), ...unionOf.keys()];
+      const near = closest(key, names);
+      err({ pos: keyPos }, `unknown field "${key}" in ${path}`, near ? `did you mean "${near}"?` : `libxl ${t.name} has: ${names.join(', ')}`);
+      continue;
+    }
+    if (out[key] !== undefined) { err({ pos: keyPos }, `"${key}" given twice in ${path}`); continue; }
+    const v = readValue(ft, value, at, err);
+    if (v !== undefined) out[key] = v;
+  }
+  if (!keep && Object.keys(out).length === 0) return undefined;
+  return out;
+}
+
+function readValue(t: IdlType, n: JsonNode, path: string, err: Err): unknown {
+  const bad = (what: string, hint?: string): undefined => { err(n, `${path} must be ${what}`, hint); return undefined; };
+  const drop = (v: unknown) => (isDefault(t, v) ? undefined : v);
+  switch (t.k) {
+    case 'int': {
+      if (n.kind !== 'number' || !/^-?\d+$/.test(n.text)) return bad('an integer');
+      if (n.value < t.min || n.value > t.max) return bad(`an integer from ${t.min} to ${t.max}`);
+      return drop(n.value);
+    }
+    case 'bool': return n.kind === 'bool' ? drop(n.value) : bad('true or false');
+    case 'defbool':
+      if (n.kind === 'string' && (n.value === 'True' || n.value === 'False')) return n.value;
+      if (n.kind === 'string' && n.value === '<default>') return undefined;
+      return bad('"True", "False" or "<default>"');
+    case 'string':
+      if (n.kind === 'null') return undefined;
+      return n.kind === 'string' ? n.value : bad('a string');
+    case 'enum': {
+      const s = n.kind === 'string' ? n.value.toLowerCase() : undefined;
+      if (s === undefined || !t.values.includes(s)) return bad(`one of ${t.values.map((v) => `"${v}"`).join(', ')}`);
+      return drop(s);
+    }
+    case 'uuid':
+      if (n.kind !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(n.value)) return bad('a UUID string', 'e.g. "3316cbea-0bbf-4d87-9e74-24c997840c84"');
+      return drop(n.value.toLowerCase());
+    case 'mac':
+      if (n.kind !== 'string' || !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(n.value)) return bad('a MAC address string', 'e.g. "00:16:3e:12:34:56"');
+      return drop(n.value.toLowerCase());
+    case 'bitmap': {
+      if (n.kind !== 'array' || n.items.some((e) => e.kind !== 'number' || !/^\d+$/.test(e.text))) return bad('an array of bit numbers');
+      return drop([...new Set(n.items.map((e) => (e as { value: number }).value))].sort((a, b) => a - b));
+    }
+    case 'strlist':
+      if (n.kind !== 'array' || n.items.some((e) => e.kind !== 'string')) return bad('an array of strings');
+      return drop(n.items.map((e) => (e as { value: string }).value));
+    case 'kvlist': {
+      if (n.kind !== 'object' || n.entries.some((e) => e.value.kind !== 'string' && e.value.kind !== 'null')) return bad('an object of strings');
+      const o: Record<string, string | null> = {};
+      for (const e of n.entries) o[e.key] = e.value.kind === 'string' ? e.value.value : null;
+      return drop(o);
+    }
+    case 'genid':
+      if (n.kind !== 'array' || n.items.length !== 16 || n.items.some((e) => e.kind !== 'number')) return bad('an array of 16 bytes');
+      return drop(n.items.map((e) => (e as { value: number }).value));
+    case 'cpuid': return readCpuid(n, path, err);
+    case 'struct': return readStruct(t, n, path, err);
+    case 'array': {
+      if (n.kind !== 'array') return bad('an array');
+      const items = n.items.map((e, i) => (t.of.k === 'struct' ? readStruct(t.of, e, `${path}[${i}]`, err, true) : readValue(t.of, e, `${path}[${i}]`, err)));
+      return items.length ? items : undefined;
+    }
+  }
+}
+
+function readCpuid(n: JsonNode, path: string, err: Err): unknown {
+  const leaves = n.kind === 'array' ? n : n.kind === 'object' ? n.entries.find((e) => e.key === 'cpuid')?.value : undefined;
+  const msrs = n.kind === 'object' ? n.entries.find((e) => e.key === 'msr')?.value : undefined;
+  if (!leaves || leaves.kind !== 'array') { err(n, `${path} must be {"cpuid": [...], "msr": [...]}`); return undefined; }
+  if (n.kind === 'object') for (const e of n.entries) if (e.key !== 'cpuid' && e.key !== 'msr') err({ pos: e.keyPos }, `unknown field "${e.key}" in ${path}`);
+  const reg = /^[01xks]{32}$/;
+  const cpuid = leaves.items.map((l, i) => {
+    const o: Obj = {};
+    if (l.kind !== 'object') { err(l, `${path}.cpuid[${i}] must be an object`); return o; }
+    for (const e of l.entries) {
+      if (e.key === 'leaf' || e.key === 'subleaf') {
+        if (e.value.kind !== 'number' || e.value.value < 0 || e.value.value > 0xffffffff) err(e.value, `${path}.cpuid[${i}].${e.key} must be a 32-bit number`);
+        else o[e.key] = e.value.value;
+      } else if (['eax', 'ebx', 'ecx', 'edx'].includes(e.key)) {
+        if (e.value.kind !== 'string' || !reg.test(e.value.value)) err(e.value, `${path}.cpuid[${i}].${e.key} must be 32 characters of 0, 1, x, k or s`);
+        else o[e.key] = e.value.value;
+      } else err({ pos: e.keyPos }, `unknown field "${e.key}" in ${path}.cpuid[${i}]`, 'a leaf has leaf, subleaf, eax, ebx, ecx, edx');
+    }
+    if (o.leaf === undefined) err(l, `${path}.cpuid[${i}] has no "leaf"`);
+    return o;
+  });
+  const msr = msrs?.kind === 'array' ? msrs.items.map((m, i) => {
+    const idx = m.kind === 'object' ? m.entries.find((e) => e.key === 'index')?.value : undefined;
+    const pol = m.kind === 'object' ? m.entries.find((e) => e.key === 'policy')?.value : undefined;
+    if (idx?.kind !== 'number' || pol?.kind !== 'string' || !/^[01xk]{64}$/.test(pol.value)) {
+      err(m, `${path}.msr[${i}] must be {"index": N, "policy": 64 characters of 0, 1, x or k}`);
+      return {};
+    }
+    return { index: idx.value, policy: pol.value };
+  }) : [];
+  if (msrs && msrs.kind !== 'array') err(msrs, `${path}.msr must be an array`);
+  const p = { cpuid, msr };
+  return isDefault({ k: 'cpuid' }, p) ? undefined : p;
+}
+
+function closest(word: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const n of names) {
+    const d = editDistance(word.toLowerCase(), n.toLowerCase());
+    if (d < bestD) { best = n; bestD = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
