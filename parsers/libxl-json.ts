@@ -5,7 +5,7 @@
 
 import type { DomainConfig } from '../src/model.js';
 import { ConfigError, type Diagnostic } from '../src/errors.js';
-import { DOMAIN_CONFIG, isDefault, type IdlField, type IdlType, type IdlUnion } from './libxl-idl.js';
+import { DOMAIN_CONFIG, isDefault, type IdlType, type IdlUnion } from './libxl-idl.js';
 import { jsonDiag, parseJsonAst, type JsonNode } from './json-ast.js';
 
 type Obj = Record<string, unknown>;
@@ -101,7 +101,7 @@ type Err = (node: { pos: JsonNode['pos'] }, message: string, hint?: string) => v
 
 function readStruct(t: StructType, node: JsonNode, path: string, err: Err, keep = false): Obj | undefined {
   if (node.kind !== 'object') { err(node, `${path} must be an object (libxl ${t.name})`); return undefined; }
-  const byName = new Map<string, IdlField[1]>();
+  const byName = new Map<string, IdlType>();
   const unionOf = new Map<string, { u: IdlUnion; variant: string }>();
   for (const [name, ft] of t.fields) {
     if (ft.k === 'union') for (const v of Object.keys(ft.variants)) unionOf.set(`${ft.key}.${v}`, { u: ft, variant: v });
