@@ -109,8 +109,11 @@ function readStruct(t: StructType, node: JsonNode, path: string, err: Err, keep 
   }
   const out: Obj = {};
   const seenUnion = new Map<IdlUnion, string>();
+  const seen = new Set<string>();
   for (const { key, keyPos, value } of node.entries) {
     const at = `${path}.${key}`;
+    if (seen.has(key)) { err({ pos: keyPos }, `"${key}" given twice in ${path}`); continue; }
+    seen.add(key);
     const un = unionOf.get(key);
     if (un) {
       const prev = seenUnion.get(un.u);
@@ -129,7 +132,6 @@ function readStruct(t: StructType, node: JsonNode, path: string, err: Err, keep 
       err({ pos: keyPos }, `unknown field "${key}" in ${path}`, near ? `did you mean "${near}"?` : `libxl ${t.name} has: ${names.join(', ')}`);
       continue;
     }
-    if (out[key] !== undefined) { err({ pos: keyPos }, `"${key}" given twice in ${path}`); continue; }
     const v = readValue(ft, value, at, err);
     if (v !== undefined) out[key] = v;
   }
@@ -137,9 +139,10 @@ function readStruct(t: StructType, node: JsonNode, path: string, err: Err, keep 
   return out;
 }
 
-function readValue(t: IdlType, n: JsonNode, path: string, err: Err): unknown {
+/** `inArray`: an array element is kept even when it equals the field default. */
+function readValue(t: IdlType, n: JsonNode, path: string, err: Err, inArray = false): unknown {
   const bad = (what: string, hint?: string): undefined => { err(n, `${path} must be ${what}`, hint); return undefined; };
-  const drop = (v: unknown) => (isDefault(t, v) ? undefined : v);
+  const drop = (v: unknown) => (!inArray && isDefault(t, v) ? undefined : v);
   switch (t.k) {
     case 'int': {
       if (n.kind !== 'number' || !/^-?\d+$/.test(n.text)) return bad('an integer');
@@ -185,7 +188,7 @@ function readValue(t: IdlType, n: JsonNode, path: string, err: Err): unknown {
     case 'struct': return readStruct(t, n, path, err);
     case 'array': {
       if (n.kind !== 'array') return bad('an array');
-      const items = n.items.map((e, i) => (t.of.k === 'struct' ? readStruct(t.of, e, `${path}[${i}]`, err, true) : readValue(t.of, e, `${path}[${i}]`, err)));
+      const items = n.items.map((e, i) => (t.of.k === 'struct' ? readStruct(t.of, e, `${path}[${i}]`, err, true) : readValue(t.of, e, `${path}[${i}]`, err, true)));
       return items.length ? items : undefined;
     }
   }
@@ -244,4 +247,11 @@ function editDistance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length];
+}
+
+/** The model as libxl would hold it: fields at their default and empty aggregates left out. */
+export function normalizeModel(cfg: DomainConfig): DomainConfig {
+  const out = libxlJsonToModel(modelToLibxlJson(cfg), '<model>');
+  if (cfg.side) out.side = cfg.side;
+  return out;
 }

@@ -116,6 +116,16 @@ describe('libxl JSON reader', () => {
     expect(rejects('{"c_info": {"name": "x",}}').diagnostics[0]).toMatchObject({ line: 1, col: 25 });
   });
 
+  it('keeps array elements that equal a field default', () => {
+    const m = libxlJsonToModel('{"b_info":{"vcpu_hard_affinity":[[],[1]],"vnuma_nodes":[{"distances":[0,10]}]}}', 'f');
+    expect(m.b_info.vcpu_hard_affinity).toEqual([[], [1]]);
+    expect(m.b_info.vnuma_nodes).toEqual([{ distances: [0, 10] }]);
+  });
+
+  it('rejects a key given twice', () => {
+    expect(rejects('{"c_info":{"poolid":0,"poolid":1}}').diagnostics[0].message).toBe('"poolid" given twice in domain_config.c_info');
+  });
+
   it('reads the old array form of cpuid', () => {
     const m = libxlJsonToModel('{"b_info":{"cpuid":[{"leaf":1,"edx":"' + '1'.repeat(32) + '"}]}}', 'f');
     expect(m.b_info.cpuid).toEqual({ cpuid: [{ leaf: 1, edx: '1'.repeat(32) }], msr: [] });
