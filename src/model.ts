@@ -156,7 +156,7 @@ export interface Disk extends Backend {
 export interface Nic extends Backend {
   devid?: number; mtu?: number; model?: string; mac?: string; ip?: string; bridge?: string; ifname?: string;
   script?: string; nictype?: 'unknown' | 'vif_ioemu' | 'vif'; rate_bytes_per_interval?: number;
-  rate_interval_usecs?: number; gatewaydev?: string; trusted?: Defbool;
+  rate_interval_usecs?: number; gatewaydev?: string; trusted?: Defbool; coloft_forwarddev?: string;
   /** the many colo_* strings of libxl_device_nic */
   [colo: `colo_${string}`]: string | undefined;
 }
