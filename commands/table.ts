@@ -4,6 +4,7 @@ import create from './create.js';
 import convert from './convert.js';
 import check from './check.js';
 import { domxmlFromNative, domxmlToNative } from './domxml.js';
+import completion from './completion.js';
 
 export const COMMANDS: CommandDef[] = [
   create,
@@ -11,6 +12,7 @@ export const COMMANDS: CommandDef[] = [
   check,
   domxmlFromNative,
   domxmlToNative,
+  completion,
 ];
 
 export function findCommand(name: string): CommandDef | undefined {
