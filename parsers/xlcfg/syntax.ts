@@ -123,7 +123,7 @@ function parseInto(cfg: CfgFile, text: string, file: string, base: number): void
   const P = new Positions(text, base);
   const errors: Array<{ start: number; d: Diagnostic }> = [];
   const diag = (sev: 'error' | 'warning', start: number, message: string, hint?: string, length?: number) =>
-    makeDiagnostic(sev, file, text, P.at(start), message, hint, length);
+    makeDiagnostic(sev, file, text, { ...P.at(start), offset: start }, message, hint, length);
   const report = (issue: LexIssue) => {
     const d = diag(issue.severity, issue.start, issue.message, issue.hint, issue.length);
     if (issue.severity === 'error') errors.push({ start: issue.start, d }); else cfg.warnings.push(d);
@@ -131,10 +131,12 @@ function parseInto(cfg: CfgFile, text: string, file: string, base: number): void
   issues.forEach(report);
 
   let p = 0;
-  let quiet = false; // after a syntax error, stay silent until a statement parses again
+  // Like bison, stay silent after a syntax error until three tokens have been read past
+  // the newline that ended the bad statement, so that one mistake gives one message.
+  let quietUntil = -1;
   const fail = (start: number, message: string, hint?: string, length?: number) => {
-    if (!quiet) errors.push({ start, d: diag('error', start, message, hint, length) });
-    quiet = true;
+    if (p >= quietUntil) errors.push({ start, d: diag('error', start, message, hint, length) });
+    quietUntil = Infinity;
     return null;
   };
   const skipNl = () => { while (toks[p].t === 'nl') p++; };
@@ -239,9 +241,10 @@ function parseInto(cfg: CfgFile, text: string, file: string, base: number): void
         : tk.t === '[' || tk.t === ']' || tk.t === ',' ? 'is a list item outside its [ ... ] ? check the brackets above' : 'write key = value';
       fail(tk.start, `expected a key, found ${describeTok(tk, text)}`, hint, tk.end - tk.start);
     }
-    if (ok) { quiet = false; continue; }
+    if (ok) continue;
     // recover like xl: drop everything up to the next newline
     while (toks[p].t !== 'nl' && toks[p].t !== 'eof') p++;
+    quietUntil = p + 3;
   }
 
   if (errors.length) {
