@@ -29,6 +29,8 @@ export function buildProgram(commands: CommandDef[] = COMMANDS): Command {
   const program = new Command('txl');
   program
     .description('A toolstack for the Xen hypervisor: xl and virsh commands, libxl directly, and a built-in simulator.')
+    .optionsGroup('Global options:')
+    .helpOption('-h, --help', 'show help (also: txl help COMMAND)')
     .version(VERSION, '--version', 'print the version and exit')
     .option('-c, --connect <uri>', 'connection: xen:///system or test:///default (or test:///PATH/host.yaml)')
     .addOption(new Option('-o, --output <format>', 'output format: text (xl/virsh style), table, json or yaml').argParser(outputArg))
@@ -37,17 +39,55 @@ export function buildProgram(commands: CommandDef[] = COMMANDS): Command {
     .option('-v, --verbose', 'more messages on stderr (repeat for more)', (_v: string, prev: number) => prev + 1, 0)
     .option('-q, --quiet', 'only errors on stderr')
     .option('--no-color', 'no colour, even on a terminal (also: NO_COLOR)')
+    .usage('[global options] <command> [options] [arguments]')
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
-    .helpCommand('help [command]', 'show help for a command')
+    .helpCommand(false)
+    .configureHelp({ subcommandTerm: (c) => [c.name(), ...c.aliases()].join(', ') })
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(commanderMessage(str)) });
   program.addHelpText('after', `
 Exit status: 0 ok, 1 the operation failed, 2 usage error or invalid config, 130 cancelled.
 Run 'txl help COMMAND' for a command's options and examples.`);
 
-  for (const def of commands) program.addCommand(toCommander(def, program), def.hidden ? { hidden: true } : {});
+  // `txl help` lists the commands by group, groups in a fixed order, the table's order within each
+  const ordered = [...commands].sort((a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group));
+  for (const def of ordered) program.addCommand(toCommander(def, program).helpGroup(GROUP_HEADINGS[def.group]), def.hidden ? { hidden: true } : {});
+  program.addCommand(helpCommand(program));
   return program;
+}
+
+const GROUP_HEADINGS: Record<CommandDef['group'], string> = {
+  lifecycle: 'Domain lifecycle:',
+  information: 'Information:',
+  resources: 'Resources (vCPUs, memory, scheduling):',
+  devices: 'Devices:',
+  config: 'Domain configs:',
+  formats: 'Config formats:',
+  host: 'Host:',
+  shell: 'Shell and help:',
+  testing: 'Testing (simulator):',
+};
+const GROUPS = Object.keys(GROUP_HEADINGS) as CommandDef['group'][];
+
+// Our own `help`, so that `txl help crate` is an error with a suggestion rather than the full list.
+function helpCommand(program: Command): Command {
+  return new Command('help')
+    .summary('show help for a command, or list the commands')
+    .description('Shows a command\'s usage, options and examples; without a command, lists every command by group.')
+    .argument('[command]', 'the command to explain')
+    .helpGroup(GROUP_HEADINGS.shell)
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(commanderMessage(str)) })
+    .action(async (name?: string) => {
+      if (!name) return void program.outputHelp();
+      const sub = program.commands.find((c) => c.name() === name || c.aliases().includes(name));
+      if (sub) return void sub.outputHelp();
+      const { suggest } = await import('../parsers/suggest.js');
+      const names = program.commands.filter((c) => !(c as unknown as { _hidden: boolean })._hidden).flatMap((c) => [c.name(), ...c.aliases()]);
+      const near = suggest(name, names);
+      throw new UsageError(`unknown command '${name}'`, near ? `did you mean ${near}?` : "run 'txl help' to list the commands");
+    });
 }
 
 function toCommander(def: CommandDef, program: Command): Command {
@@ -64,6 +104,7 @@ function toCommander(def: CommandDef, program: Command): Command {
   }
   for (const o of def.options ?? []) cmd.addOption(toOption(o));
   if (def.examples?.length) cmd.addHelpText('after', '\nExamples:\n' + def.examples.map((e) => `  ${e}`).join('\n'));
+  cmd.addHelpText('after', `\nGlobal options (-c URI, -o FORMAT, -N, -y, -v, -q) go before the command name; see 'txl --help'.${def.dryRun ? '\nWith -N (--dry-run) nothing is changed.' : ''}`);
   cmd.action(async (...params: unknown[]) => {
     const positional = params.slice(0, def.args.length);
     const opts = (params[def.args.length] ?? {}) as Record<string, unknown>;
@@ -109,7 +150,9 @@ function outputArg(v: string): string {
 
 // Commander says "error: unknown option '-x'"; we say it the txl way, with the same prefix as every error.
 function commanderMessage(str: string): string {
-  return str.replace(/^error: /, 'txl: error: ').replace(/\n\(Did you mean (.*)\?\)/, '\n  hint: did you mean $1?');
+  const msg = str.replace(/^error: /, 'txl: error: ').replace(/\n\(Did you mean (.*)\?\)/, '\n  hint: did you mean $1?');
+  if (/^txl: error: unknown command/.test(msg) && !msg.includes('hint:')) return msg.replace(/\n?$/, "\n  hint: run 'txl help' to list the commands\n");
+  return msg;
 }
 
 /** Prints an error the one txl way and returns the exit code for it. */

@@ -8,7 +8,7 @@
 // connection simply completes nothing.
 import type { ArgDef, CommandDef, Completion, OptDef } from './command.js';
 import type { Backend, DeviceKind } from './backend/types.js';
-import { XL_CFG_KEYS, XL_CFG_VALUES } from './cfgkeys.js';
+import { XL_CFG_VALUES } from './cfgkeys.js';
 
 export interface Candidate {
   value: string;
@@ -193,15 +193,16 @@ async function kindAnswer(kind: Completion, partial: string, live: (k: LiveKind,
 }
 
 /** xl's create words: a config file first, then files or `key=value` overrides. */
-function cfgKeyAnswer(partial: string, argIndex: number): Answer {
+async function cfgKeyAnswer(partial: string, argIndex: number): Promise<Answer> {
   if (argIndex === 0) return { candidates: [], directive: 'cfgfile' };
+  const { KNOWN_KEYS } = await import('../parsers/xlcfg/keys.js');
   const eq = partial.indexOf('=');
   if (eq >= 0) {
     const key = partial.slice(0, eq);
-    const values = XL_CFG_VALUES[key] ?? [];
+    const values = XL_CFG_VALUES[key] ?? (KNOWN_KEYS.get(key)?.type === 'bool' ? ['0', '1'] : []);
     return { candidates: filter(values.map((v) => ({ value: `${key}=${v}` })), partial) };
   }
-  const keys = XL_CFG_KEYS.map((key) => ({ value: `${key}=`, description: 'override this xl.cfg key' }));
+  const keys = [...KNOWN_KEYS.values()].filter((k) => !k.deprecated).map((k) => ({ value: `${k.name}=`, description: k.summary }));
   return { candidates: filter(keys, partial), directive: 'cfgfile', nospace: true };
 }
 
