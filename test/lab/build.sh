@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Build (or reuse) everything the lab boots, cached outside the repo:
+#   $CACHE/xen.elf        Xen 4.17 as an uncompressed ELF (QEMU's multiboot loader needs it)
+#   $CACHE/vmlinuz        the Debian kernel dom0 boots
+#   $CACHE/dom0.cpio      bookworm rootfs with xen-utils-4.17, the kernel's needed modules,
+#                         and the guest's vmlinux + initramfs under /var/lib/txl-lab
+# The project and node go in a second cpio that boot.mjs makes at every boot.
+# Exit codes: 0 ok, 10 the lab cannot be built here (packages or downloads impossible), 1 a bug.
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${TXL_LAB_CACHE:-/var/tmp/txl-lab}
+DEBIAN_MIRROR=${TXL_LAB_MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${TXL_LAB_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+export DEBIAN_FRONTEND=noninteractive LC_ALL=C
+
+say() { echo "lab-build: $*"; }
+cannot() { echo "lab-build: CANNOT BUILD: $*" >&2; exit 10; }
+
+mkdir -p "$CACHE"
+# Two builds at once (two engineers, or CI beside a developer) must not interleave.
+exec 9>"$CACHE/.lock"
+flock 9
+
+apt_updated=
+apt_update_once() {
+  [ -n "$apt_updated" ] && return 0
+  say "apt-get update"
+  apt-get update -qq >"$CACHE/apt-update.log" 2>&1 || cannot "apt-get update failed (see $CACHE/apt-update.log)"
+  apt_updated=1
+}
+
+# --- host tools --------------------------------------------------------------
+need_pkgs=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have qemu-system-x86_64 || need_pkgs+=(qemu-system-x86)
+have mmdebstrap || need_pkgs+=(mmdebstrap)
+have cpio || need_pkgs+=(cpio)
+have modprobe && have depmod || need_pkgs+=(kmod)
+have xz || need_pkgs+=(xz-utils)
+# the guest's busybox must be static: it runs alone in an initramfs
+dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need_pkgs+=(busybox-static)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || cannot "need root to install ${need_pkgs[*]}"
+  apt_update_once
+  say "installing host packages: ${need_pkgs[*]}"
+  apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >"$CACHE/apt-install.log" 2>&1 ||
+    cannot "apt-get install ${need_pkgs[*]} failed (see $CACHE/apt-install.log)"
+fi
+have qemu-system-x86_64 || cannot "qemu-system-x86_64 is missing after install"
+
+# --- which versions ---------------------------------------------------------
+# The kernel is whatever linux-image-amd64 points at; Xen is the candidate.
+pkg_version() { apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}'; }
+KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-6\.1\.0-.*-amd64/ {print $2; exit}')
+if [ -z "$KPKG" ] || [ -z "$(pkg_version xen-hypervisor-4.17-amd64)" ] || [ "$(pkg_version xen-hypervisor-4.17-amd64)" = "(none)" ]; then
+  apt_update_once
+  KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-6\.1\.0-.*-amd64/ {print $2; exit}')
+fi
+[ -n "$KPKG" ] || cannot "no linux-image-6.1.0-*-amd64 package known to apt"
+XEN_VER=$(pkg_version xen-hypervisor-4.17-amd64)
+[ -n "$XEN_VER" ] && [ "$XEN_VER" != "(none)" ] || cannot "xen-hypervisor-4.17-amd64 is not known to apt"
+KVER=${KPKG#linux-image-}
+
+# Everything below depends on these and on the lab's own build inputs.
+inputs_hash=$( (echo "$KPKG $XEN_VER"; cat "$LAB_DIR/build.sh" "$LAB_DIR/guest-initramfs.sh" "$LAB_DIR/guest-init.sh" "$LAB_DIR/extract-vmlinux.mjs") | sha256sum | cut -c1-16)
+if [ -f "$CACHE/stamp" ] && [ "$(cat "$CACHE/stamp")" = "$inputs_hash" ] &&
+  [ -f "$CACHE/xen.elf" ] && [ -f "$CACHE/vmlinuz" ] && [ -f "$CACHE/dom0.cpio" ]; then
+  say "cached: xen $XEN_VER, kernel $KVER ($CACHE)"
+  exit 0
+fi
+say "building in $CACHE: xen $XEN_VER, kernel $KVER"
+rm -f "$CACHE/stamp"
+
+# --- packages downloaded, unpacked, never installed on the host --------------
+fetch_deb() { # name version -> path of the .deb
+  local name=$1 ver=$2 f
+  f=$(ls "$CACHE/debs/${name}_"*"${ver##*:}"*_amd64.deb 2>/dev/null | head -1 || true)
+  if [ -z "$f" ]; then
+    (cd "$CACHE/debs" && apt-get download -qq -o APT::Sandbox::User=root "$name=$ver" >/dev/null 2>"$CACHE/apt-download.log") ||
+      { apt_update_once; (cd "$CACHE/debs" && apt-get download -qq -o APT::Sandbox::User=root "$name=$ver" >/dev/null 2>"$CACHE/apt-download.log"); } ||
+      cannot "apt-get download $name=$ver failed (see $CACHE/apt-download.log)"
+    f=$(ls "$CACHE/debs/${name}_"*_amd64.deb | head -1)
+  fi
+  echo "$f"
+}
+mkdir -p "$CACHE/debs"
+# old versions pile up otherwise
+find "$CACHE/debs" -name '*.deb' ! -name "${KPKG}_*" ! -name "xen-hypervisor-4.17-amd64_*" -delete
+XEN_DEB=$(fetch_deb xen-hypervisor-4.17-amd64 "$XEN_VER")
+K_DEB=$(fetch_deb "$KPKG" "$(pkg_version "$KPKG")")
+
+rm -rf "$CACHE/xen" "$CACHE/kernel"
+dpkg -x "$XEN_DEB" "$CACHE/xen"
+gzip -dc "$CACHE/xen/boot/xen-4.17-amd64.gz" >"$CACHE/xen.elf.tmp"
+mv "$CACHE/xen.elf.tmp" "$CACHE/xen.elf"
+dpkg -x "$K_DEB" "$CACHE/kernel"
+cp "$CACHE/kernel/boot/vmlinuz-$KVER" "$CACHE/vmlinuz"
+node "$LAB_DIR/extract-vmlinux.mjs" "$CACHE/vmlinuz" "$CACHE/vmlinux"
+# the package leaves modules.dep to its postinst
+depmod -b "$CACHE/kernel" "$KVER"
+
+# Copy the given modules and what they depend on from the unpacked kernel into a root.
+copy_modules() { # root module...
+  local root=$1 mod dep
+  shift
+  mkdir -p "$root/lib/modules/$KVER"
+  for f in modules.order modules.builtin modules.builtin.modinfo; do
+    cp "$CACHE/kernel/lib/modules/$KVER/$f" "$root/lib/modules/$KVER/"
+  done
+  for mod in "$@"; do
+    # "insmod /path" lines; builtin modules print "builtin x" and need nothing
+    modprobe -d "$CACHE/kernel" -S "$KVER" --show-depends "$mod" | awk '$1=="insmod" {print $2}' |
+      while read -r dep; do
+        mkdir -p "$root$(dirname "${dep#"$CACHE/kernel"}")"
+        cp "$dep" "$root${dep#"$CACHE/kernel"}"
+      done
+  done
+  depmod -b "$root" "$KVER"
+}
+
+# --- the guest: the same kernel as an ELF, and a busybox initramfs ------------
+bash "$LAB_DIR/guest-initramfs.sh" "$CACHE/guest.cpio.gz" "$CACHE/kernel" "$KVER"
+
+# --- dom0 root filesystem ----------------------------------------------------
+# Only the expensive mmdebstrap run has its own stamp, so changing the guest or
+# the module list does not download the rootfs again.
+rootfs_key=$(echo "$XEN_VER bookworm xen-utils-4.17 kmod iproute2 procps mount v1" | sha256sum | cut -c1-16)
+if [ ! -f "$CACHE/rootfs.tar" ] || [ "$(cat "$CACHE/rootfs.key" 2>/dev/null)" != "$rootfs_key" ]; then
+  say "mmdebstrap bookworm rootfs (xen-utils-4.17 $XEN_VER)"
+  rm -f "$CACHE/rootfs.key"
+  # Docs, man pages and locales only cost dom0 RAM.
+  mmdebstrap --variant=essential --mode=root \
+    --include="xen-utils-4.17=$XEN_VER,kmod,iproute2,procps,mount" \
+    --dpkgopt='path-exclude=/usr/share/man/*' \
+    --dpkgopt='path-exclude=/usr/share/doc/*' \
+    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --dpkgopt='path-exclude=/usr/share/locale/*' \
+    --dpkgopt='path-exclude=/usr/share/info/*' \
+    bookworm "$CACHE/rootfs-new.tar" \
+    "deb $DEBIAN_MIRROR bookworm main" \
+    "deb $DEBIAN_MIRROR bookworm-updates main" \
+    "deb $SECURITY_MIRROR bookworm-security main" \
+    >"$CACHE/mmdebstrap.log" 2>&1 || cannot "mmdebstrap failed (see $CACHE/mmdebstrap.log)"
+  mv "$CACHE/rootfs-new.tar" "$CACHE/rootfs.tar"
+  echo "$rootfs_key" >"$CACHE/rootfs.key"
+fi
+
+say "assembling dom0.cpio"
+R=$CACHE/rootfs
+rm -rf "$R"
+mkdir -p "$R"
+tar -C "$R" -xf "$CACHE/rootfs.tar"
+rm -rf "$R/var/cache/apt/"* "$R/var/lib/apt/lists/"*
+copy_modules "$R" xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback \
+  bridge loop tun
+mkdir -p "$R/var/lib/txl-lab"
+cp "$CACHE/vmlinux" "$CACHE/guest.cpio.gz" "$R/var/lib/txl-lab/"
+echo "xen=$XEN_VER kernel=$KVER" >"$R/var/lib/txl-lab/versions"
+(cd "$R" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet >"$CACHE/dom0.cpio.tmp")
+mv "$CACHE/dom0.cpio.tmp" "$CACHE/dom0.cpio"
+rm -rf "$R" "$CACHE/xen" "$CACHE/kernel"
+echo "$inputs_hash" >"$CACHE/stamp"
+say "done: $(du -h "$CACHE/dom0.cpio" | cut -f1) dom0.cpio, xen $XEN_VER, kernel $KVER"

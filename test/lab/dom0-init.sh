@@ -1,0 +1,70 @@
+#!/bin/sh
+# /init of the lab's dom0 (PID 1; there is no systemd and no udev).
+# Brings up what a Xen host needs (xenfs, the Xen modules, xenstored,
+# xen-init-dom0, xenconsoled, a bridge), then runs /txl-lab/payload or, in
+# shell mode, a login shell on the console; then powers the machine off.
+# boot.mjs reads the "txl-lab:" lines this prints on the console.
+export PATH=/usr/lib/xen-4.17/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=${TERM:-vt100}
+
+say() { echo "txl-lab: $*"; }
+off() {
+  sync
+  echo 1 >/proc/sys/kernel/sysrq
+  # Xen turns dom0's power-off into QEMU's (ACPI S5); QEMU then exits.
+  echo o >/proc/sysrq-trigger
+  sleep 5
+  echo b >/proc/sysrq-trigger # reboot: QEMU runs with -no-reboot, so it exits too
+  sleep 30
+}
+fail() {
+  say "dom0 setup failed: $*"
+  say "exit=125"
+  off
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /run
+mkdir -p /run/xen /run/xenstored /run/lock /var/log/xen/console /var/lib/xen /var/lib/xenstored /tmp
+chmod 1777 /tmp
+hostname txl-lab-dom0
+exec </dev/console >/dev/console 2>&1
+
+say "dom0 up, kernel $(uname -r), $(grep MemTotal /proc/meminfo | tr -s ' ')"
+# No udev: load by hand what the toolstack and its backends need.
+for m in xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback bridge loop tun; do
+  modprobe "$m" || say "warning: modprobe $m failed"
+done
+mount -t xenfs xenfs /proc/xen || fail "mount xenfs"
+grep -q control_d /proc/xen/capabilities || fail "not dom0 (no control_d in /proc/xen/capabilities)"
+
+xenstored --pid-file=/run/xenstored.pid || fail "xenstored"
+xen-init-dom0 >/var/log/xen/xen-init-dom0.log 2>&1 || fail "xen-init-dom0 (see /var/log/xen/xen-init-dom0.log)"
+# --log=guest: each guest's console goes to /var/log/xen/console/guest-NAME.log
+xenconsoled --pid-file=/run/xenconsoled.pid --log=guest || fail "xenconsoled"
+
+ip link set lo up
+ip link add xenbr0 type bridge && ip link set xenbr0 up || say "warning: no xenbr0 bridge"
+
+# Lets the payload find the lab's guest kernel and initramfs.
+export TXL_LAB=1 TXL_LAB_GUEST_DIR=/var/lib/txl-lab
+cd /opt/txl 2>/dev/null || cd /
+say "ready after $(cut -d' ' -f1 /proc/uptime)s of dom0 uptime"
+
+if [ "$(cat /txl-lab/mode 2>/dev/null)" = shell ]; then
+  say "interactive shell (project in /opt/txl; 'poweroff' or exit to stop the machine)"
+  # -c gives the shell a controlling terminal, so job control and ^C work
+  setsid -c /bin/bash -l
+  rc=$?
+else
+  say "payload start"
+  sh /txl-lab/payload
+  rc=$?
+fi
+say "exit=$rc"
+off
