@@ -87,16 +87,17 @@ export function xlConfFrom(cfg: CfgFile): XlConf {
   };
   const str = (key: string) => soft(() => getString(cfg, key));
   const num = (key: string) => soft(() => getLong(cfg, key));
-  const choice = <T extends string>(key: string, allowed: Record<string, T>): T | undefined => {
+  const choice = <T extends string>(key: string, allowed: Array<[string, T]>): T | undefined => {
     const v = str(key);
     if (v === undefined) return undefined;
-    if (Object.hasOwn(allowed, v)) return allowed[v];
+    const hit = allowed.find(([word]) => word === v);
+    if (hit) return hit[1];
     const s = cfg.settings.get(key)!;
-    warn(diagValue(cfg, s.value, `invalid ${key} ${JSON.stringify(v)}`, `use one of ${[...new Set(Object.keys(allowed))].map((k) => `"${k}"`).join(', ')}; xl ignores this setting`));
+    warn(diagValue(cfg, s.value, `invalid ${key} ${JSON.stringify(v)}`, `use one of ${allowed.map(([k]) => `"${k}"`).join(', ')}; xl ignores this setting`));
     return undefined;
   };
 
-  conf.autoballoon = choice('autoballoon', { on: 'on', '1': 'on', off: 'off', '0': 'off', auto: 'auto' }) ?? conf.autoballoon;
+  conf.autoballoon = choice('autoballoon', [['on', 'on'], ['1', 'on'], ['off', 'off'], ['0', 'off'], ['auto', 'auto']]) ?? conf.autoballoon;
   const hotplug = num('run_hotplug_scripts');
   if (hotplug !== undefined) conf.runHotplugScripts = hotplug !== 0;
   conf.lockfile = str('lockfile') ?? conf.lockfile;
@@ -109,7 +110,7 @@ export function xlConfFrom(cfg: CfgFile): XlConf {
   conf.vifBridge = str('vif.default.bridge') ?? str('defaultbridge');
   conf.vifGatewaydev = str('vif.default.gatewaydev');
   conf.vifBackend = str('vif.default.backend');
-  conf.outputFormat = choice('output_format', { json: 'json', sxp: 'sxp' }) ?? conf.outputFormat;
+  conf.outputFormat = choice('output_format', [['json', 'json'], ['sxp', 'sxp']]) ?? conf.outputFormat;
   conf.blkdevStart = str('blkdev_start');
   const claim = num('claim_mode');
   if (claim !== undefined) conf.claimMode = claim !== 0;
@@ -122,7 +123,7 @@ export function xlConfFrom(cfg: CfgFile): XlConf {
   conf.vmCpumask = str('vm.cpumask');
   conf.vmHvmCpumask = str('vm.hvm.cpumask');
   conf.vmPvCpumask = str('vm.pv.cpumask');
-  conf.domidPolicy = choice('domid_policy', { xen: 'xen', random: 'random' }) ?? conf.domidPolicy;
+  conf.domidPolicy = choice('domid_policy', [['xen', 'xen'], ['random', 'random']]) ?? conf.domidPolicy;
 
   for (const [key, s] of cfg.settings) {
     if (XLCONF_KEYS.includes(key) || key in DEPRECATED) continue;
