@@ -20,3 +20,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });
+
+// The manual, man/txl.1, is generated from the command table so that it cannot drift.
+const { generateMan } = await import('./scripts/gen-man.mjs');
+await generateMan();
