@@ -5,6 +5,8 @@ import convert from './convert.js';
 import check from './check.js';
 import { domxmlFromNative, domxmlToNative } from './domxml.js';
 import completion from './completion.js';
+import list from './list.js';
+import { destroy, shutdown, reboot, pause, unpause, rename } from './lifecycle.js';
 
 export const COMMANDS: CommandDef[] = [
   create,
@@ -13,6 +15,13 @@ export const COMMANDS: CommandDef[] = [
   domxmlFromNative,
   domxmlToNative,
   completion,
+  list,
+  destroy,
+  shutdown,
+  reboot,
+  pause,
+  unpause,
+  rename,
 ];
 
 export function findCommand(name: string): CommandDef | undefined {

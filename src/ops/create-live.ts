@@ -1,9 +1,81 @@
+// `txl create FILE...` on a connection: parse each config, create the domain, and optionally
+// stay with it (-c console, -F foreground) as xl does.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
 import type { CreateOptions } from './create.js';
-import { ConnectError } from '../errors.js';
+import type { Backend } from '../backend/types.js';
+import { TxlError } from '../errors.js';
+import { readDomainFile } from '../formats.js';
+import { withBackend } from './connect.js';
 
-// Replaced by the backend-driven create once src/backend lands (issue 3).
-export async function createOnBackend(_ctx: Context, _files: string[], _overrides: string[], _opts: CreateOptions): Promise<Result> {
-  throw new ConnectError('no hypervisor connection is available in this build', "use 'txl create -N FILE' to see the libxl JSON");
+export interface Created { file: string; domid: number; name: string; uuid: string }
+
+export async function createOnBackend(ctx: Context, files: string[], overrides: string[], opts: CreateOptions): Promise<Result> {
+  return withBackend(ctx, async (be) => {
+    const jobs = Math.max(1, Math.min(opts.jobs ?? 1, files.length));
+    const results: (Created | Error)[] = new Array(files.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length) {
+        const i = next++;
+        try {
+          results[i] = await createOne(ctx, be, files[i], overrides, opts);
+        } catch (e) {
+          if (files.length === 1) throw e;
+          results[i] = e as Error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: jobs }, worker));
+    const ok = results.filter((r): r is Created => !(r instanceof Error));
+    const failed = results.map((r, i) => [files[i], r] as const).filter(([, r]) => r instanceof Error) as [string, Error][];
+    for (const [file, e] of failed) {
+      ctx.stderr.write(`txl: error: ${file}: ${e.message}\n`);
+      if (e instanceof TxlError && e.hint) ctx.stderr.write(`  hint: ${e.hint}\n`);
+    }
+    if (ok.length === 1 && files.length === 1) {
+      if (opts.console) await followConsole(ctx, be, ok[0].domid);
+      if (opts.foreground) await waitForDeath(ctx, be, ok[0]);
+    }
+    return { data: files.length === 1 ? ok[0] : ok, text: '', exitCode: failed.length ? 1 : 0 };
+  });
+}
+
+async function createOne(ctx: Context, be: Backend, file: string, overrides: string[], opts: CreateOptions): Promise<Created> {
+  ctx.info(`Parsing config from ${file === '-' ? '<stdin>' : file}`);
+  const { config, warnings } = await readDomainFile(file, { overrides });
+  warnings.forEach((w) => ctx.warn(w));
+  const domid = await be.create(config, { paused: opts.paused, noMonitor: opts.monitor === false });
+  const info = await be.domainInfo(domid);
+  ctx.debug(1, `created domain '${info.name}' with domid ${domid}`);
+  return { file, domid, name: info.name, uuid: info.uuid };
+}
+
+async function followConsole(ctx: Context, be: Backend, domid: number): Promise<void> {
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once('SIGINT', stop);
+  try {
+    for await (const chunk of be.console(domid, { follow: ctx.interactive, signal: ac.signal })) ctx.stdout.write(chunk);
+  } finally {
+    process.off('SIGINT', stop);
+  }
+}
+
+/** xl create -F: stay until the domain is gone, reporting as xl's monitor does. */
+async function waitForDeath(ctx: Context, be: Backend, d: Created): Promise<void> {
+  ctx.info(`Waiting for domain ${d.name} (domid ${d.domid}) to die [pid ${process.pid}]`);
+  let domid = d.domid;
+  for await (const ev of be.events()) {
+    if (ev.name !== d.name && ev.domid !== domid) continue;
+    if (ev.type === 'restart' && ev.domid !== null) {
+      domid = ev.domid;
+      ctx.info(`Domain ${d.name} restarted as domid ${domid}`);
+    } else if (ev.type === 'destroy' && ev.domid === domid) {
+      ctx.info(`Domain ${domid} has been destroyed.`);
+      if (!(await be.listDomains()).some((x) => x.name === d.name)) return;
+    } else if (ev.type === 'shutdown' || ev.type === 'crash' || ev.type === 'watchdog' || ev.type === 'reboot') {
+      ctx.info(`Domain ${ev.domid} has shut down, reason code ${ev.reason ?? '?'}`);
+    }
+  }
 }

@@ -1,0 +1,199 @@
+// The simulated host: hardware, Domain-0, settings and initial domains. test:///default has a
+// built-in host; test:///PATH/host.yaml describes one (every key optional):
+//
+//   name: lab1                 # hostname shown by `txl info`
+//   memory: 16g                # total RAM (a number is MiB; k/m/g/t suffixes)
+//   cpus: 8                    # or given by the nodes
+//   nodes: [{cpus: 0-3, memory: 8g}, {cpus: 4-7, memory: 8g}]
+//   cores_per_socket: 4
+//   threads_per_core: 1
+//   cpu_mhz: 2400
+//   dom0: {memory: 2g, vcpus: 4}
+//   scheduler: credit2
+//   xen_version: 4.17.7
+//   pci_assignable: ['0000:03:00.0']
+//   reboot_limit: {count: 5, seconds: 60}   # more reboots than this: left shut down
+//   shutdown_delay: 0          # ms a guest takes to act on shutdown/reboot
+//   fail: disk-attach:2        # fault injection, like TXL_SIM_FAIL
+//   domains:                   # created when the state is first made
+//     - file: guest.cfg        # any config txl reads, relative to this file
+//     - {name: web, memory: 512, vcpus: 2, type: pvh}
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { NotFoundError, TxlError } from '../errors.js';
+
+export interface SimNode { cpus: number[]; memory_mib: number }
+
+export interface HostSpec {
+  name: string;
+  memory_mib: number;
+  nr_cpus: number;
+  nodes: SimNode[];
+  cores_per_socket: number;
+  threads_per_core: number;
+  cpu_mhz: number;
+  dom0: { memory_mib: number; vcpus: number };
+  scheduler: string;
+  xen_version: string;
+  pci_assignable: string[];
+  reboot_limit: { count: number; seconds: number };
+  shutdown_delay_ms: number;
+  fail?: string;
+  domains: ({ file: string } | { name: string; memory_mib: number; vcpus: number; type: 'pv' | 'pvh' | 'hvm' })[];
+}
+
+export function defaultHost(): HostSpec {
+  return {
+    name: 'txl-sim',
+    memory_mib: 16384,
+    nr_cpus: 8,
+    nodes: [{ cpus: [0, 1, 2, 3], memory_mib: 8192 }, { cpus: [4, 5, 6, 7], memory_mib: 8192 }],
+    cores_per_socket: 4,
+    threads_per_core: 1,
+    cpu_mhz: 2400,
+    dom0: { memory_mib: 2048, vcpus: 4 },
+    scheduler: 'credit2',
+    xen_version: '4.17.7',
+    pci_assignable: ['0000:03:00.0', '0000:03:00.1'],
+    reboot_limit: { count: 5, seconds: 60 },
+    shutdown_delay_ms: 0,
+    domains: [],
+  };
+}
+
+const KEYS = new Set(['name', 'memory', 'cpus', 'nodes', 'cores_per_socket', 'threads_per_core', 'cpu_mhz', 'dom0', 'scheduler',
+  'xen_version', 'pci_assignable', 'reboot_limit', 'shutdown_delay', 'fail', 'domains']);
+
+export async function loadHostFile(path: string): Promise<HostSpec> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new NotFoundError(`no simulator host file '${path}'`, 'test:///PATH needs a host description in YAML; use test:///default for the built-in host');
+    throw new TxlError(`cannot read '${path}': ${(e as Error).message}`);
+  }
+  const YAML = await import('yaml');
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text) ?? {};
+  } catch (e) {
+    throw new TxlError(`${path}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return hostFromYaml(doc, path);
+}
+
+export function hostFromYaml(doc: unknown, file: string): HostSpec {
+  const bad = (msg: string): never => {
+    throw new TxlError(`${file}: ${msg}`, 'see the host file keys in the txl manual (section SIMULATOR)');
+  };
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) bad('a host file is a YAML mapping of keys');
+  const d = doc as Record<string, unknown>;
+  for (const k of Object.keys(d)) if (!KEYS.has(k)) bad(`unknown key '${k}'`);
+  const h = defaultHost();
+  const num = (k: string, v: unknown, min = 0): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) bad(`'${k}' must be a whole number of at least ${min}`);
+    return v as number;
+  };
+  if (d.name !== undefined) h.name = String(d.name);
+  else h.name = hostname();
+  if (d.nodes !== undefined) {
+    if (!Array.isArray(d.nodes) || !d.nodes.length) bad("'nodes' must be a list of {cpus, memory}");
+    h.nodes = (d.nodes as unknown[]).map((n, i) => {
+      const o = (n ?? {}) as Record<string, unknown>;
+      return { cpus: cpuList(o.cpus, `nodes[${i}].cpus`, bad), memory_mib: size(o.memory, `nodes[${i}].memory`, bad) };
+    });
+    h.nr_cpus = Math.max(...h.nodes.flatMap((n) => n.cpus)) + 1;
+    h.memory_mib = h.nodes.reduce((s, n) => s + n.memory_mib, 0);
+  }
+  if (d.cpus !== undefined) {
+    h.nr_cpus = num('cpus', d.cpus, 1);
+    if (d.nodes === undefined) h.nodes = [{ cpus: range(h.nr_cpus), memory_mib: 0 }];
+  }
+  if (d.memory !== undefined) h.memory_mib = size(d.memory, 'memory', bad);
+  if (d.nodes === undefined) spreadMemory(h);
+  if (d.cores_per_socket !== undefined) h.cores_per_socket = num('cores_per_socket', d.cores_per_socket, 1);
+  else h.cores_per_socket = h.nr_cpus;
+  if (d.threads_per_core !== undefined) h.threads_per_core = num('threads_per_core', d.threads_per_core, 1);
+  if (d.cpu_mhz !== undefined) h.cpu_mhz = num('cpu_mhz', d.cpu_mhz, 1);
+  if (d.dom0 !== undefined) {
+    const o = (d.dom0 ?? {}) as Record<string, unknown>;
+    if (o.memory !== undefined) h.dom0.memory_mib = size(o.memory, 'dom0.memory', bad);
+    if (o.vcpus !== undefined) h.dom0.vcpus = num('dom0.vcpus', o.vcpus, 1);
+  }
+  h.dom0.vcpus = Math.min(h.dom0.vcpus, h.nr_cpus);
+  if (h.dom0.memory_mib >= h.memory_mib) bad(`dom0.memory (${h.dom0.memory_mib} MiB) must be less than the host's memory (${h.memory_mib} MiB)`);
+  if (d.scheduler !== undefined) {
+    if (!['credit', 'credit2', 'rtds', 'arinc653', 'null'].includes(String(d.scheduler))) bad(`unknown scheduler '${d.scheduler}'`);
+    h.scheduler = String(d.scheduler);
+  }
+  if (d.xen_version !== undefined) {
+    if (!/^\d+\.\d+(\.\d+|[-.][\w.-]+)?$/.test(String(d.xen_version))) bad(`'xen_version' must look like 4.17.7`);
+    h.xen_version = String(d.xen_version);
+  }
+  if (d.pci_assignable !== undefined) {
+    if (!Array.isArray(d.pci_assignable)) bad("'pci_assignable' must be a list of BDFs like 0000:03:00.0");
+    h.pci_assignable = (d.pci_assignable as unknown[]).map((b) => normaliseBdf(String(b)) ?? bad(`'${b}' is not a PCI address like 0000:03:00.0`));
+  }
+  if (d.reboot_limit !== undefined) {
+    const o = (d.reboot_limit ?? {}) as Record<string, unknown>;
+    h.reboot_limit = { count: num('reboot_limit.count', o.count ?? h.reboot_limit.count, 1), seconds: num('reboot_limit.seconds', o.seconds ?? h.reboot_limit.seconds, 1) };
+  }
+  if (d.shutdown_delay !== undefined) h.shutdown_delay_ms = num('shutdown_delay', d.shutdown_delay, 0);
+  if (d.fail !== undefined) h.fail = String(d.fail);
+  if (d.domains !== undefined) {
+    if (!Array.isArray(d.domains)) bad("'domains' must be a list");
+    h.domains = (d.domains as unknown[]).map((x, i) => {
+      const o = (x ?? {}) as Record<string, unknown>;
+      if (typeof o.file === 'string') return { file: resolve(dirname(file), o.file) };
+      if (typeof o.name !== 'string' || !o.name) bad(`domains[${i}] needs a 'file' or a 'name'`);
+      const type = String(o.type ?? 'pvh');
+      if (!['pv', 'pvh', 'hvm'].includes(type)) bad(`domains[${i}].type must be pv, pvh or hvm`);
+      return { name: o.name as string, memory_mib: size(o.memory ?? 512, `domains[${i}].memory`, bad), vcpus: num(`domains[${i}].vcpus`, o.vcpus ?? 1, 1), type: type as 'pv' };
+    });
+  }
+  return h;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function spreadMemory(h: HostSpec): void {
+  const per = Math.floor(h.memory_mib / h.nodes.length);
+  h.nodes.forEach((n, i) => (n.memory_mib = i === h.nodes.length - 1 ? h.memory_mib - per * (h.nodes.length - 1) : per));
+}
+
+/** A size in MiB: a number is MiB, a string may end in k, m, g or t (binary units). */
+export function size(v: unknown, what: string, bad: (m: string) => never): number {
+  if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
+  const m = /^\s*(\d+)\s*([kmgt]?)i?b?\s*$/i.exec(String(v));
+  if (!m) bad(`'${what}' must be a size like 512, 512m or 2g`);
+  const n = Number(m![1]);
+  const unit = m![2].toLowerCase();
+  const mib = unit === 'k' ? n / 1024 : unit === 'g' ? n * 1024 : unit === 't' ? n * 1024 * 1024 : n;
+  if (!Number.isInteger(mib) || mib <= 0) bad(`'${what}' must be a whole number of MiB`);
+  return mib;
+}
+
+function cpuList(v: unknown, what: string, bad: (m: string) => never): number[] {
+  if (Array.isArray(v) && v.every((c) => Number.isInteger(c) && c >= 0)) return v as number[];
+  const out: number[] = [];
+  for (const part of String(v ?? '').split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!m) bad(`'${what}' must be a CPU list like 0-3,6`);
+    const a = Number(m![1]);
+    const b = m![2] === undefined ? a : Number(m![2]);
+    if (b < a) bad(`'${what}': ${a}-${b} runs backwards`);
+    for (let c = a; c <= b; c++) out.push(c);
+  }
+  return out;
+}
+
+export function normaliseBdf(s: string): string | undefined {
+  const m = /^(?:([0-9a-f]{1,4}):)?([0-9a-f]{1,2}):([0-9a-f]{1,2})\.([0-7])$/i.exec(s.trim());
+  if (!m) return undefined;
+  const hex = (x: string, w: number) => parseInt(x, 16).toString(16).padStart(w, '0');
+  return `${hex(m[1] ?? '0', 4)}:${hex(m[2], 2)}:${hex(m[3], 2)}.${m[4]}`;
+}

@@ -1,0 +1,161 @@
+// Where a simulated host keeps its state, and the one way to change it: a transaction that
+// holds the host's lock, reads the state, lets the caller change it in memory and, if
+// anything changed, writes it back atomically (temp file, fsync, rename). A failure anywhere
+// before the rename leaves the previous state as it was: that is the simulator's rollback.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { OperationError, TxlError } from '../errors.js';
+import { writeFileAtomicSync } from '../fsutil.js';
+import { Faults } from './faults.js';
+import { FileLock } from './lock.js';
+import { defaultHost, loadHostFile, type HostSpec } from './host.js';
+import { initialState, STATE_VERSION, type SimState } from './state.js';
+
+export interface SimPaths {
+  state: string;
+  lock: string;
+  dir: string;
+  managed: string;
+  console: string;
+  dump: string;
+  /** the YAML host description, for test:///PATH */
+  hostFile?: string;
+}
+
+export function simPaths(host: 'default' | string): SimPaths {
+  const env = process.env.TXL_SIM_STATE;
+  let state: string;
+  if (env) state = resolve(env);
+  else if (host === 'default') {
+    const xdg = process.env.XDG_STATE_HOME && isAbsolute(process.env.XDG_STATE_HOME) ? process.env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+    state = join(xdg, 'txl', 'test-default.json');
+  } else {
+    state = join(dirname(host), basename(host).replace(/\.ya?ml$/i, '') + '.state.json');
+  }
+  const dir = dirname(state);
+  return {
+    state,
+    lock: state + '.lock',
+    dir,
+    managed: join(dir, 'managed'),
+    console: join(dir, 'console'),
+    dump: join(dir, 'dump'),
+    hostFile: host === 'default' ? undefined : host,
+  };
+}
+
+export interface Tx {
+  st: SimState;
+  host: HostSpec;
+  now: number;
+  faults: Faults;
+  paths: SimPaths;
+  /** work to do once the new state is safely on disk (console logs, dumps) */
+  after(fn: () => void): void;
+}
+
+export type Populate = (tx: Tx) => Promise<void>;
+
+export class SimStore {
+  readonly lock: FileLock;
+  private hostCache: HostSpec | undefined;
+  faults: Faults | undefined;
+
+  constructor(readonly paths: SimPaths, private populate?: Populate) {
+    this.lock = new FileLock(paths.lock);
+  }
+
+  async host(st?: SimState): Promise<HostSpec> {
+    if (!this.paths.hostFile) return st?.host ?? defaultHost();
+    this.hostCache ??= await loadHostFile(this.paths.hostFile);
+    return this.hostCache;
+  }
+
+  /** Runs fn on the current state under the lock and commits what it changed. */
+  async transact<T>(fn: (tx: Tx) => T | Promise<T>, settle?: (tx: Tx) => void): Promise<T> {
+    this.ensureDir();
+    const timeout = Number(process.env.TXL_SIM_LOCK_TIMEOUT ?? '') || undefined;
+    await this.lock.acquire({ timeoutMs: timeout });
+    const afterCommit: (() => void)[] = [];
+    try {
+      let st = this.load();
+      let fresh = false;
+      const hostFromFile = this.paths.hostFile ? await this.host() : undefined;
+      if (!st) {
+        const host = hostFromFile ?? defaultHost();
+        st = initialState(host);
+        if (!this.paths.hostFile) st.host = host;
+        fresh = true;
+      }
+      const host = hostFromFile ?? st.host ?? defaultHost();
+      this.faults ??= new Faults([host.fail, process.env.TXL_SIM_FAIL].filter(Boolean).join(','));
+      const before = fresh ? '' : JSON.stringify(st);
+      const tx: Tx = { st, host, now: Date.now(), faults: this.faults, paths: this.paths, after: (f) => afterCommit.push(f) };
+      if (fresh && this.populate) await this.populate(tx);
+      settle?.(tx);
+      const result = await fn(tx);
+      const after = JSON.stringify(tx.st);
+      if (after !== before) this.write(after, tx.faults);
+      for (const f of afterCommit) f();
+      return result;
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  private ensureDir(): void {
+    try {
+      mkdirSync(this.paths.dir, { recursive: true });
+    } catch (e) {
+      throw new OperationError(`cannot create the simulator's state directory '${this.paths.dir}': ${(e as Error).message}`);
+    }
+  }
+
+  load(): SimState | undefined {
+    if (!existsSync(this.paths.state)) return undefined;
+    let st: SimState;
+    try {
+      st = JSON.parse(readFileSync(this.paths.state, 'utf8')) as SimState;
+    } catch (e) {
+      throw new TxlError(`the simulator state '${this.paths.state}' is unreadable: ${(e as Error).message}`, `move it away to start a fresh simulated host`);
+    }
+    if (!st || st.version !== STATE_VERSION || !Array.isArray(st.domains)) {
+      throw new TxlError(`the simulator state '${this.paths.state}' is not one this txl understands (version ${st?.version})`, 'move it away to start a fresh simulated host');
+    }
+    return st;
+  }
+
+  private write(text: string, faults: Faults): void {
+    const crash = faults.check('state-write-crash');
+    const fail = faults.check('state-write');
+    if (!crash && !fail) {
+      writeFileAtomicSync(this.paths.state, text + '\n');
+      return;
+    }
+    // Simulated interruption: half the new state reaches a temp file, the rename never happens.
+    const tmp = join(this.paths.dir, `.${basename(this.paths.state)}.${process.pid}.${Date.now()}.tmp`);
+    const fd = openSync(tmp, 'wx');
+    writeSync(fd, text.slice(0, Math.floor(text.length / 2)));
+    fsyncSync(fd);
+    closeSync(fd);
+    if (crash) process.kill(process.pid, 'SIGKILL');
+    unlinkSync(tmp);
+    throw new OperationError(`cannot write the simulator state '${this.paths.state}' (simulated fault 'state-write' from TXL_SIM_FAIL)`);
+  }
+}
+
+/** Moves a file into place atomically (used for managed configs and dumps beside the state). */
+export function replaceFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileAtomicSync(path, text);
+}
+
+export function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+

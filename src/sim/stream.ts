@@ -1,0 +1,35 @@
+// The simulator's own "domain image": what libxl's stream would carry for a real guest, here
+// the runtime state of the simulated domain. It follows xl's save-file header.
+import { OperationError } from '../errors.js';
+import type { SimDomain } from './state.js';
+
+export const SIM_STREAM_MAGIC = 'TXLSIM-STREAM 1\n';
+
+export type SimImage = Pick<SimDomain, 'cpu_ns' | 'online_vcpus' | 'hard_affinity' | 'soft_affinity' | 'sched' | 'target_kb' | 'max_kb'> & {
+  domid: number;
+  name: string;
+  saved_at: number;
+};
+
+export function encodeImage(d: SimDomain, now: number): Buffer {
+  const img: SimImage = {
+    domid: d.domid, name: d.name, saved_at: now, cpu_ns: d.cpu_ns, online_vcpus: d.online_vcpus,
+    hard_affinity: d.hard_affinity, soft_affinity: d.soft_affinity, sched: d.sched, target_kb: d.target_kb, max_kb: d.max_kb,
+  };
+  return Buffer.from(SIM_STREAM_MAGIC + JSON.stringify(img) + '\n');
+}
+
+export function decodeImage(buf: Buffer): SimImage {
+  const text = buf.toString('utf8');
+  if (!text.startsWith(SIM_STREAM_MAGIC)) {
+    const real = buf.subarray(0, 8).toString('latin1') === 'LibxlFmt';
+    throw new OperationError(real
+      ? 'this save file holds the image of a real Xen domain; the simulator can only restore images it saved itself'
+      : 'the domain image in this save file is not one the simulator wrote (corrupt, or from another tool)');
+  }
+  try {
+    return JSON.parse(text.slice(SIM_STREAM_MAGIC.length)) as SimImage;
+  } catch {
+    throw new OperationError('the domain image in this save file is truncated or corrupt');
+  }
+}
