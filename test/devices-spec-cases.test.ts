@@ -17,17 +17,17 @@ const corpus: Corpus = present ? JSON.parse(readFileSync(file, 'utf8')) : { disk
 // The JSON conversion of check-xl-disk-parse lost five `expected` blocks: these eleven
 // cases carry the previous block's JSON (a cdrom at /root/image.iso). What xl prints for
 // them, from the heredocs in Xen 4.17.7 tools/xl/check-xl-disk-parse:
-const raw = { vdev: 'hdc', format: 'empty', removable: 1, is_cdrom: 1 };
+const emptyCdrom = { vdev: 'hdc', format: 'empty', removable: 1, is_cdrom: 1 };
 const DISK_FIXES: Record<string, Record<string, unknown>> = {
   'backendtype=phy,vdev=xvdb,access=w,target=/dev/vg/guest-volume':
     { pdev_path: '/dev/vg/guest-volume', vdev: 'xvdb', backend: 'phy', format: 'raw', readwrite: 1 },
-  'devtype=cdrom,,,hdc': { pdev_path: '', ...raw },
-  ',,hdc:cdrom,r': { pdev_path: '', ...raw },
-  ',hdc:cdrom,r': { pdev_path: '', ...raw },
-  'vdev=hdc,access=r,devtype=cdrom,target=': { pdev_path: '', ...raw },
-  ',empty,hdc:cdrom,r': { pdev_path: '', ...raw },
-  'vdev=hdc,access=r,devtype=cdrom,format=empty': raw,
-  'vdev=hdc,access=r,devtype=cdrom': raw,
+  'devtype=cdrom,,,hdc': { pdev_path: '', ...emptyCdrom },
+  ',,hdc:cdrom,r': { pdev_path: '', ...emptyCdrom },
+  ',hdc:cdrom,r': { pdev_path: '', ...emptyCdrom },
+  'vdev=hdc,access=r,devtype=cdrom,target=': { pdev_path: '', ...emptyCdrom },
+  ',empty,hdc:cdrom,r': { pdev_path: '', ...emptyCdrom },
+  'vdev=hdc,access=r,devtype=cdrom,format=empty': emptyCdrom,
+  'vdev=hdc,access=r,devtype=cdrom': emptyCdrom,
   'iscsi:iqn.2001-05.com.equallogic:0-8a0906-23fe93404-c82797962054a96d-examplehost,xvda,w': {
     pdev_path: 'iqn.2001-05.com.equallogic:0-8a0906-23fe93404-c82797962054a96d-examplehost',
     vdev: 'xvda', format: 'raw', script: 'block-iscsi', readwrite: 1,

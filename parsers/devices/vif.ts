@@ -210,13 +210,20 @@ export function formatVifRate(bytesPerInterval: number, intervalUsecs: number): 
   if (I <= 0n || I > UINT32_MAX) no(`rate interval ${intervalUsecs}us out of range`);
   const at = I === 50_000n ? '' : I % 1_000_000n === 0n ? `@${I / 1_000_000n}s` : I % 1000n === 0n ? `@${I / 1000n}ms` : `@${I}us`;
   if (B === 0n) return `1b/s${at}`; // one bit a second rounds down to zero bytes
-  // xl computes floor(bytes_per_sec * I / 1e6); find a bytes_per_sec that lands on B
-  const x = (B * 1_000_000n + I - 1n) / I;
-  if ((x * I) / 1_000_000n !== B) no(`no byte rate gives ${bytesPerInterval} bytes per ${intervalUsecs}us`);
-  for (const [div, u] of [[1_000_000_000n, 'G'], [1_000_000n, 'M'], [1_000n, 'K'], [1n, '']] as const) {
-    if (x % div === 0n && x / div <= UINT32_MAX) return `${x / div}${u}B/s${at}`;
+  // xl computes floor(bytes_per_sec * I / 1e6): any bytes_per_sec in [lo, hi] lands on B
+  const lo = (B * 1_000_000n + I - 1n) / I;
+  const hi = ((B + 1n) * 1_000_000n + I - 1n) / I - 1n;
+  if (lo > hi) no(`no byte rate gives ${bytesPerInterval} bytes per ${intervalUsecs}us`);
+  const units = [[1_000_000_000n, 'G'], [1_000_000n, 'M'], [1_000n, 'K'], [1n, '']] as const;
+  for (const [mult, u] of units) {
+    const n = (lo + mult - 1n) / mult;
+    if (n >= 1n && n <= UINT32_MAX && n * mult <= hi) return `${n}${u}B/s${at}`;
   }
-  return no(`rate of ${x} bytes/s cannot be written`);
+  for (const [mult, u] of units) {
+    const n = (8n * lo + mult - 1n) / mult;
+    if (n >= 1n && n <= UINT32_MAX && (n * mult) / 8n <= hi) return `${n}${u}b/s${at}`;
+  }
+  return no(`a rate of ${lo} bytes/s cannot be written`);
 }
 
 /** Writes the canonical xl.cfg vif spec for a nic (defaults from xl.conf are not subtracted). */
