@@ -8,6 +8,8 @@ export interface HostInfo {
   total_memkb: number;
   free_memkb: number;
   xen_version: string;
+  /** where xl's build keeps firmware such as pvgrub (XENFIRMWAREDIR); upstream's /usr/lib/xen/boot if unset */
+  firmware_dir?: string;
 }
 
 /**
@@ -21,4 +23,5 @@ export const CORPUS_HOST: HostInfo = {
   total_memkb: 16 * 1024 * 1024,
   free_memkb: 16 * 1024 * 1024,
   xen_version: '4.17',
+  firmware_dir: '/usr/lib/xen-4.17/boot', // Debian 12's xl, which produced the corpus
 };

@@ -9,7 +9,7 @@ export type IdlType =
   | { k: 'bool' }
   | { k: 'defbool' }
   | { k: 'string' }
-  | { k: 'enum'; values: string[]; init: string | undefined }
+  | { k: 'enum'; values: readonly string[]; init: string | undefined }
   | { k: 'uuid' }
   | { k: 'mac' }
   | { k: 'bitmap' }
@@ -44,7 +44,7 @@ const bitmap: IdlType = { k: 'bitmap' };
 const strlist: IdlType = { k: 'strlist' };
 const kvlist: IdlType = { k: 'kvlist' };
 /** Enum names in libxl's JSON spelling (lower case); `init` is the default, first value if not given. */
-const en = (values: string[], init: string | null = values[0]): IdlType =>
+const en = (values: readonly string[], init: string | null = values[0]): IdlType =>
   ({ k: 'enum', values, init: init ?? undefined });
 const struct = (name: string, fields: IdlField[]): IdlType => ({ k: 'struct', name, fields });
 const array = (of: IdlType): IdlType => ({ k: 'array', of });
@@ -52,15 +52,15 @@ const array = (of: IdlType): IdlType => ({ k: 'array', of });
 const GRANT_DEFAULT_U32 = 2 ** 32 - 1; // LIBXL_MAX_GRANT_DEFAULT as a uint32_t
 const SCHED_DEFAULT = -1;
 
-export const ACTION_ON_SHUTDOWN = ['destroy', 'restart', 'restart_rename', 'preserve', 'coredump_destroy', 'coredump_restart', 'soft_reset'];
-export const DOMAIN_TYPES = ['invalid', 'hvm', 'pv', 'pvh'];
-export const TSC_MODES = ['default', 'always_emulate', 'native', 'native_paravirt'];
-export const TIMER_MODES = ['unknown', 'delay_for_missed_ticks', 'no_delay_for_missed_ticks', 'no_missed_ticks_pending', 'one_missed_tick_pending'];
-export const BIOS_TYPES = ['unknown', 'rombios', 'seabios', 'ovmf'];
-export const VIRIDIAN_ENLIGHTENMENTS = ['base', 'freq', 'time_ref_count', 'reference_tsc', 'hcall_remote_tlb_flush', 'apic_assist', 'crash_ctl', 'synic', 'stimer', 'hcall_ipi', 'ex_processor_masks', 'no_vp_limit', 'cpu_hotplug'];
-export const PASSTHROUGH = ['default', 'disabled', 'enabled', 'sync_pt', 'share_pt'];
-export const ALTP2M_MODES = ['disabled', 'mixed', 'external', 'limited'];
-export const VSND_PCM_FORMATS = ['s8', 'u8', 's16_le', 's16_be', 'u16_le', 'u16_be', 's24_le', 's24_be', 'u24_le', 'u24_be', 's32_le', 's32_be', 'u32_le', 'u32_be', 'f32_le', 'f32_be', 'f64_le', 'f64_be', 'iec958_subframe_le', 'iec958_subframe_be', 'mu_law', 'a_law', 'ima_adpcm', 'mpeg', 'gsm'];
+export const ACTION_ON_SHUTDOWN = ['destroy', 'restart', 'restart_rename', 'preserve', 'coredump_destroy', 'coredump_restart', 'soft_reset'] as const;
+export const DOMAIN_TYPES = ['invalid', 'hvm', 'pv', 'pvh'] as const;
+export const TSC_MODES = ['default', 'always_emulate', 'native', 'native_paravirt'] as const;
+export const TIMER_MODES = ['unknown', 'delay_for_missed_ticks', 'no_delay_for_missed_ticks', 'no_missed_ticks_pending', 'one_missed_tick_pending'] as const;
+export const BIOS_TYPES = ['unknown', 'rombios', 'seabios', 'ovmf'] as const;
+export const VIRIDIAN_ENLIGHTENMENTS = ['base', 'freq', 'time_ref_count', 'reference_tsc', 'hcall_remote_tlb_flush', 'apic_assist', 'crash_ctl', 'synic', 'stimer', 'hcall_ipi', 'ex_processor_masks', 'no_vp_limit', 'cpu_hotplug'] as const;
+export const PASSTHROUGH = ['default', 'disabled', 'enabled', 'sync_pt', 'share_pt'] as const;
+export const ALTP2M_MODES = ['disabled', 'mixed', 'external', 'limited'] as const;
+export const VSND_PCM_FORMATS = ['s8', 'u8', 's16_le', 's16_be', 'u16_le', 'u16_be', 's24_le', 's24_be', 'u24_le', 'u24_be', 's32_le', 's32_be', 'u32_le', 'u32_be', 'f32_le', 'f32_be', 'f64_le', 'f64_be', 'iec958_subframe_le', 'iec958_subframe_be', 'mu_law', 'a_law', 'ima_adpcm', 'mpeg', 'gsm'] as const;
 
 const rdmPolicy = en(['invalid', 'strict', 'relaxed'], 'invalid');
 const vnc = struct('vnc_info', [['enable', defbool], ['listen', string], ['passwd', string], ['display', int()], ['findunused', defbool]]);
