@@ -189,9 +189,18 @@ describe('xl.cfg syntax errors', () => {
     t = performance.now();
     expect(() => parseXlCfg(quotes, 'q')).toThrow(ConfigError);
     expect(performance.now() - t).toBeLessThan(2000);
-    // deep nesting must not overflow the stack
-    const deep = 'a = ' + '['.repeat(100_000) + ']'.repeat(100_000) + '\n';
-    expect(() => parseXlCfg(deep, 'deep')).not.toThrow();
+  });
+
+  it('gives up on list nesting exactly where xl\'s parser runs out of stack', () => {
+    const nest = (n: number) => 'a = ' + '['.repeat(n) + ']'.repeat(n) + '\n';
+    expect(getList(parseXlCfg(nest(4996), 'deep'), 'a')).toHaveLength(1);
+    expect(firstError(nest(4997))).toBe('1:5001 lists are nested too deeply for xl');
+    // a list after a comma costs xl more stack than a first item
+    const commas = (n: number) => 'a = ' + '["a",'.repeat(n) + ']'.repeat(n) + '\n';
+    expect(() => parseXlCfg(commas(1999), 'deep')).not.toThrow();
+    expect(() => parseXlCfg(commas(2000), 'deep')).toThrow(/nested too deeply/);
+    // far deeper input fails cleanly, without overflowing our own stack
+    expect(() => parseXlCfg(nest(200_000), 'deep')).toThrow(/nested too deeply/);
   });
 });
 

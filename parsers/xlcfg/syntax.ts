@@ -139,7 +139,7 @@ function parseInto(cfg: CfgFile, text: string, file: string, base: number): void
     quietUntil = Infinity;
     return null;
   };
-  const skipNl = () => { while (toks[p].t === 'nl') p++; };
+  const skipNl = () => { const from = p; while (toks[p].t === 'nl') p++; return p > from; };
   const atomOf = (tk: Tok): Atom => ({ kind: 'atom', text: tk.text, quoted: tk.t === 'string', pos: P.at(tk.start), end: P.at(tk.end) });
 
   const unexpectedValue = (tk: Tok, afterEq: boolean): null => {
@@ -156,19 +156,38 @@ function parseInto(cfg: CfgFile, text: string, file: string, base: number): void
   };
 
   // Lists are parsed with an explicit stack so that deep nesting cannot overflow ours.
+  // xl's bison parser has a fixed stack (10000 entries, one used up front); `h` follows its
+  // height so that txl gives up on exactly the nesting xl gives up on.
+  let aborted = false;
   const parseValue = (): Value | null => {
-    const stack: Array<{ items: Value[]; open: Tok }> = [];
+    const stack: Array<{ items: Value[]; open: Tok; h0: number }> = [];
+    let h = 4; // start state, stmts, key, operator
+    const fits = (peak: number) => {
+      if (peak <= 9999 || aborted) return !aborted;
+      aborted = true;
+      const at = stack.at(-1)?.open.start ?? toks[p].start;
+      errors.push({ start: at, d: diag('error', at, 'lists are nested too deeply for xl', 'xl\'s parser runs out of stack here ("memory exhausted"); flatten the list') });
+      return false;
+    };
     const close = (tk: Tok): Value => {
       const f = stack.pop()!;
+      h = f.h0 + 1;
       return { kind: 'list', items: f.items, pos: P.at(f.open.start), end: P.at(tk.end) };
     };
     for (;;) {
       let v: Value;
       const tk = toks[p];
-      if (tk.t === 'string' || tk.t === 'number') { v = atomOf(tk); p++; }
-      else if (tk.t === '[') {
-        stack.push({ items: [], open: tk }); p++; skipNl();
+      if (tk.t === 'string' || tk.t === 'number') {
+        if (!fits(++h)) return null;
+        v = atomOf(tk); p++;
+      } else if (tk.t === '[') {
+        stack.push({ items: [], open: tk, h0: h });
+        h += 2; // '[' and an empty nlok
+        if (!fits(h)) return null;
+        p++;
+        if (skipNl() && !fits(h + 1)) return null;
         if (toks[p].t !== ']') continue;
+        if (!fits(h + 2)) return null;
         v = close(toks[p]); p++;
       } else if (tk.t === 'eof' && stack.length) {
         return fail(stack.at(-1)!.open.start, 'this `[` is never closed', 'add the closing `]`');
@@ -176,14 +195,21 @@ function parseInto(cfg: CfgFile, text: string, file: string, base: number): void
       // a complete value: hand it to the enclosing list, if any
       for (;;) {
         if (!stack.length) return v;
-        stack.at(-1)!.items.push(v); skipNl();
+        const f = stack.at(-1)!;
+        f.items.push(v);
+        if (!fits(h + 1)) return null;
+        if (skipNl() && !fits(h + 2)) return null;
+        h = f.h0 + 3; // '[' nlok values
         const sep = toks[p];
         if (sep.t === ',') {
-          p++; skipNl();
+          h += 2; // ',' nlok
+          if (!fits(h)) return null;
+          p++;
+          if (skipNl() && !fits(h + 1)) return null;
           if (toks[p].t !== ']') break;
           v = close(toks[p]); p++;
         } else if (sep.t === ']') { v = close(sep); p++; }
-        else if (sep.t === 'eof') return fail(stack.at(-1)!.open.start, 'this `[` is never closed', 'add the closing `]`');
+        else if (sep.t === 'eof') return fail(f.open.start, 'this `[` is never closed', 'add the closing `]`');
         else return fail(sep.start, `expected \`,\` or \`]\` in list, found ${describeTok(sep, text)}`, 'separate list items with commas', sep.end - sep.start);
       }
     }
@@ -208,7 +234,7 @@ function parseInto(cfg: CfgFile, text: string, file: string, base: number): void
     cfg.settings.set(key.text, { key: key.text, keyPos, value, op });
   };
 
-  while (toks[p].t !== 'eof') {
+  while (toks[p].t !== 'eof' && !aborted) {
     const tk = toks[p];
     if (tk.t === 'nl' || tk.t === ';') { p++; continue; }
     let ok = false;
