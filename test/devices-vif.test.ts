@@ -61,6 +61,12 @@ describe('parseVif: keys', () => {
     expect(warnings.map((w) => [w.severity, w.col])).toStrictEqual([['warning', 9], ['warning', 34]]);
   });
 
+  it('warns about a multicast mac, which xl lets through', () => {
+    const warnings: Diagnostic[] = [];
+    expect(parseVif('mac=01:16:3e:00:00:01', undefined, {}, { warnings })).toStrictEqual({ mac: '01:16:3e:00:00:01' });
+    expect(warnings).toMatchObject([{ severity: 'warning', col: 5 }]);
+  });
+
   it('warns about deprecated netdev and unsupported accel', () => {
     const warnings: Diagnostic[] = [];
     expect(parseVif('netdev=eth2,accel=x', undefined, {}, { warnings })).toStrictEqual({ gatewaydev: 'eth2' });
@@ -115,6 +121,11 @@ describe('formatVifRate / formatVif', () => {
       try { r = parseVifRate(text); } catch { return; } // overflow cases
       expect(parseVifRate(formatVifRate(r.rate_bytes_per_interval, r.rate_interval_usecs))).toStrictEqual(r);
     }), { numRuns: 500 });
+  });
+  it('leaves out a devid that equals the position in the vif list', () => {
+    expect(formatVif({ devid: 1, bridge: 'b' }, 1)).toBe('bridge=b');
+    expect(formatVif({ devid: 1, bridge: 'b' }, 0)).toBe('devid=1,bridge=b');
+    expect(formatVif({ devid: 1, bridge: 'b' })).toBe('devid=1,bridge=b');
   });
   it('refuses what a vif spec cannot say', () => {
     expect(() => formatVif({ bridge: 'a,b' })).toThrow(/comma/);

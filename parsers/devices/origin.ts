@@ -59,7 +59,7 @@ export class SpecReporter {
 
   /** Hands warnings to the caller's sink, if it gave one. */
   flushWarnings(sink?: Diagnostic[]): void {
-    if (sink) sink.push(...this.warnings);
+    if (sink) sink.push(...[...this.warnings].sort((a, b) => a.line - b.line || a.col - b.col));
   }
 }
 

@@ -120,6 +120,7 @@ function applyToken(nic: Nic, tok: Token, rep: SpecReporter): { ok: true } | { o
     const mac = parseMac(v);
     setMac(nic, mac.bytes);
     if (!mac.ok) return bad(`invalid mac \`${v}'`, 4);
+    if (mac.bytes[0]! & 1) rep.warn(tok.at + 4, v.length, `mac ${nic.mac} is a multicast address`, 'the lowest bit of the first byte must be 0 for a NIC (xl does not check)');
     return { ok: true };
   }
   if ((v = matchOption('netdev', t)) !== undefined) {
@@ -226,8 +227,12 @@ export function formatVifRate(bytesPerInterval: number, intervalUsecs: number): 
   return no(`a rate of ${lo} bytes/s cannot be written`);
 }
 
-/** Writes the canonical xl.cfg vif spec for a nic (defaults from xl.conf are not subtracted). */
-export function formatVif(n: Nic): string {
+/**
+ * Writes the canonical xl.cfg vif spec for a nic (defaults from xl.conf are not subtracted).
+ * `listIndex`: the nic's position in vif=[...]; xl gives it that devid, so devid= is left out
+ * when they agree.
+ */
+export function formatVif(n: Nic, listIndex?: number): string {
   const no = (why: string) => unrepresentable('vif', why);
   const parts: string[] = [];
   const put = (key: string, v: string | undefined) => {
@@ -236,7 +241,9 @@ export function formatVif(n: Nic): string {
     parts.push(`${key}=${v}`);
   };
   if (n.backend_domid) no('backend_domid cannot be given in a vif spec (use backend=NAME)');
-  if (n.devid !== undefined && n.devid >= 0) parts.push(`devid=${n.devid}`);
+  if (n.devid !== undefined && n.devid >= 0) {
+    if (n.devid !== listIndex) parts.push(`devid=${n.devid}`);
+  }
   else if (n.devid !== undefined) no(`devid ${n.devid}`);
   if (n.nictype === 'vif') parts.push('type=vif');
   else if (n.nictype === 'vif_ioemu') parts.push('type=ioemu');
