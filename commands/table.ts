@@ -7,6 +7,11 @@ import { domxmlFromNative, domxmlToNative } from './domxml.js';
 import completion from './completion.js';
 import list from './list.js';
 import { destroy, shutdown, reboot, pause, unpause, rename } from './lifecycle.js';
+import { define, undefine, start } from './managed.js';
+import { save, restore } from './saverestore.js';
+import { console_, simGuest } from './console.js';
+import { domid, domname, domuuid, dominfo, domstate, uptime } from './query.js';
+import { info, nodeinfo, capabilities, dmesg } from './host.js';
 
 export const COMMANDS: CommandDef[] = [
   create,
@@ -22,6 +27,23 @@ export const COMMANDS: CommandDef[] = [
   pause,
   unpause,
   rename,
+  start,
+  define,
+  undefine,
+  save,
+  restore,
+  console_,
+  domid,
+  domname,
+  domuuid,
+  dominfo,
+  domstate,
+  uptime,
+  info,
+  nodeinfo,
+  capabilities,
+  dmesg,
+  simGuest,
 ];
 
 export function findCommand(name: string): CommandDef | undefined {

@@ -1,0 +1,53 @@
+// define, undefine, start: managed domains are configs txl keeps (no daemon), started on demand.
+import type { Context } from '../context.js';
+import type { Result } from '../command.js';
+import { OperationError } from '../errors.js';
+import { readDomainFile } from '../formats.js';
+import { withBackend } from './connect.js';
+import { splitCreateWords } from './create.js';
+
+export async function defineDomain(ctx: Context, words: string[]): Promise<Result> {
+  const { files, overrides } = splitCreateWords(words);
+  if (files.length !== 1) throw new OperationError('define takes one config file');
+  const file = files[0];
+  const { config, warnings } = await readDomainFile(file, { overrides });
+  warnings.forEach((w) => ctx.warn(w));
+  return withBackend(ctx, async (be) => {
+    const name = config.c_info?.name ?? '';
+    if (ctx.dryRun) {
+      ctx.info(`txl: dry run: would define domain '${name}' from ${file}`);
+      return { data: { dry_run: true, name }, text: '' };
+    }
+    const replaced = await be.define(config);
+    const m = await be.getManaged(name);
+    return { data: { name, uuid: m?.uuid, path: m?.path, replaced }, text: `Domain '${name}' defined from ${file}\n` };
+  });
+}
+
+export async function undefineDomain(ctx: Context, ref: string): Promise<Result> {
+  return withBackend(ctx, async (be) => {
+    const r = await be.lookup(ref);
+    if (!r.managed) throw new OperationError(`domain '${r.name}' is not a managed domain`, "only domains stored with 'txl define' can be undefined");
+    if (ctx.dryRun) {
+      ctx.info(`txl: dry run: would undefine domain '${r.name}'`);
+      return { data: { dry_run: true, name: r.name }, text: '' };
+    }
+    await be.undefine(r.name);
+    return { data: { name: r.name, uuid: r.uuid, running: r.domid !== null }, text: `Domain '${r.name}' has been undefined\n` };
+  });
+}
+
+export async function startDomain(ctx: Context, ref: string, opts: { paused?: boolean }): Promise<Result> {
+  return withBackend(ctx, async (be) => {
+    const r = await be.lookup(ref);
+    if (r.domid !== null) throw new OperationError(`domain '${r.name}' is already running (id ${r.domid})`);
+    const m = await be.getManaged(r.name);
+    if (!m) throw new OperationError(`domain '${r.name}' has no stored config`);
+    if (ctx.dryRun) {
+      ctx.info(`txl: dry run: would start domain '${r.name}' from ${m.path}`);
+      return { data: { dry_run: true, name: r.name }, text: '' };
+    }
+    const domid = await be.create(m.config, { paused: opts.paused });
+    return { data: { name: r.name, domid, uuid: m.uuid }, text: `Domain '${r.name}' started\n` };
+  });
+}
