@@ -118,3 +118,49 @@ export function cpuidSet(policy: CpuidPolicyJson, libxlName: string, value: '0' 
   entry[name] = chars.join('');
   return true;
 }
+
+/** The bit positions libvirt can name, from a policy: the reverse of cpuidSet for 1-bit features. */
+export function cpuidFeatures(policy: unknown): { name: string; value: '0' | '1' }[] {
+  const p = policy as Partial<CpuidPolicyJson> | CpuidLeaf[] | undefined;
+  const leaves = Array.isArray(p) ? p : p?.cpuid ?? [];
+  const msrs = Array.isArray(p) ? [] : p?.msr ?? [];
+  const out: { name: string; value: '0' | '1' }[] = [];
+  const byPlace = reverseIndex();
+  for (const l of leaves) {
+    REGS.forEach((reg, ri) => {
+      const s = l[reg];
+      if (!s) return;
+      for (let i = 0; i < 32; i++) {
+        const c = s[i];
+        if (c !== '0' && c !== '1') continue;
+        const name = byPlace.get(`${l.leaf}/${l.subleaf ?? -1}/${ri}/${31 - i}`);
+        if (name) out.push({ name: LIBXL_TO_LIBVIRT[name] ?? name, value: c });
+      }
+    });
+  }
+  for (const m of msrs) {
+    for (let i = 0; i < 64; i++) {
+      const c = m.policy[i];
+      const name = byPlace.get(`msr${m.index}/${63 - i}`);
+      if ((c === '0' || c === '1') && name) out.push({ name, value: c });
+    }
+  }
+  return out;
+}
+
+let reverse: Map<string, string> | undefined;
+function reverseIndex(): Map<string, string> {
+  if (reverse) return reverse;
+  reverse = new Map();
+  for (const [name, bit] of FEATURESET) {
+    const word = WORDS[bit >> 5];
+    if (!word) continue;
+    if (Array.isArray(word)) reverse.set(`${word[0]}/${word[1]}/${word[2]}/${bit & 31}`, name);
+    else reverse.set(`msr${word.msr}/${(bit & 31) + (word.high ? 32 : 0)}`, name);
+  }
+  // libxl's own names win where both exist (they are the ones libvirt's table speaks of)
+  for (const [name, [leaf, sub, reg, bit, width]] of Object.entries(NAMED)) {
+    if (width === 1) reverse.set(`${leaf}/${sub}/${reg}/${bit}`, name);
+  }
+  return reverse;
+}

@@ -206,14 +206,18 @@ export function keyName(n: XNode): string {
   }
 }
 
-/** Calls fn for every element with its path ("devices/disk[1]/source[0]"), parents first. */
-export function walk(n: XNode, fn: (n: XNode, path: string) => boolean | void, path = ''): void {
+/**
+ * Calls fn for every element with its path ("devices[0]/disk[1]/source[0]"), parents first.
+ * Only siblings `counted` takes part in the numbering: the reader counts what it mapped and
+ * the writer what it generated, so elements kept whole in side.xml never shift a path.
+ */
+export function walk(n: XNode, fn: (n: XNode, path: string) => boolean | void, counted: (n: XNode) => boolean = () => true, path = ''): void {
   if (fn(n, path) === false) return;
   const seen = new Map<string, number>();
   for (const c of n.children) {
     const k = keyName(c);
     const i = seen.get(k) ?? 0;
-    seen.set(k, i + 1);
-    walk(c, fn, `${path}${path ? '/' : ''}${k}[${i}]`);
+    if (counted(c)) seen.set(k, i + 1);
+    walk(c, fn, counted, `${path}${path ? '/' : ''}${k}[${i}]`);
   }
 }

@@ -130,17 +130,37 @@ function networkSource(r: Reader, src: XNode): string | undefined {
   if (r.child(src, 'auth')) {
     r.error(src, 'RBD authentication needs a secret from libvirt; txl cannot look it up', 'give the key in an xl.cfg disk target instead');
   }
-  const esc = (s: string) => s.replace(/:/g, '\\:');
-  let s = `rbd:${name}:auth_supported=none`;
-  const hosts = r.children(src, 'host').map((h) => {
-    const host = r.attr(h, 'name') ?? '';
-    const port = r.attr(h, 'port');
-    return (host.includes(':') ? esc(`[${host}]`) : host) + (port ? `\\:${port}` : '');
-  });
-  if (hosts.length) s += `:mon_host=${hosts.join('\\;')}`;
+  const hosts = r.children(src, 'host').map((h) => ({ name: r.attr(h, 'name') ?? '', port: r.attr(h, 'port') }));
   const conf = r.child(src, 'config');
-  if (conf) s += `:conf=${esc(r.attr(conf, 'file') ?? '')}`;
+  return buildRbd(name, hosts, conf && (r.attr(conf, 'file') ?? ''));
+}
+
+const esc = (s: string) => s.replace(/:/g, '\\:');
+
+/** The qemu rbd: string libvirt builds for a disk without authentication. */
+export function buildRbd(name: string, hosts: { name: string; port?: string }[], conf?: string): string {
+  let s = `rbd:${name}:auth_supported=none`;
+  const mons = hosts.map((h) => (h.name.includes(':') ? esc(`[${h.name}]`) : h.name) + (h.port ? `\\:${h.port}` : ''));
+  if (mons.length) s += `:mon_host=${mons.join('\\;')}`;
+  if (conf !== undefined) s += `:conf=${esc(conf)}`;
   return s;
+}
+
+/** An rbd: string back as <source protocol='rbd'>, when buildRbd would give the same string. */
+export function rbdSource(path: string): XNode | undefined {
+  const parts = path.slice(4).split(/(?<!\\):/);
+  const name = parts.shift() ?? '';
+  const opts = new Map(parts.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+  const hosts = (opts.get('mon_host') ?? '').split('\\;').filter(Boolean).map((h) => {
+    const m = /^(\[.*\]|[^\\]*)(?:\\:(\d+))?$/.exec(h.replace(/\\:(?=[^\]]*\])/g, ':'));
+    return { name: (m?.[1] ?? h).replace(/^\[(.*)\]$/, '$1'), port: m?.[2] };
+  });
+  const conf = opts.get('conf')?.replace(/\\:/g, ':');
+  if (buildRbd(name, hosts, conf) !== path) return undefined;
+  const src: XNode = { name: 'source', attrs: [['protocol', 'rbd'], ['name', name]], children: [], text: '', pos: -1 };
+  for (const h of hosts) src.children.push({ name: 'host', attrs: h.port ? [['name', h.name], ['port', h.port]] : [['name', h.name]], children: [], text: '', pos: -1 });
+  if (conf !== undefined) src.children.push({ name: 'config', attrs: [['file', conf]], children: [], text: '', pos: -1 });
+  return src;
 }
 
 function readControllers(r: Reader, devs: XNode, cfg: DomainConfig) {

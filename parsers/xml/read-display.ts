@@ -36,7 +36,8 @@ export function readDisplay(r: Reader, devs: XNode, cfg: DomainConfig, type: Dom
     const target = n.children.find((x) => x.name === 'target');
     const ttype = target && r.peek(target, 'type');
     // the PV console every Xen guest has, or (HVM) libvirt's echo of the first serial port
-    if (r.peek(n, 'type') === 'pty' && !n.children.some((x) => x.name === 'source') && (ttype === undefined || ttype === 'xen' || ttype === 'serial')) r.implicit(n);
+    const pvConsole = r.peek(n, 'type') === 'pty' && !n.children.some((x) => x.name === 'source') && (ttype === undefined || ttype === 'xen');
+    if (pvConsole || (h && ttype === 'serial')) r.implicit(n);
   }
   for (const n of devs.children.filter((x) => x.name === 'parallel')) r.explain(n, 'parallel ports are not supported by libxl; kept in side.xml');
   readChannels(r, devs, cfg);

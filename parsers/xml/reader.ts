@@ -181,7 +181,7 @@ export class Reader {
         this.warnAttr(n, k, n.why?.[k] ?? `attribute '${k}' of <${n.name}> is not mapped to libxl; kept in side.xml`);
       }
       return true;
-    });
+    }, (n) => !!n.used);
   }
 }
 
