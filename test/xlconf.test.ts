@@ -38,8 +38,11 @@ describe.skipIf(!existsSync(SHIPPED))('the xl.conf Xen ships', () => {
       domidPolicy: 'xen', autoballoon: 'auto', lockfile: '/var/lock/xl', outputFormat: 'json',
       blkdevStart: 'xvda', runHotplugScripts: true, vifBackend: '0', vifGatewaydev: 'eth0',
       vifScript: 'vif-bridge', vifBridge: 'xenbr0', claimMode: true,
-      vmCpumask: '0-7', vmPvCpumask: '0-3', vmHvmCpumask: '3-7',
+      vmCpumask: '0-7', vmPvCpumask: '0-3', vmHvmCpumask: '3-7', where: expect.any(Object),
     });
+    // the value of vm.cpumask="0-7" starts after the `=`
+    const line = active.split('\n').findIndex((l) => l.startsWith('vm.cpumask=')) + 1;
+    expect(conf.where!['vm.cpumask']).toEqual({ file: 'xl.conf', line, col: 12 });
     // every key the shipped file mentions is one txl reads
     const mentioned = [...text.matchAll(/^#([a-z][a-z0-9_.]*)=/gm)].map((m) => m[1]);
     expect(mentioned.length).toBeGreaterThan(10);
@@ -63,6 +66,7 @@ describe('xl.conf settings', () => {
       remusNetbufscript: '/s/netbuf', coloProxyscript: '/s/proxy', outputFormat: 'sxp', blkdevStart: 'xvdb',
       claimMode: false, maxGrantFrames: 64, maxMaptrackFrames: 1024, maxGrantVersion: 1,
       vmCpumask: '0-3', vmHvmCpumask: '2-3', vmPvCpumask: '0-1', domidPolicy: 'random', warnings: [],
+      where: expect.any(Object),
     });
   });
 

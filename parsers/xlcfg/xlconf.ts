@@ -42,6 +42,8 @@ export interface XlConf {
   /** who picks the domid of a new domain */
   domidPolicy: 'xen' | 'random';
   warnings: Diagnostic[];
+  /** where each setting's value was read, by xl.conf key (e.g. "vm.cpumask"), for error positions */
+  where?: Record<string, { file: string; line: number; col: number }>;
 }
 
 export const XLCONF_KEYS: readonly string[] = [
@@ -129,6 +131,10 @@ export function xlConfFrom(cfg: CfgFile): XlConf {
     if (XLCONF_KEYS.includes(key) || key in DEPRECATED) continue;
     const near = suggest(key, XLCONF_KEYS);
     warn(diagAt(cfg, s.keyPos, `unknown xl.conf setting \`${key}\``, near ? `did you mean ${near}? (xl ignores unknown settings)` : 'xl ignores unknown settings', key.length));
+  }
+  if (cfg.settings.size) {
+    conf.where = {};
+    for (const [key, s] of cfg.settings) conf.where[key] = { file: cfg.file, line: s.value.pos.line, col: s.value.pos.col };
   }
   for (const k of Object.keys(conf) as Array<keyof XlConf>) if (conf[k] === undefined) delete conf[k];
   return conf;
