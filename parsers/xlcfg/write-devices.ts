@@ -1,0 +1,89 @@
+// The device lists of the xl.cfg writer, the raw resources (ioports, irqs, iomem) and cpuid.
+// xl numbers most devices by their position in the list, so a devid that is not the
+// position has no xl.cfg form (except for vifs, whose spec takes devid=).
+
+import type { DomainConfig } from '../../src/model.js';
+import {
+  formatChannel, formatDisk, formatP9, formatPci, formatPvcalls, formatUsbctrl, formatUsbdev, formatVdispl, formatVfb, formatVif,
+  formatVkb, formatVsnd, formatVtpm,
+} from '../devices/index.js';
+import type { Out } from './write-out.js';
+
+type Positional = { devid?: number };
+
+/** Formats a list whose devids xl assigns by position; a devid elsewhere becomes a note. */
+function positional<T extends Positional>(out: Out, what: string, items: T[] | undefined, fmt: (d: T) => string, firstDevid = 0): string[] | undefined {
+  if (!items?.length) return undefined;
+  const specs: string[] = [];
+  items.forEach((d, i) => {
+    if ((d.devid ?? -1) !== i + firstDevid) out.note(`${what} ${i}: devid ${d.devid ?? 'unset'} (xl numbers them by position)`);
+    const s = out.tryFormat(`${what} ${i}`, () => fmt(d));
+    if (s !== undefined) specs.push(s);
+  });
+  return specs;
+}
+
+export function writeDevices(out: Out, cfg: DomainConfig, type: string): void {
+  const b = cfg.b_info;
+  out.list('disk', cfg.disks?.map((d, i) => out.tryFormat(`disk ${i}`, () => formatDisk(d))).filter((s): s is string => s !== undefined));
+  out.list('vif', cfg.nics?.map((n, i) => {
+    const plain = n.devid === i ? { ...n, devid: undefined } : n;
+    return out.tryFormat(`vif ${i}`, () => formatVif(plain));
+  }).filter((s): s is string => s !== undefined));
+
+  const h = b['type.hvm'];
+  // the rdm policy xl copies into every pci device before reading its spec
+  const rdmPolicy = (type === 'hvm' ? h?.rdm?.policy ?? 'invalid' : 'strict') as 'strict' | 'relaxed' | 'invalid';
+  out.list('pci', cfg.pcidevs?.map((p, i) => out.tryFormat(`pci ${i}`, () => formatPci(p, { rdm_policy: rdmPolicy }))).filter((s): s is string => s !== undefined));
+  out.list('dtdev', cfg.dtdevs?.map((d) => d.path ?? ''));
+  if (cfg.rdms?.length) out.note('reserved device memory regions (b_info rdms)');
+
+  const vfbs = positional(out, 'vfb', cfg.vfbs, formatVfb);
+  if (vfbs) out.list('vfb', vfbs);
+  const vkbs = cfg.vkbs ?? [];
+  const nvfb = cfg.vfbs?.length ?? 0;
+  vkbs.slice(0, nvfb).forEach((k, i) => {
+    const extra = Object.keys(k).filter((f) => f !== 'devid');
+    if (k.devid !== i || extra.length) out.note(`vkb ${i}: xl makes a plain keyboard for each vfb (devid ${i}), this one has ${extra.join(', ') || `devid ${k.devid}`}`);
+  });
+  if (vkbs.length < nvfb) out.note('fewer vkbs than vfbs (xl adds a keyboard to each framebuffer)');
+  out.list('vkb', positional(out, 'vkb', vkbs.slice(nvfb), formatVkb, nvfb));
+
+  out.list('vtpm', positional(out, 'vtpm', cfg.vtpms, formatVtpm));
+  out.list('p9', cfg.p9s?.map((p, i) => {
+    if (p.devid !== undefined) out.note(`p9 ${i}: devid ${p.devid} (xl leaves p9 devids to libxl)`);
+    return out.tryFormat(`p9 ${i}`, () => formatP9(p));
+  }).filter((s): s is string => s !== undefined));
+  out.list('pvcalls', positional(out, 'pvcalls', cfg.pvcallsifs, formatPvcalls));
+  out.list('vdispl', positional(out, 'vdispl', cfg.vdispls, formatVdispl));
+  const cards = cfg.vsnds?.map((v, i) => {
+    if (v.devid !== i) out.note(`vsnd ${i}: devid ${v.devid ?? 'unset'} (xl numbers them by position)`);
+    return out.tryFormat(`vsnd ${i}`, () => formatVsnd(v));
+  }).filter((s): s is string[] => s !== undefined);
+  if (cards?.length) out.list('vsnd', cards);
+  out.list('channel', positional(out, 'channel', cfg.channels, formatChannel));
+  out.list('usbctrl', positional(out, 'usbctrl', cfg.usbctrls, formatUsbctrl));
+  out.list('usbdev', cfg.usbdevs?.map((d, i) => out.tryFormat(`usbdev ${i}`, () => formatUsbdev(d))).filter((s): s is string => s !== undefined));
+
+  out.section();
+  const hex = (n: number) => n.toString(16);
+  out.list('ioports', b.ioports?.map((r) => ((r.number ?? 0) <= 1 ? hex(r.first ?? 0) : `${hex(r.first ?? 0)}-${hex((r.first ?? 0) + (r.number ?? 0) - 1)}`)));
+  if (b.ioports?.some((r) => !r.number)) out.note('an ioport range of zero ports');
+  out.list('irqs', b.irqs?.map(String));
+  out.list('iomem', b.iomem?.map((r) => `${hex(r.start ?? 0)},${hex(r.number ?? 0)}${r.gfn !== undefined ? `@${hex(r.gfn)}` : ''}`));
+  writeCpuid(out, cfg);
+}
+
+interface Leaf { leaf: number; subleaf?: number; eax?: string; ebx?: string; ecx?: string; edx?: string }
+
+/** cpuid in xl's list form, which states every register mask exactly. */
+function writeCpuid(out: Out, cfg: DomainConfig): void {
+  const p = cfg.b_info.cpuid as { cpuid?: Leaf[]; msr?: { index: number }[] } | undefined;
+  if (!p) return;
+  if (p.msr?.length) out.note(`cpuid MSR policies (${p.msr.map((m) => `0x${m.index.toString(16)}`).join(', ')}) next to a leaf list`);
+  const lines = (p.cpuid ?? []).map((l) => {
+    const head = `0x${l.leaf.toString(16)}${l.subleaf !== undefined ? `,${l.subleaf}` : ''}:`;
+    return head + (['eax', 'ebx', 'ecx', 'edx'] as const).filter((r) => l[r] !== undefined).map((r) => `${r}=${l[r]}`).join(',');
+  });
+  if (lines.length) out.list('cpuid', lines);
+}

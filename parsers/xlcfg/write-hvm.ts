@@ -1,0 +1,109 @@
+// The HVM part of the xl.cfg writer: firmware, platform switches, viridian, displays,
+// serial, USB and sound.
+
+import type { DomainConfig } from '../../src/model.js';
+import { VIRIDIAN_ENLIGHTENMENTS } from '../libxl-idl.js';
+import { mib, type Out } from './write-out.js';
+
+export function writeHvm(out: Out, cfg: DomainConfig): void {
+  const h = cfg.b_info['type.hvm'] ?? {};
+  out.set('firmware_override', h.firmware);
+  if (h.bios !== undefined && h.bios !== 'unknown' as string) out.set('bios', h.bios);
+  out.set('bios_path_override', h.system_firmware);
+  out.set('smbios_firmware', h.smbios_firmware);
+  out.set('acpi_firmware', h.acpi_firmware);
+  for (const k of ['pae', 'acpi_s3', 'acpi_s4', 'acpi_laptop_slate', 'nx', 'hpet', 'vpt_align'] as const) out.defbool(k, h[k]);
+  writeViridian(out, h.viridian, h.viridian_enable, h.viridian_disable);
+  out.set('mmio_hole', mib(out, 'mmio hole', h.mmio_hole_memkb));
+  out.defbool('altp2mhvm', h.altp2m);
+  if (cfg.side?.xl?.ms_vm_genid === 'generate') out.set('ms_vm_genid', 'generate');
+  if (h.ms_vm_genid) out.note('a fixed ms_vm_genid (xl can only generate a new one)');
+  if (h.rdm && (h.rdm.strategy || h.rdm.policy)) {
+    const parts = [];
+    if (h.rdm.strategy && h.rdm.strategy !== 'ignore') parts.push(`strategy=${h.rdm.strategy}`);
+    if (h.rdm.policy && h.rdm.policy !== 'invalid') parts.push(`policy=${h.rdm.policy}`);
+    if (parts.length) out.set('rdm', parts.join(','));
+  }
+  out.set('rdm_mem_boundary', mib(out, 'rdm_mem_boundary', h.rdm_mem_boundary_memkb));
+  if (h.mca_caps) {
+    if (h.mca_caps !== 1) out.note(`mca_caps ${h.mca_caps} (xl knows only lmce)`);
+    out.list('mca_caps', ['lmce']);
+  }
+  for (const k of ['acpi', 'apic', 'timer_mode', 'nested_hvm', 'timeoffset'] as const) {
+    if (h[k] !== undefined && h[k] !== 'unknown') out.note(`b_info.type.hvm.${k} (xl sets ${k === 'timeoffset' ? 'rtc_timeoffset' : `the b_info ${k}`} instead)`);
+  }
+
+  out.section();
+  const vnc = h.vnc ?? {};
+  out.defbool('vnc', vnc.enable);
+  out.set('vnclisten', vnc.listen);
+  out.set('vncpasswd', vnc.passwd);
+  if (vnc.display) out.set('vncdisplay', vnc.display);
+  out.defbool('vncunused', vnc.findunused);
+  const sdl = h.sdl ?? {};
+  out.defbool('sdl', sdl.enable);
+  out.defbool('opengl', sdl.opengl);
+  out.set('display', sdl.display);
+  out.set('xauthority', sdl.xauthority);
+  out.set('keymap', h.keymap);
+  const sp = h.spice ?? {};
+  out.defbool('spice', sp.enable);
+  if (sp.port) out.set('spiceport', sp.port);
+  if (sp.tls_port) out.set('spicetls_port', sp.tls_port);
+  out.set('spicehost', sp.host);
+  out.defbool('spicedisable_ticketing', sp.disable_ticketing);
+  out.set('spicepasswd', sp.passwd);
+  out.defbool('spiceagent_mouse', sp.agent_mouse);
+  out.defbool('spicevdagent', sp.vdagent);
+  out.defbool('spice_clipboard_sharing', sp.clipboard_sharing);
+  if (sp.usbredirection) out.set('spiceusbredirection', sp.usbredirection);
+  out.set('spice_image_compression', sp.image_compression);
+  out.set('spice_streaming_video', sp.streaming_video);
+  const vga = { std: 'stdvga', cirrus: 'cirrus', none: 'none', qxl: 'qxl' }[h.vga?.kind ?? ''];
+  out.set('vga', vga);
+  if (h.hdtype === 'ahci') out.set('hdtype', 'ahci');
+  out.defbool('nographic', h.nographic);
+  if (h.gfx_passthru_kind !== undefined && h.gfx_passthru_kind !== 'default') {
+    if (h.gfx_passthru !== 'True') out.note(`gfx_passthru_kind "${h.gfx_passthru_kind}" with gfx_passthru not on`);
+    out.set('gfx_passthru', h.gfx_passthru_kind);
+  } else out.defbool('gfx_passthru', h.gfx_passthru);
+  if (h.serial_list) {
+    out.list('serial', h.serial_list);
+    if (h.serial !== undefined) out.note(`serial "${h.serial}" besides a serial list`);
+  } else out.set('serial', h.serial);
+  out.set('boot', h.boot);
+  out.defbool('usb', h.usb);
+  if (h.usbversion) out.set('usbversion', h.usbversion);
+  if (h.usbdevice_list) {
+    out.list('usbdevice', h.usbdevice_list);
+    if (h.usbdevice !== undefined) out.note(`usbdevice "${h.usbdevice}" besides a usbdevice list`);
+  } else out.set('usbdevice', h.usbdevice);
+  out.defbool('vkb_device', h.vkb_device);
+  out.set('soundhw', h.soundhw);
+  out.defbool('xen_platform_pci', h.xen_platform_pci);
+  if (h.vendor_device === 'xenserver') out.set('vendor_device', 'xenserver');
+}
+
+function writeViridian(out: Out, viridian: 'True' | 'False' | undefined, enable: number[] = [], disable: number[] = []): void {
+  if (!enable.length && !disable.length) {
+    out.defbool('viridian', viridian);
+    return;
+  }
+  const names = VIRIDIAN_ENLIGHTENMENTS;
+  const items: string[] = [];
+  if (viridian === 'True') items.push('defaults');
+  else if (viridian === 'False') out.note('viridian "False" together with a list of enlightenments');
+  const unnamed = Array.from({ length: 64 - names.length }, (_, i) => names.length + i);
+  const all = unnamed.every((b) => enable.includes(b));
+  if (all) {
+    items.push('all');
+    names.forEach((n, i) => {
+      if (disable.includes(i)) items.push(`!${n}`);
+      else if (!enable.includes(i)) out.note(`viridian: "${n}" neither enabled nor disabled next to "all"`);
+    });
+  } else {
+    for (const b of enable) (b < names.length ? items.push(names[b]!) : out.note(`viridian enlightenment bit ${b}`));
+    for (const b of disable) (b < names.length ? items.push(`!${names[b]}`) : out.note(`viridian enlightenment bit ${b}`));
+  }
+  out.list('viridian', items);
+}

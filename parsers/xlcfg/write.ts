@@ -1,0 +1,203 @@
+// The model -> a canonical, readable xl.cfg that xl 4.17 (and xlcfgToModel, with the
+// default xl.conf) reads back into the same model. Values that xl fills in by itself
+// (on_reboot = "restart", maxmem = memory, devids by position, claim_mode and
+// run_hotplug_scripts from xl.conf) are left out. What no xl.cfg key can express is
+// listed in a comment at the top instead of being dropped silently.
+
+import type { DomainConfig, ShutdownAction } from '../../src/model.js';
+import { formatCpuList } from '../devices/index.js';
+import { writeDevices } from './write-devices.js';
+import { writeHvm } from './write-hvm.js';
+import { mib, Out } from './write-out.js';
+
+const ACTION_NAMES: Record<ShutdownAction, string> = {
+  destroy: 'destroy', restart: 'restart', restart_rename: 'rename-restart', preserve: 'preserve',
+  coredump_destroy: 'coredump-destroy', coredump_restart: 'coredump-restart', soft_reset: 'soft-reset',
+};
+const XL_ACTION_DEFAULTS = { on_poweroff: 'destroy', on_reboot: 'restart', on_watchdog: 'destroy', on_crash: 'destroy', on_soft_reset: 'soft_reset' } as const;
+
+export function modelToXlcfg(cfg: DomainConfig): string {
+  const out = new Out();
+  const c = cfg.c_info ?? {};
+  const b = cfg.b_info ?? {};
+  const type = c.type ?? (b['type.hvm'] ? 'hvm' : b['type.pvh'] ? 'pvh' : 'pv');
+
+  out.set('name', c.name);
+  out.set('uuid', c.uuid);
+  out.set('type', type);
+  if (c.ssid_label !== undefined && b.exec_ssid_label !== undefined) {
+    out.set('init_seclabel', c.ssid_label);
+    out.set('seclabel', b.exec_ssid_label);
+  } else {
+    out.set('seclabel', c.ssid_label);
+    if (b.exec_ssid_label !== undefined) out.note(`exec_ssid_label "${b.exec_ssid_label}" without an initial label`);
+  }
+  out.set('pool', c.pool_name);
+  out.defbool('hap', c.hap);
+  out.defbool('oos', c.oos);
+  out.defbool('driver_domain', c.driver_domain);
+  out.set('passthrough', c.passthrough);
+  out.defbool('xend_suspend_evtchn_compat', c.xend_suspend_evtchn_compat);
+  for (const k of ['ssidref', 'domid', 'poolid'] as const) if (c[k]) out.note(`c_info.${k} ${c[k]}`);
+  for (const k of ['xsdata', 'platformdata'] as const) if (c[k]) out.note(`c_info.${k}`);
+  if (c.run_hotplug_scripts === 'False') out.note('run_hotplug_scripts "False" (an xl.conf setting)');
+  if (b.claim_mode === 'False') out.note('claim_mode "False" (an xl.conf setting)');
+  if (b.blkdev_start !== undefined) out.note(`blkdev_start "${b.blkdev_start}" (an xl.conf setting)`);
+
+  out.section();
+  writeBoot(out, cfg, type);
+  out.section();
+  writeCpuAndMemory(out, cfg);
+  out.section();
+  for (const [key, dflt] of Object.entries(XL_ACTION_DEFAULTS) as [keyof typeof XL_ACTION_DEFAULTS, ShutdownAction][]) {
+    const v = cfg[key] ?? 'destroy';
+    if (v !== dflt) out.set(key, ACTION_NAMES[v]);
+  }
+  out.section();
+  writeMisc(out, cfg, type);
+  if (type === 'hvm') writeHvm(out, cfg);
+  else if (b['type.hvm']) out.note(`HVM settings in a ${type} guest`);
+  out.section();
+  writeDeviceModel(out, cfg);
+  out.section();
+  writeDevices(out, cfg, type);
+  if (cfg.side?.xl) {
+    for (const [k, v] of Object.entries(cfg.side.xl)) {
+      if (k === 'ms_vm_genid' && v === 'generate') continue; // written with the HVM keys
+      out.note(`xl side field ${k}`);
+    }
+  }
+  return out.text();
+}
+
+function writeBoot(out: Out, cfg: DomainConfig, type: string): void {
+  const b = cfg.b_info;
+  out.set('kernel', b.kernel);
+  out.set('ramdisk', b.ramdisk);
+  out.set('cmdline', b.cmdline);
+  out.set('bootloader', b.bootloader);
+  if (b.bootloader_args) out.list('bootloader_args', b.bootloader_args);
+  out.set('device_tree', b.device_tree);
+  if (type !== 'hvm' && b.kernel === undefined && b.bootloader === undefined) out.note(`a ${type} guest with neither kernel nor bootloader (xl rejects it)`);
+  const pvh = b['type.pvh'];
+  if (pvh) {
+    out.defbool('pvshim', pvh.pvshim);
+    out.set('pvshim_path', pvh.pvshim_path);
+    out.set('pvshim_cmdline', pvh.pvshim_cmdline);
+    out.set('pvshim_extra', pvh.pvshim_extra);
+  }
+  const pv = b['type.pv'];
+  if (pv) {
+    for (const k of ['kernel', 'bootloader', 'cmdline', 'ramdisk', 'bootloader_args', 'slack_memkb', 'features'] as const) {
+      if (pv[k] !== undefined) out.note(`the deprecated b_info.type.pv.${k}`);
+    }
+  }
+}
+
+function writeCpuAndMemory(out: Out, cfg: DomainConfig): void {
+  const b = cfg.b_info;
+  out.set('memory', mib(out, 'memory', b.target_memkb));
+  if (b.max_memkb !== undefined && b.max_memkb !== b.target_memkb) out.set('maxmem', mib(out, 'maxmem', b.max_memkb));
+  const avail = b.avail_vcpus ?? [];
+  const vcpus = avail.length;
+  if (avail.some((v, i) => v !== i)) out.note(`online vCPUs ${formatCpuList(avail)} (xl brings up vCPUs 0 to vcpus-1)`);
+  if (vcpus) out.set('vcpus', vcpus);
+  if ((b.max_vcpus ?? 0) !== vcpus) out.set('maxvcpus', b.max_vcpus ?? 0);
+
+  const nodes = b.vnuma_nodes ?? [];
+  const placementOff = b.numa_placement === 'False';
+  let placementCause = false;
+  if (nodes.length) {
+    const withPnode = placementOff;
+    placementCause ||= withPnode;
+    out.list('vnuma', nodes.map((n) => [
+      ...(withPnode || n.pnode ? [`pnode=${n.pnode ?? 0}`] : []),
+      `size=${mib(out, 'vnuma node size', n.memkb ?? 0)}`,
+      ...(n.vcpus?.length ? [`vcpus=${formatCpuList(n.vcpus)}`] : []),
+      ...(n.distances?.length ? [`vdistances=${n.distances.join(',')}`] : []),
+    ]));
+    if (n0Pnode(nodes) && !placementOff) out.note('vnuma pnodes with NUMA placement left on');
+  }
+  const same = (maps: number[][]) => maps.length === (b.max_vcpus ?? 0) && maps.length > 0 && maps.every((m) => formatCpuList(m) === formatCpuList(maps[0]!));
+  const soft = b.vcpu_soft_affinity;
+  if (soft?.length) {
+    placementCause = true;
+    if (same(soft)) out.set('cpus_soft', formatCpuList(soft[0]!));
+    else out.list('cpus_soft', soft.map(formatCpuList));
+  }
+  const hard = b.vcpu_hard_affinity;
+  if (hard?.length) {
+    if (same(hard) && (placementCause || !placementOff)) out.set('cpus', formatCpuList(hard[0]!));
+    else if (placementOff) {
+      out.list('cpus', hard.map(formatCpuList));
+      placementCause = true;
+    } else out.note('per-vCPU hard affinity with NUMA placement left on');
+  }
+  if (placementOff && !placementCause) out.note('numa_placement "False" without a cpus list, cpus_soft or vnuma pnode');
+  if (b.numa_placement === 'True') out.note('numa_placement "True"');
+  if (b.cpumap?.length) out.note('b_info.cpumap');
+  if (b.nodemap?.length) out.note('b_info.nodemap');
+  const s = b.sched_params ?? {};
+  for (const [field, key] of [['weight', 'cpu_weight'], ['cap', 'cap'], ['period', 'period'], ['slice', 'slice'], ['latency', 'latency'], ['extratime', 'extratime']] as const) {
+    if (s[field] !== undefined && s[field] !== -1) out.set(key, s[field]);
+  }
+  if (s.sched !== undefined && s.sched !== 'unknown') out.note(`scheduler "${s.sched}" (a cpupool property in xl)`);
+  if (s.budget !== undefined && s.budget !== -1) out.note(`scheduler budget ${s.budget}`);
+  out.set('shadow_memory', mib(out, 'shadow memory', b.shadow_memkb));
+  out.set('videoram', mib(out, 'video memory', b.video_memkb));
+  if (b.iommu_memkb !== undefined) out.note(`iommu_memkb ${b.iommu_memkb}`);
+}
+
+const n0Pnode = (nodes: { pnode?: number }[]) => nodes.some((n) => n.pnode);
+
+function writeMisc(out: Out, cfg: DomainConfig, type: string): void {
+  const b = cfg.b_info;
+  out.set('tsc_mode', b.tsc_mode !== 'default' ? b.tsc_mode : undefined);
+  if (b.timer_mode !== undefined && b.timer_mode !== 'unknown') out.set('timer_mode', b.timer_mode);
+  out.defbool('localtime', b.localtime);
+  if (b.rtc_timeoffset) out.set('rtc_timeoffset', b.rtc_timeoffset >= 2 ** 31 ? b.rtc_timeoffset - 2 ** 32 : b.rtc_timeoffset);
+  out.defbool('nomigrate', b.disable_migrate);
+  out.defbool('acpi', b.acpi);
+  out.defbool('apic', b.apic);
+  out.defbool('nestedhvm', b.nested_hvm);
+  if (b.altp2m !== undefined && b.altp2m !== 'disabled') out.set('altp2m', b.altp2m);
+  if (b.vmtrace_buf_kb) out.set('vmtrace_buf_kb', b.vmtrace_buf_kb);
+  out.defbool('dm_restrict', b.dm_restrict);
+  out.defbool('vpmu', b.vpmu);
+  if (b.tee !== undefined && b.tee !== 'none') out.set('tee', b.tee);
+  if (b.arch_arm?.gic_version !== undefined && b.arch_arm.gic_version !== 'default') out.set('gic_version', b.arch_arm.gic_version);
+  if (b.arch_arm?.vuart !== undefined && b.arch_arm.vuart !== 'unknown') out.set('vuart', b.arch_arm.vuart);
+  out.defbool('msr_relaxed', b.arch_x86?.msr_relaxed);
+  for (const [key, v] of [['max_grant_frames', b.max_grant_frames], ['max_maptrack_frames', b.max_maptrack_frames]] as const) {
+    if (v !== undefined && v !== 2 ** 32 - 1) out.set(key, v);
+  }
+  if (b.max_grant_version !== undefined && b.max_grant_version !== -1) out.set('max_grant_version', b.max_grant_version);
+  if (b.event_channels) out.set('max_event_channels', b.event_channels);
+  const pv = b['type.pv'];
+  if (type === 'pv' && pv?.e820_host !== undefined) {
+    // xl turns e820_host on by itself for a PV guest with PCI devices
+    if (!cfg.pcidevs?.length) out.defbool('e820_host', pv.e820_host);
+    else if (pv.e820_host === 'False') out.note('e820_host "False" for a PV guest with PCI devices (xl forces it on)');
+  } else if (type === 'pv' && cfg.pcidevs?.length) {
+    out.note('e820_host left unset for a PV guest with PCI devices (xl turns it on)');
+  }
+  if (b.exec_ssidref) out.note(`exec_ssidref ${b.exec_ssidref}`);
+  if (b.device_model_ssidref) out.note(`device_model_ssidref ${b.device_model_ssidref}`);
+}
+
+function writeDeviceModel(out: Out, cfg: DomainConfig): void {
+  const b = cfg.b_info;
+  out.set('device_model_override', b.device_model);
+  const ver = { qemu_xen_traditional: 'qemu-xen-traditional', qemu_xen: 'qemu-xen', unknown: undefined }[b.device_model_version ?? 'unknown'];
+  out.set('device_model_version', ver);
+  out.defbool('device_model_stubdomain_override', b.device_model_stubdomain);
+  out.set('device_model_stubdomain_seclabel', b.device_model_ssid_label);
+  out.set('device_model_user', b.device_model_user);
+  out.set('stubdomain_kernel', b.stubdomain_kernel);
+  out.set('stubdomain_cmdline', b.stubdomain_cmdline);
+  out.set('stubdomain_ramdisk', b.stubdomain_ramdisk);
+  out.set('stubdomain_memory', mib(out, 'stubdomain memory', b.stubdomain_memkb));
+  out.list('device_model_args', b.extra);
+  out.list('device_model_args_pv', b.extra_pv);
+  out.list('device_model_args_hvm', b.extra_hvm);
+}
