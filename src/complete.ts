@@ -96,7 +96,7 @@ export async function completions(words: string[], opts: CompleteOptions = {}): 
     else if (!spec && /^-c./.test(w)) value = w.slice(2);
     if (spec?.names.includes('--connect') && value !== undefined) connect = value;
   }
-  const live = (kind: LiveKind, extra: string[] = []) => liveCandidates(kind, connect, extra, opts.open);
+  const live = (kind: LiveKind, extra: string[] = []) => liveCandidates(kind, partial, connect, extra, opts.open);
 
   if (i >= before.length) {
     // Still before the command: a global option, its value, or the command itself.
@@ -241,17 +241,16 @@ function deviceKinds(command: string): DeviceKind[] {
   return ['disk', 'nic', 'pci', 'vtpm'];
 }
 
-async function liveCandidates(kind: LiveKind, connect: string | undefined, extra: string[], open?: (uri?: string) => Promise<Backend>): Promise<Candidate[]> {
+async function liveCandidates(kind: LiveKind, partial: string, connect: string | undefined, extra: string[], open?: (uri?: string) => Promise<Backend>): Promise<Candidate[]> {
   let backend: Backend | undefined;
   try {
     backend = await (open ?? (await import('./backend/index.js')).openBackend)(connect);
     switch (kind) {
       case 'domain': {
         const doms = await backend.listDomains();
-        return [
-          ...doms.map((d) => ({ value: d.name, description: `id ${d.domid}, ${d.state}, ${Math.round(d.current_memkb / 1024)} MiB` })),
-          ...doms.map((d) => ({ value: String(d.domid), description: d.name })),
-        ];
+        // ids only once a digit is typed, so that the first TAB shows names
+        if (/^\d/.test(partial)) return doms.map((d) => ({ value: String(d.domid), description: d.name }));
+        return doms.map((d) => ({ value: d.name, description: `id ${d.domid}, ${d.state}, ${Math.round(d.current_memkb / 1024)} MiB` }));
       }
       case 'managed': {
         const [managed, doms] = await Promise.all([backend.listManaged(), backend.listDomains()]);
