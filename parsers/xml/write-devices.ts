@@ -25,9 +25,10 @@ export function writeDevices(cfg: DomainConfig, type: DomainType, side: XmlSide)
   const netPci = new Map((side.netHostdevs ?? []).map((x) => [x.pci, x.mac]));
   for (const [i, mac] of netPci) {
     const p = cfg.pcidevs?.[i];
+    if (!p) continue;
     const kids = [el('driver', { name: 'xen' }), el('source', {}, [pciAddress(p, true)])];
     if (mac) kids.unshift(el('mac', { address: mac }));
-    if (p) add(el('interface', { type: 'hostdev', managed: 'no' }, kids));
+    add(el('interface', { type: 'hostdev', managed: 'no' }, kids));
   }
   if (h) add(...writeSerials(h));
   else add(implicit(el('console', { type: 'pty' }, [el('target', { type: 'xen', port: 0 })])));
