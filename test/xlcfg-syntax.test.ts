@@ -138,6 +138,7 @@ describe('xl.cfg syntax errors', () => {
     ['a = 1\n# last', '2:1 comment on the last line has no newline after it', /add one/],
     ['a = 1 # c', '1:7 comment on the last line has no newline after it'],
     ['Name = "x"\n', '1:1 unexpected `Name`: keys are lower case'],
+    ['name = "x"\nfooBar = 1\n', '2:4 unexpected `Bar`: keys are lower case'],
     ['\ufeffa = 1\n', '1:1 byte-order mark at the start of the file is not allowed'],
     ['a = [1 2]\n', '1:8 expected `,` or `]` in list, found number `2`', /commas/],
     ['a = [1,,2]\n', '1:8 expected a value, found `,`'],

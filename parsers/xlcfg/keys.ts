@@ -144,7 +144,7 @@ const ROWS: Row[] = [
   ['bios', 'string', 'hvm', 'BIOS: rombios, seabios or ovmf'],
   ['bios_path_override', 'string', 'hvm', 'path of the BIOS image'],
   ['pae', 'bool', 'hvm', 'expose PAE'],
-  ['acpi', 'bool', 'all', 'expose ACPI tables'],
+  ['acpi', 'bool', 'hvm+pvh', 'expose ACPI tables'],
   ['acpi_s3', 'bool', 'hvm', 'expose ACPI S3 (suspend to RAM)'],
   ['acpi_s4', 'bool', 'hvm', 'expose ACPI S4 (suspend to disk)'],
   ['acpi_laptop_slate', 'bool', 'hvm', 'expose a laptop/slate mode switch'],

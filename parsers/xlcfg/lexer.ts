@@ -159,8 +159,9 @@ function explain(src: string, i: number, word: string): { message: string; hint?
     return { message: `\`${ch}\` is not allowed here`, hint: PYTHON_HINT };
   }
   if (/[A-Z]/.test(ch)) {
-    const prev = i > 0 ? src.charCodeAt(i - 1) : 0;
-    if (isDigit(prev) || (prev >= 0x61 && prev <= 0x66) || prev === 0x78)
+    let k = i;
+    while (k > 0 && isIdentTail(src.charCodeAt(k - 1))) k--;
+    if (k < i && isDigit(src.charCodeAt(k)))
       return { message: `unexpected \`${word}\` after a number`, hint: 'numbers take no unit suffix and hex digits must be lower case; quote the value if the key accepts a unit (e.g. "512M")' };
     return { message: `unexpected \`${word}\`: keys are lower case`, hint: 'keys start with a lower-case letter and contain only a-z, 0-9, "." and "_"; string values must be quoted' };
   }
