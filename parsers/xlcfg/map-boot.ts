@@ -3,7 +3,7 @@
 
 import { getLong } from './access.js';
 import {
-  abbreviates, choices, defbool, failAt, failValue, hvm, libxlEnum, listAtoms, MiB, missingKey, numberOrString, setting,
+  abbreviates, choices, defbool, failAt, failValue, hvm, libxlEnum, listAtoms, MiB, mibKey, missingKey, numberOrString, setting,
   str, warnAt, type Ctx,
 } from './map-ctx.js';
 import { BIOS_TYPES, TIMER_MODES, VIRIDIAN_ENLIGHTENMENTS } from '../libxl-idl.js';
@@ -116,8 +116,7 @@ function mapHvmPlatform(c: Ctx): void {
   } else if (genid !== undefined && genid !== 'none') {
     failAt(c, 'ms_vm_genid', '"ms_vm_genid" option must be "generate" or "none"');
   }
-  const boundary = getLong(c.cfg, 'rdm_mem_boundary');
-  if (boundary !== undefined) h.rdm_mem_boundary_memkb = MiB(boundary);
+  h.rdm_mem_boundary_memkb = mibKey(c, 'rdm_mem_boundary');
   for (const a of listAtoms(c, 'mca_caps') ?? []) {
     {
       if (a.text !== 'lmce') failValue(c, a, `unrecognized MCA capability "${a.text}"`, 'the only one is "lmce"');
@@ -193,6 +192,8 @@ export function mapResources(c: Ctx): void {
     b.iomem = iomem.map((a) => {
       const m = re.exec(a.text);
       if (!m) failValue(c, a, `invalid iomem "${a.text}"`, 'write "START,NUMBER[@GFN]" in hex page frame numbers, e.g. "fed40,5"');
+      const big = [m[1], m[2], m[3]].find((x) => x !== undefined && !Number.isSafeInteger(parseInt(x, 16)));
+      if (big !== undefined) failValue(c, a, `iomem value ${big} is too large`);
       const r: { start: number; number: number; gfn?: number } = { start: parseInt(m[1], 16), number: parseInt(m[2], 16) };
       if (m[3] !== undefined) r.gfn = parseInt(m[3], 16);
       return r;

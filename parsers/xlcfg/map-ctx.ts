@@ -5,7 +5,7 @@ import { ConfigError, type Diagnostic } from '../../src/errors.js';
 import type { Defbool, DomainConfig, DomainType, HvmInfo } from '../../src/model.js';
 import type { HostInfo } from '../host.js';
 import type { SpecOrigin } from '../devices/origin.js';
-import { diagAt, diagValue, errorValue, getBool, getString, parseCLong, posInAtom } from './access.js';
+import { diagAt, diagValue, errorAt, errorValue, getBool, getLong, getString, parseCLong, posInAtom } from './access.js';
 import type { Atom, CfgFile, Setting, Value } from './syntax.js';
 import type { XlConf } from './xlconf.js';
 
@@ -29,9 +29,11 @@ export function warnAt(c: Ctx, key: string, message: string, hint?: string): voi
   if (s) c.warnings.push(diagValue(c.cfg, s.value, message, hint, 'warning'));
 }
 
-/** An error at the value of `key` (which must be set). */
+/** An error at the value of `key` (which must be set); a list value is marked by its `[`. */
 export function failAt(c: Ctx, key: string, message: string, hint?: string): never {
-  return errorValue(c.cfg, setting(c, key)!.value, message, hint);
+  const v = setting(c, key)!.value;
+  if (v.kind === 'list') return errorAt(c.cfg, v.pos, message, hint, 1);
+  return errorValue(c.cfg, v, message, hint);
 }
 
 export function failValue(c: Ctx, v: Value, message: string, hint?: string): never {
@@ -92,6 +94,18 @@ export const choices = (names: readonly string[]): string => names.map((n) => `"
 export const toU32 = (n: number): number => Number(BigInt.asUintN(32, BigInt(n)));
 export const toI32 = (n: number): number => Number(BigInt.asIntN(32, BigInt(n)));
 export const MiB = (n: number): number => n * 1024;
+
+/** Sizes above this many MiB would not stay exact once turned into KiB. */
+const MAX_MIB = Math.floor(Number.MAX_SAFE_INTEGER / 1024);
+
+/** A size key given in MiB, as KiB (xl multiplies by 1024); negative sizes are refused. */
+export function mibKey(c: Ctx, key: string): number | undefined {
+  const l = getLong(c.cfg, key);
+  if (l === undefined) return undefined;
+  if (l < 0) failAt(c, key, `\`${key}\` must not be negative`, 'give the size in MiB');
+  if (l > MAX_MIB) failAt(c, key, `\`${key}\` is too large`, 'give the size in MiB');
+  return l * 1024;
+}
 
 /** The error for a required key that is absent: it points at the start of the file. */
 export function missingKey(c: Ctx, message: string, hint: string): ConfigError {

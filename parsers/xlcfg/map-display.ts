@@ -4,7 +4,7 @@
 import type { SdlInfo, VncInfo } from '../../src/model.js';
 import { getLong } from './access.js';
 import {
-  choices, defbool, failAt, hvm, libxlEnum, listAtoms, MiB, numberOrString, setting, str, toI32, warnAt, type Ctx,
+  choices, defbool, failAt, hvm, libxlEnum, listAtoms, mibKey, numberOrString, setting, str, toI32, warnAt, type Ctx,
 } from './map-ctx.js';
 
 export function mapDeviceModel(c: Ctx): void {
@@ -30,8 +30,7 @@ export function mapDeviceModel(c: Ctx): void {
   b.stubdomain_kernel = str(c, 'stubdomain_kernel');
   b.stubdomain_cmdline = str(c, 'stubdomain_cmdline');
   b.stubdomain_ramdisk = str(c, 'stubdomain_ramdisk');
-  const mem = getLong(c.cfg, 'stubdomain_memory');
-  if (mem !== undefined) b.stubdomain_memkb = MiB(mem);
+  b.stubdomain_memkb = mibKey(c, 'stubdomain_memory');
   for (const [key, field] of [['device_model_args', 'extra'], ['device_model_args_pv', 'extra_pv'], ['device_model_args_hvm', 'extra_hvm']] as const) {
     const items = listAtoms(c, key, 'an argument string');
     if (items) b[field] = items.map((a) => a.text);

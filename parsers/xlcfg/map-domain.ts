@@ -5,12 +5,14 @@ import type { DomainType, ShutdownAction } from '../../src/model.js';
 import { getLong } from './access.js';
 import { parseCpuList } from '../devices/cpulist.js';
 import {
-  abbreviates, choices, defbool, failAt, libxlEnum, listAtoms, MiB, missingKey, numberOrString, originOf, setting, str,
+  abbreviates, choices, defbool, failAt, libxlEnum, listAtoms, mibKey, missingKey, numberOrString, originOf, setting, str,
   toI32, toU32, warnAt, type Ctx,
 } from './map-ctx.js';
 import { PASSTHROUGH, TSC_MODES } from '../libxl-idl.js';
 
 const INT_MAX = 2 ** 31 - 1;
+/** More vCPUs than any Xen guest can have; also keeps the vCPU bitmaps small. */
+const MAX_VCPUS = 16384;
 
 export function domainType(c: Ctx): DomainType {
   let type: DomainType | undefined;
@@ -79,22 +81,17 @@ export function mapSchedAndMemory(c: Ctx): void {
     if (l !== undefined) sched[field] = toI32(l);
   }
   b.sched_params = sched;
-  const mem = (key: string) => {
-    const l = getLong(c.cfg, key);
-    if (l !== undefined && l < 0) failAt(c, key, `\`${key}\` must not be negative`, 'give the size in MiB');
-    return l === undefined ? undefined : MiB(l);
-  };
-  b.target_memkb = mem('memory');
-  b.max_memkb = mem('maxmem');
+  b.target_memkb = mibKey(c, 'memory');
+  b.max_memkb = mibKey(c, 'maxmem');
   const vcpus = getLong(c.cfg, 'vcpus');
   if (vcpus !== undefined) {
-    if (vcpus < 0 || vcpus > INT_MAX) failAt(c, 'vcpus', '`vcpus` must be a positive number');
+    if (vcpus < 0 || vcpus > MAX_VCPUS) failAt(c, 'vcpus', `\`vcpus\` must be from 0 to ${MAX_VCPUS}`);
     c.vcpus = vcpus;
     b.avail_vcpus = Array.from({ length: vcpus }, (_, i) => i);
   }
   const maxvcpus = getLong(c.cfg, 'maxvcpus');
   if (maxvcpus !== undefined) {
-    if (maxvcpus < 0 || maxvcpus > INT_MAX) failAt(c, 'maxvcpus', '`maxvcpus` must be a positive number');
+    if (maxvcpus < 0 || maxvcpus > MAX_VCPUS) failAt(c, 'maxvcpus', `\`maxvcpus\` must be from 0 to ${MAX_VCPUS}`);
     b.max_vcpus = maxvcpus;
   }
   const vuart = str(c, 'vuart');
@@ -110,7 +107,10 @@ export function mapVcpuLimitsAndAffinity(c: Ctx): void {
   const b = c.m.b_info;
   if (b.max_memkb === undefined) b.max_memkb = b.target_memkb;
   if (!b.max_vcpus) b.max_vcpus = c.vcpus;
-  if (b.max_vcpus < c.vcpus) failAt(c, 'maxvcpus', `maxvcpus (${b.max_vcpus}) is less than vcpus (${c.vcpus})`, 'maxvcpus is the most vCPUs the guest can ever have');
+  if (b.max_vcpus < c.vcpus) {
+    const at = setting(c, 'maxvcpus') ? 'maxvcpus' : setting(c, 'vnuma') ? 'vnuma' : 'vcpus';
+    failAt(c, at, `maxvcpus (${b.max_vcpus}${at === 'vnuma' ? ', from vnuma' : ''}) is less than vcpus (${c.vcpus})`, 'maxvcpus is the most vCPUs the guest can ever have');
+  }
   affinity(c, 'cpus', true);
   affinity(c, 'cpus_soft', false);
 }
@@ -187,8 +187,7 @@ export function mapMisc(c: Ctx): void {
   if (pt !== undefined) {
     c.m.c_info.passthrough = libxlEnum(pt, PASSTHROUGH) ?? failAt(c, 'passthrough', `unknown passthrough option "${pt}"`, `use one of ${choices(PASSTHROUGH)}`);
   }
-  const shadow = getLong(c.cfg, 'shadow_memory');
-  if (shadow !== undefined) b.shadow_memkb = MiB(shadow);
+  b.shadow_memkb = mibKey(c, 'shadow_memory');
   b.disable_migrate = defbool(c, 'nomigrate');
   const tsc = numberOrString(c, 'tsc_mode');
   if (tsc && 'n' in tsc) {
@@ -203,8 +202,7 @@ export function mapMisc(c: Ctx): void {
   if (rtc !== undefined) b.rtc_timeoffset = toU32(rtc);
   if (getLong(c.cfg, 'vncviewer') !== undefined) warnAt(c, 'vncviewer', 'ignoring "vncviewer" option', 'use the -V option of create to start a vncviewer');
   b.localtime = defbool(c, 'localtime');
-  const video = getLong(c.cfg, 'videoram');
-  if (video !== undefined) b.video_memkb = MiB(video);
+  b.video_memkb = mibKey(c, 'videoram');
   const evt = getLong(c.cfg, 'max_event_channels');
   if (evt !== undefined) b.event_channels = toU32(evt);
 }

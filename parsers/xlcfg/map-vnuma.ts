@@ -3,7 +3,7 @@
 
 import type { VnodeInfo } from '../../src/model.js';
 import { diagValue } from './access.js';
-import { failAt, failValue, setting, type Ctx } from './map-ctx.js';
+import { failAt, failValue, setting, toU32, type Ctx } from './map-ctx.js';
 import type { Atom } from './syntax.js';
 
 export function mapVnuma(c: Ctx): void {
@@ -38,22 +38,24 @@ export function mapVnuma(c: Ctx): void {
         }
         case 'size':
           node.memkb = ulong(c, opt, value) * 1024;
+          if (!Number.isSafeInteger(node.memkb)) failValue(c, opt, `vnuma node size ${value} is too large`, 'give the size in MiB');
           memkb += node.memkb;
           break;
         case 'vcpus':
           for (const r of value.split(',').filter((x) => x !== '')) {
             const m = /^\s*\+?(\d+)(?:-\s*\+?(\d+))?$/.exec(r);
             if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) failValue(c, opt, `invalid vcpu range "${r}" in vnuma node`, 'write vcpus=N or vcpus=N-M, separated by commas');
-            for (let v = Number(m[1]); v <= Number(m[2] ?? m[1]); v++) {
-              if (v < bitmapBits) vcpus.add(v);
-              vcpuCount++;
-            }
+            const first = Number(m[1]);
+            const last = Number(m[2] ?? m[1]);
+            // bits past the bitmap are dropped (as libxl_bitmap_set does) but still counted
+            for (let v = first; v <= Math.min(last, bitmapBits - 1); v++) vcpus.add(v);
+            vcpuCount += last - first + 1;
           }
           break;
         case 'vdistances': {
           const ds = value.split(',').filter((x) => x !== '');
           if (ds.length > n) failValue(c, opt, `${ds.length} distances given for ${n} vnuma nodes`, 'give one distance to each node, this one included');
-          ds.forEach((d, j) => { node.distances![j] = ulong(c, opt, d); });
+          ds.forEach((d, j) => { node.distances![j] = toU32(ulong(c, opt, d)); });
           break;
         }
         default:
@@ -80,5 +82,5 @@ export function mapVnuma(c: Ctx): void {
 function ulong(c: Ctx, opt: Atom, text: string): number {
   const m = /^\s*[+-]?\d+/.exec(text);
   if (!m) failValue(c, opt, `failed to convert "${text}" to a number`);
-  return Number(m[0].trim());
+  return Math.min(Number(m[0].trim()), Number.MAX_SAFE_INTEGER);
 }
