@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { DomainConfig } from './model.js';
-import { NotFoundError, TxlError, UsageError, type Diagnostic } from './errors.js';
+import { ConfigError, NotFoundError, TxlError, UsageError, type Diagnostic } from './errors.js';
 
 export const FORMATS = ['xl', 'xml', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -39,8 +39,9 @@ export function detectFormat(file: string, text: string): Format {
 export async function readText(file: string): Promise<string> {
   if (file === '-') return readStdin();
   try {
-    return await readFile(file, 'utf8');
+    return decodeUtf8(await readFile(file), file);
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') throw new NotFoundError(`no such file '${file}'`, 'check the path; configs usually live in /etc/xen/');
     if (e.code === 'EISDIR') throw new TxlError(`'${file}' is a directory, not a config file`);
@@ -49,10 +50,18 @@ export async function readText(file: string): Promise<string> {
   }
 }
 
+function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ConfigError([{ severity: 'error', file, line: 1, col: 1, message: 'not valid UTF-8 text', hint: 'domain configs are text files (xl.cfg, domain XML or libxl JSON); check that the right file was given' }]);
+  }
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeUtf8(Buffer.concat(chunks), '<stdin>');
 }
 
 export async function readDomainFile(file: string, opts: ReadOptions = {}): Promise<ReadResult> {
