@@ -2,7 +2,7 @@
 // Boot Xen 4.17 + a Debian dom0 under QEMU, run one payload command in dom0 and
 // return its exit code. See README.md beside this file.
 //
-//   boot.mjs [options] [--] [command...]   default command: sh test/lab/suite.sh
+//   boot.mjs [options] [--] [command...]   default command: bash test/lab/suite.sh
 //   --shell         interactive dom0 shell on this terminal (Ctrl-] x quits QEMU)
 //   --timeout SEC   default $TXL_LAB_TIMEOUT or 600
 //   --log FILE      console log (default $CACHE/logs/console-<time>.log)
@@ -63,12 +63,28 @@ mkdirSync(join(stage, 'opt/txl'), { recursive: true });
 mkdirSync(join(stage, 'usr/local/bin'), { recursive: true });
 mkdirSync(join(stage, 'usr/local/sbin'), { recursive: true });
 mkdirSync(join(stage, 'txl-lab'), { recursive: true });
-const skip = new Set(['.git', 'coverage', '.lab-cache']);
-for (const e of readdirSync(PROJECT)) {
-  if (skip.has(e)) continue;
-  // hard links when the cache is on the project's filesystem: no copying
-  const r = spawnSync('cp', ['-al', join(PROJECT, e), join(stage, 'opt/txl/')], { stdio: 'ignore' });
-  if (r.status !== 0) sh('cp', ['-a', join(PROJECT, e), join(stage, 'opt/txl/')], 'copy project');
+// hard links when the cache is on the project's filesystem: no copying
+function copyInto(src, destDir) {
+  mkdirSync(destDir, { recursive: true });
+  const r = spawnSync('cp', ['-al', src, destDir], { stdio: 'ignore' });
+  if (r.status !== 0) sh('cp', ['-a', src, destDir], 'copy project');
+}
+const skip = new Set(['.git', 'coverage', '.lab-cache', 'node_modules']);
+for (const e of readdirSync(PROJECT)) if (!skip.has(e)) copyInto(join(PROJECT, e), join(stage, 'opt/txl'));
+// Only the runtime dependencies: the dev tools (typescript, vitest, esbuild...)
+// would add ~75 MiB that dom0 must unpack into RAM under TCG at every boot.
+for (const dir of runtimeModules()) copyInto(join(PROJECT, dir), dirname(join(stage, 'opt/txl', dir)));
+
+function runtimeModules() {
+  if (!existsSync(join(PROJECT, 'node_modules'))) return [];
+  if (!process.env.TXL_LAB_ALL_MODULES) {
+    // npm ls exits 1 on any tree problem but still lists what is installed
+    const r = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: PROJECT, encoding: 'utf8' });
+    const dirs = (r.stdout || '').split('\n').filter((p) => p.startsWith(join(PROJECT, 'node_modules/'))).map((p) => p.slice(PROJECT.length + 1));
+    if (dirs.length) return dirs.filter((d) => existsSync(join(PROJECT, d)) && !dirs.some((o) => d.startsWith(`${o}/`)));
+    say('npm ls gave nothing: copying all of node_modules');
+  }
+  return ['node_modules'];
 }
 copyFileSync(process.execPath, join(stage, 'usr/local/bin/node'));
 chmodSync(join(stage, 'usr/local/bin/node'), 0o755);
@@ -76,7 +92,7 @@ copyFileSync(join(LAB, 'dom0-init.sh'), join(stage, 'init'));
 chmodSync(join(stage, 'init'), 0o755);
 writeFileSync(join(stage, 'usr/local/sbin/poweroff'), '#!/bin/sh\nsync\necho 1 >/proc/sys/kernel/sysrq\necho o >/proc/sysrq-trigger\n', { mode: 0o755 });
 const quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
-const cmd = opts.cmd.length ? opts.cmd.map(quote).join(' ') : 'sh test/lab/suite.sh';
+const cmd = opts.cmd.length ? opts.cmd.map(quote).join(' ') : 'bash test/lab/suite.sh';
 writeFileSync(join(stage, 'txl-lab/payload'), `cd /opt/txl || exit 125\n${cmd}\n`);
 writeFileSync(join(stage, 'txl-lab/mode'), opts.shell ? 'shell\n' : 'run\n');
 // dom0 takes one initrd: the rootfs cpio and the payload cpio, concatenated

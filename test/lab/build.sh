@@ -125,13 +125,14 @@ bash "$LAB_DIR/guest-initramfs.sh" "$CACHE/guest.cpio.gz" "$CACHE/kernel" "$KVER
 # --- dom0 root filesystem ----------------------------------------------------
 # Only the expensive mmdebstrap run has its own stamp, so changing the guest or
 # the module list does not download the rootfs again.
-rootfs_key=$(echo "$XEN_VER bookworm xen-utils-4.17 kmod iproute2 procps mount v1" | sha256sum | cut -c1-16)
+rootfs_key=$(echo "$XEN_VER bookworm xen-utils-4.17 kmod iproute2 procps mount libstdc++6 v2" | sha256sum | cut -c1-16)
 if [ ! -f "$CACHE/rootfs.tar" ] || [ "$(cat "$CACHE/rootfs.key" 2>/dev/null)" != "$rootfs_key" ]; then
   say "mmdebstrap bookworm rootfs (xen-utils-4.17 $XEN_VER)"
   rm -f "$CACHE/rootfs.key"
+  # libstdc++6: the host's node binary, copied in at boot, links against it.
   # Docs, man pages and locales only cost dom0 RAM.
   mmdebstrap --variant=essential --mode=root \
-    --include="xen-utils-4.17=$XEN_VER,kmod,iproute2,procps,mount" \
+    --include="xen-utils-4.17=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6" \
     --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' \

@@ -1,0 +1,141 @@
+#!/bin/bash
+# The lab's end-to-end suite. Runs inside dom0 (boot.mjs's default payload),
+# from the project's root (/opt/txl). Each file in test/lab/checks/ is a group
+# of checks, run in name order; each check prints exactly one line, and the
+# suite ends with "N passed, N failed, N skipped" and fails if any check failed.
+#
+#   TXL_LAB_CHECKS="10-* 20-*"   only these groups (globs on the file names)
+#
+# Writing a check (see checks/*.sh):
+#   check "what it proves" cmd args...       passes when cmd exits 0 (run in a subshell,
+#                                             so `eval "..."` sees these helpers); its
+#                                             last output line is the reason on failure
+#   skip "what" "why"                         counted as skipped, never as passed
+#   wait_for SECS cmd args...                 retry cmd every 0.5 s until it succeeds
+# Helpers: xl_state NAME, guest_cfg NAME FILE [lines...], ticks NAME,
+#   console_has NAME REGEX, txl ARGS... (bin/txl --connect xen:///system).
+set -u
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PROJECT=$(cd "$LAB_DIR/../.." && pwd)
+WORK=${TXL_LAB_WORK:-/tmp/txl-lab-suite}
+GUEST_DIR=${TXL_LAB_GUEST_DIR:-/var/lib/txl-lab}
+CONSOLE_DIR=/var/log/xen/console
+rm -rf "$WORK"
+mkdir -p "$WORK/out"
+
+n=0 passed=0 failed=0 skipped=0
+failed_names=()
+
+# check NAME CMD...: one line, with how long the check took.
+check() {
+  local name=$1 start end rc out
+  shift
+  n=$((n + 1))
+  out="$WORK/out/$n.log"
+  start=$(date +%s.%N)
+  ("$@") >"$out" 2>&1 </dev/null
+  rc=$?
+  end=$(date +%s.%N)
+  local took
+  took=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+  if [ $rc -eq 0 ]; then
+    passed=$((passed + 1))
+    echo "ok   $n - $name (${took}s)"
+  else
+    failed=$((failed + 1))
+    failed_names+=("$n")
+    local why
+    why=$(grep -v '^[[:space:]]*$' "$out" | tail -1 | cut -c1-160)
+    echo "FAIL $n - $name (${took}s): ${why:-exit $rc}"
+  fi
+  return $rc
+}
+
+skip() {
+  n=$((n + 1))
+  skipped=$((skipped + 1))
+  echo "skip $n - $1: $2"
+}
+
+wait_for() {
+  local secs=$1 deadline
+  shift
+  deadline=$(($(date +%s) + secs))
+  while :; do
+    "$@" && return 0
+    [ "$(date +%s)" -ge "$deadline" ] && { echo "still not true after ${secs}s: $*"; return 1; }
+    sleep 0.5
+  done
+}
+
+# The state column of `xl list NAME` (r-----, -b----, --p---...), empty if absent.
+xl_state() { xl list "$1" 2>/dev/null | awk -v n="$1" '$1 == n { print $5 }'; }
+xl_has() { xl list 2>/dev/null | awk '{print $1}' | grep -qx "$1"; }
+xl_gone() { ! xl_has "$1"; }
+state_is() { # NAME REGEX
+  local s
+  s=$(xl_state "$1")
+  [[ $s =~ $2 ]] || { echo "$1 is '${s:-absent}', wanted /$2/"; return 1; }
+}
+
+# A tiny PV guest: the lab kernel as an ELF and the ticking busybox initramfs.
+guest_cfg() { # NAME FILE [extra cfg lines...]
+  local name=$1 file=$2
+  shift 2
+  {
+    echo "name = \"$name\""
+    echo 'type = "pv"'
+    echo "kernel = \"$GUEST_DIR/vmlinux\""
+    echo "ramdisk = \"$GUEST_DIR/guest.cpio.gz\""
+    echo 'extra = "console=hvc0 quiet"'
+    echo 'memory = 128'
+    echo 'vcpus = 1'
+    for l in "$@"; do echo "$l"; done
+  } >"$file"
+}
+
+console_log() { echo "$CONSOLE_DIR/guest-$1.log"; }
+ticks() {
+  local c
+  c=$(grep -c 'txl-guest: tick' "$(console_log "$1")" 2>/dev/null)
+  echo "${c:-0}"
+}
+console_has() { grep -qE "$2" "$(console_log "$1")" 2>/dev/null || { echo "no /$2/ in $(console_log "$1")"; return 1; }; }
+# The guest prints its device list whenever it changes; this is the latest one.
+guest_devices() { grep 'txl-guest: devices:' "$(console_log "$1")" 2>/dev/null | tail -1 | sed 's/.*devices: //'; }
+devices_match() { # NAME REGEX
+  local d
+  d=$(guest_devices "$1")
+  [[ $d =~ $2 ]] || { echo "guest $1 devices '${d:-?}' do not match /$2/"; return 1; }
+}
+ticks_grow() { # NAME BEFORE
+  [ "$(ticks "$1")" -gt "$2" ] || { echo "guest $1 still at $2 ticks"; return 1; }
+}
+
+txl() { node "$PROJECT/bin/txl" --connect xen:///system "$@"; }
+
+echo "txl lab suite: $(xl info 2>/dev/null | awk -F': ' '/^xen_version/ {print "Xen " $2}'), dom0 $(uname -r), node $(node --version 2>/dev/null)"
+patterns=${TXL_LAB_CHECKS:-*}
+for f in "$LAB_DIR"/checks/*.sh; do
+  base=$(basename "$f")
+  want=
+  for p in $patterns; do
+    # shellcheck disable=SC2254
+    case $base in $p | $p.sh) want=1 ;; esac
+  done
+  [ -n "$want" ] || continue
+  echo "# ${base%.sh}"
+  # a group may `return` early when what the rest needs is missing
+  group() { source "$1"; }
+  group "$f"
+done
+
+if [ ${#failed_names[@]} -gt 0 ]; then
+  echo "# output of the failed checks"
+  for i in "${failed_names[@]}"; do
+    echo "## check $i"
+    tail -15 "$WORK/out/$i.log" | sed 's/^/  /'
+  done
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
