@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConnectError } from '../errors.js';
 import type { Backend } from './types.js';
+import { loadYaml } from './yaml.js';
 
 export type { Backend } from './types.js';
 
@@ -41,7 +42,7 @@ export async function chooseUri(flag?: string): Promise<{ uri: string; from: str
   if (process.env.TXL_CONNECT) return { uri: process.env.TXL_CONNECT, from: 'TXL_CONNECT' };
   for (const file of configFiles()) {
     if (!existsSync(file)) continue;
-    const YAML = await import('yaml');
+    const YAML = await loadYaml();
     let doc: unknown;
     try {
       doc = YAML.parse(readFileSync(file, 'utf8'));
@@ -71,3 +72,4 @@ export async function openBackend(flag?: string): Promise<Backend> {
   const host = parsed.host === 'default' ? 'default' : resolve(parsed.host);
   return openSimulator(uri, host);
 }
+

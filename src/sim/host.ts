@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { NotFoundError, TxlError } from '../errors.js';
+import { loadYaml } from '../backend/yaml.js';
 
 export interface SimNode { cpus: number[]; memory_mib: number }
 
@@ -74,7 +75,7 @@ export async function loadHostFile(path: string): Promise<HostSpec> {
     if (code === 'ENOENT') throw new NotFoundError(`no simulator host file '${path}'`, 'test:///PATH needs a host description in YAML; use test:///default for the built-in host');
     throw new TxlError(`cannot read '${path}': ${(e as Error).message}`);
   }
-  const YAML = await import('yaml');
+  const YAML = await loadYaml();
   let doc: unknown;
   try {
     doc = YAML.parse(text) ?? {};
