@@ -85,7 +85,7 @@ export function readCpu(r: Reader, root: XNode, cfg: DomainConfig, type: DomainT
   const mode = cpu.attrs.find(([k]) => k === 'mode')?.[1];
   const numa = r.child(cpu, 'numa');
   if (numa) readNuma(r, numa, cfg);
-  if (r.attr(cpu, 'check') === 'none') r.skipAttrs(cpu, 'check');
+  if (r.peek(cpu, 'check') === 'none') r.skipAttrs(cpu, 'check');
   if (mode === undefined && !cpu.children.some((n) => n.name !== 'numa')) return;
   if (mode !== 'host-passthrough' || type === 'pv') {
     const why = type === 'pv' ? 'CPU settings of PV domains are not mapped to libxl; kept in side.xml' : `CPU mode '${mode ?? 'custom'}' is not mapped to libxl (only host-passthrough is); kept in side.xml`;
@@ -94,7 +94,7 @@ export function readCpu(r: Reader, root: XNode, cfg: DomainConfig, type: DomainT
     return;
   }
   r.skipAttrs(cpu, 'mode');
-  if (r.attr(cpu, 'migratable') === 'on') r.skipAttrs(cpu, 'migratable');
+  if (r.peek(cpu, 'migratable') === 'on') r.skipAttrs(cpu, 'migratable');
   // nested HVM: offered when allowed, then switched by an explicit vmx/svm feature
   let nested = r.opts.nestedHvm ?? true;
   const policy: CpuidPolicyJson = { cpuid: [], msr: [] };

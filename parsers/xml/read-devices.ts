@@ -47,7 +47,7 @@ function readDisk(r: Reader, d: XNode): Disk | undefined {
     r.errorAttr(drv!, 'type', `disk format '${fmtRaw}' is not one libxl handles`, `use one of ${FORMATS.join(', ')}`);
     return undefined;
   }
-  if (drv && r.attr(drv, 'cache') === 'default') r.skipAttrs(drv, 'cache');
+  if (drv && r.peek(drv, 'cache') === 'default') r.skipAttrs(drv, 'cache');
   if (dtype === 'network') {
     name ??= 'qemu';
     if (name !== 'qemu') r.errorAttr(drv!, 'name', "only the 'qemu' driver can be used with network disks");
@@ -171,7 +171,7 @@ function readControllers(r: Reader, devs: XNode, cfg: DomainConfig) {
     if (type === 'xenbus') {
       c.used = true;
       r.skipAttrs(c, 'type');
-      if (r.attr(c, 'index') === '0') r.skipAttrs(c, 'index');
+      if (r.peek(c, 'index') === '0') r.skipAttrs(c, 'index');
       const ev = r.int(c, 'maxEventChannels', { min: 0 });
       const gnt = r.int(c, 'maxGrantFrames', { min: 0 });
       if (ev) b.event_channels = ev;

@@ -183,7 +183,10 @@ function readGeneral(r: Reader, root: XNode, cfg: DomainConfig, type: DomainType
 
   for (const [el, field] of [['on_poweroff', 'on_poweroff'], ['on_reboot', 'on_reboot'], ['on_crash', 'on_crash']] as const) {
     const n = r.child(root, el);
-    if (!n) continue;
+    if (!n) {
+      if (el === 'on_reboot') cfg.on_reboot = 'restart'; // libvirt's default when the element is absent
+      continue;
+    }
     const v = ACTIONS[r.text(n)];
     if (!v || (el !== 'on_crash' && v.startsWith('coredump'))) r.errorText(n, `<${el}>${r.text(n)}</${el}> is not a lifecycle action`);
     else if (v !== 'destroy') cfg[field] = v;
@@ -197,7 +200,7 @@ function seclabel(r: Reader, root: XNode): string | undefined {
   if (!label) return undefined;
   r.child(root, 'seclabel');
   r.skipAttrs(s, 'type', 'relabel');
-  if (r.attr(s, 'model') === undefined) r.skipAttrs(s, 'model');
+  if ([undefined, 'xen'].includes(r.peek(s, 'model'))) r.skipAttrs(s, 'model');
   return r.text(label);
 }
 

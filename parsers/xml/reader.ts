@@ -182,6 +182,9 @@ export class Reader {
       }
       return true;
     }, (n) => !!n.used);
+    // document order differs from the order modelToXml writes in; keep side.xml canonical
+    this.side.elements?.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : 0));
+    this.side.attrs?.sort((x, y) => (x.at < y.at ? -1 : x.at > y.at ? 1 : x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   }
 }
 

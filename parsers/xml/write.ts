@@ -37,7 +37,7 @@ export function modelToXml(cfg: DomainConfig): string {
   add(writeOs(cfg, type));
   add(writeFeatures(cfg, type));
   add(writeCpu(cfg, type));
-  add(writeClock(cfg, type));
+  add(writeClock(cfg, type, !!side.attrs?.some((a) => a.at === 'clock[0]' && a.name === 'offset')));
   add(text('on_poweroff', action(cfg.on_poweroff)));
   add(text('on_reboot', action(cfg.on_reboot)));
   add(text('on_crash', action(cfg.on_crash)));
@@ -165,11 +165,13 @@ function writeCpu(cfg: DomainConfig, type: DomainType): XNode | undefined {
 
 const TSC: Record<string, string | undefined> = { always_emulate: 'emulate', native: 'native', native_paravirt: 'paravirt' };
 
-function writeClock(cfg: DomainConfig, type: DomainType): XNode {
+function writeClock(cfg: DomainConfig, type: DomainType, offsetKept: boolean): XNode {
   const b = cfg.b_info;
   const local = on(b.localtime);
-  const clock =
-    type === 'hvm' || b.rtc_timeoffset
+  // an offset txl does not map (timezone, absolute) comes back from side.xml with its attributes
+  const clock = offsetKept
+    ? el('clock')
+    : type === 'hvm' || b.rtc_timeoffset
       ? el('clock', { offset: 'variable', adjustment: b.rtc_timeoffset ?? 0, basis: local ? 'localtime' : 'utc' })
       : el('clock', { offset: local ? 'localtime' : 'utc', adjustment: 'reset' });
   const tsc = b.tsc_mode && TSC[b.tsc_mode];
@@ -183,22 +185,26 @@ function writeClock(cfg: DomainConfig, type: DomainType): XNode {
 function mergeSide(root: XNode, side: XmlSide) {
   const byPath = new Map<string, XNode>();
   walk(root, (n, path) => void byPath.set(path, n));
-  const nearest = (path: string): XNode => {
-    for (let p = path; ; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
-      const n = byPath.get(p);
-      if (n) return n;
-      if (!p) return root;
-    }
+  // an element the writer had no reason to emit (a <cpu> holding only kept parts) is made
+  const ensure = (path: string): XNode => {
+    const found = byPath.get(path);
+    if (found || !path) return found ?? root;
+    const cut = path.lastIndexOf('/');
+    const parent = ensure(cut < 0 ? '' : path.slice(0, cut));
+    const m = /^([^:[]+)(?::([^[]*))?\[\d+\]$/.exec(path.slice(cut + 1));
+    const node = el(m?.[1] ?? 'unknown', m?.[2] && m[1] !== 'input' ? { type: m[2] } : {});
+    parent.children.push(node);
+    byPath.set(path, node);
+    return node;
   };
   for (const a of side.attrs ?? []) {
-    const n = byPath.get(a.at);
-    if (!n) continue;
+    const n = ensure(a.at);
     const i = n.attrs.findIndex(([k]) => k === a.name);
     if (i >= 0) n.attrs[i] = [a.name, a.value];
     else n.attrs.push([a.name, a.value]);
   }
   for (const e of side.elements ?? []) {
-    const parent = nearest(e.at);
+    const parent = ensure(e.at);
     const node = fromSide(e.node);
     // a kept element replaces the plain one libvirt would add by itself
     const same = (c: XNode) => keyName(c) === keyName(node) && c.attrs.find(([x]) => x === 'type')?.[1] === node.attrs.find(([x]) => x === 'type')?.[1];
