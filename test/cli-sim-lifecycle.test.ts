@@ -202,3 +202,37 @@ describe('connections', () => {
     expect(bad.stderr).toContain("unknown connection scheme 'qemu'");
   });
 });
+
+describe.skipIf(!existsSync('/usr/bin/script'))('destroy asks on a terminal', () => {
+  const answer = async (h: ReturnType<typeof simHost>, reply: string) => {
+    const { spawn } = await import('node:child_process');
+    const { SIM_BIN } = await import('./support/sim.js');
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), ...h.env };
+    for (const k of Object.keys(env)) if (env[k] === '') delete env[k];
+    const p = spawn('/usr/bin/script', ['-qec', `${process.execPath} ${SIM_BIN} --connect ${h.uri} destroy g`, '/dev/null'], { env, cwd: h.dir });
+    let out = '';
+    let sent = false;
+    p.stdout.on('data', (c) => {
+      out += c;
+      if (!sent && out.includes('y/N')) {
+        sent = true;
+        p.stdin.write(reply + '\r');
+      }
+    });
+    const code = await new Promise<number>((r) => p.on('close', (c) => r(c ?? -1)));
+    return { code, out };
+  };
+
+  it('no keeps the domain (exit 130), yes destroys it', async () => {
+    const h = simHost();
+    h.run(['create', h.file('g.json', guestJson('g', 128))]);
+    const no = await answer(h, 'n');
+    expect(no.out).toContain("Destroy domain 'g' (id 1)?");
+    expect(no.out).toContain('txl: cancelled: nothing was changed');
+    expect(no.code).toBe(130);
+    expect(h.run(['domid', 'g']).stdout).toBe('1\n');
+    const yes = await answer(h, 'y');
+    expect(yes.code).toBe(0);
+    expect(h.run(['domid', 'g']).code).toBe(1);
+  });
+});

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import type { Result } from '../command.js';
 import type { CreateOptions } from './create.js';
 import type { Backend } from '../backend/types.js';
+import { SHUTDOWN_REASON_CODES } from '../backend/types.js';
 import { TxlError } from '../errors.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
@@ -75,7 +76,7 @@ async function waitForDeath(ctx: Context, be: Backend, d: Created): Promise<void
       ctx.info(`Domain ${domid} has been destroyed.`);
       if (!(await be.listDomains()).some((x) => x.name === d.name)) return;
     } else if (ev.type === 'shutdown' || ev.type === 'crash' || ev.type === 'watchdog' || ev.type === 'reboot') {
-      ctx.info(`Domain ${ev.domid} has shut down, reason code ${ev.reason ?? '?'}`);
+      ctx.info(`Domain ${ev.domid} has shut down, reason code ${ev.reason ? SHUTDOWN_REASON_CODES[ev.reason] : '?'}`);
     }
   }
 }
