@@ -236,3 +236,26 @@ describe.skipIf(!existsSync('/usr/bin/script'))('destroy asks on a terminal', ()
     expect(h.run(['domid', 'g']).code).toBe(1);
   });
 });
+
+describe('the README\'s first commands, and several files at once', () => {
+  it('create examples/guest.cfg && list, with the state kept under XDG_STATE_HOME', () => {
+    const h = simHost();
+    const env = { TXL_SIM_STATE: '' };
+    const c = h.run(['create', join(ROOT, 'examples/guest.cfg')], { env });
+    expect(c.stderr).toBe(`Parsing config from ${join(ROOT, 'examples/guest.cfg')}\n`);
+    expect(c.code).toBe(0);
+    const l = h.run(['list'], { env });
+    expect(l.stdout.split('\n')[2]).toMatch(/^guest +1 +512 +2 +-b---- +\d+\.\d$/);
+    expect(existsSync(join(h.dir, 'xdgstate', 'txl', 'test-default.json'))).toBe(true);
+  });
+
+  it('create -j 2 with three files creates what it can and exits 1 for the one that fails', () => {
+    const h = simHost();
+    const files = [h.file('a.json', guestJson('a', 128)), h.file('b.json', guestJson('b', 999999)), h.file('c.json', guestJson('c', 128))];
+    const r = h.run(['-o', 'json', 'create', '-j', '2', ...files]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`txl: error: ${files[1]}: not enough free memory for domain 'b'`);
+    expect(JSON.parse(r.stdout).map((d: any) => d.name).sort()).toEqual(['a', 'c']);
+    expect(h.state().domains.map((d: any) => d.name).sort()).toEqual(['Domain-0', 'a', 'c']);
+  });
+});
