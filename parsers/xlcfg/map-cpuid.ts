@@ -11,7 +11,7 @@ interface Leaf { leaf: number; subleaf?: number; eax?: string; ebx?: string; ecx
 interface Policy { cpuid: Leaf[]; msr: { index: number; policy: string }[] }
 
 /** Named fields libxl knows besides the feature flags: [leaf, subleaf, register, first bit, width]. */
-const FIELDS: Record<string, [number, number | undefined, Reg, number, number]> = {
+export const FIELDS: Record<string, [number, number | undefined, Reg, number, number]> = {
   maxleaf: [0, undefined, 'eax', 0, 32], stepping: [1, undefined, 'eax', 0, 4], model: [1, undefined, 'eax', 4, 8],
   family: [1, undefined, 'eax', 8, 8], brandid: [1, undefined, 'ebx', 0, 8], clflush: [1, undefined, 'ebx', 8, 8],
   proccount: [1, undefined, 'ebx', 16, 8], localapicid: [1, undefined, 'ebx', 24, 8], est: [1, undefined, 'ecx', 7, 1],
@@ -33,7 +33,7 @@ const FIELDS: Record<string, [number, number | undefined, Reg, number, number]> 
 };
 
 /** Where each 32-bit word of the featureset lives: a CPUID register, or half of an MSR. */
-const WORDS: ([number, number | undefined, Reg] | ['msr', number, 'lo' | 'hi'])[] = [
+export const WORDS: ([number, number | undefined, Reg] | ['msr', number, 'lo' | 'hi'])[] = [
   [1, undefined, 'edx'], [1, undefined, 'ecx'], [0x80000001, undefined, 'edx'], [0x80000001, undefined, 'ecx'],
   [0xd, 1, 'eax'], [7, 0, 'ebx'], [7, 0, 'ecx'], [0x80000007, undefined, 'edx'], [0x80000008, undefined, 'ebx'],
   [7, 0, 'edx'], [7, 1, 'eax'], [0x80000021, undefined, 'eax'], [7, 1, 'ebx'], [7, 2, 'edx'], [7, 1, 'ecx'],

@@ -1,4 +1,4 @@
-// The device lists of the xl.cfg writer, the raw resources (ioports, irqs, iomem) and cpuid.
+// The device lists of the xl.cfg writer and the raw resources (ioports, irqs, iomem).
 // xl numbers most devices by their position in the list, so a devid that is not the
 // position has no xl.cfg form (except for vifs, whose spec takes devid=).
 
@@ -7,6 +7,7 @@ import {
   formatChannel, formatDisk, formatP9, formatPci, formatPvcalls, formatUsbctrl, formatUsbdev, formatVdispl, formatVfb, formatVif,
   formatVkb, formatVsnd, formatVtpm,
 } from '../devices/index.js';
+import { writeCpuid } from './write-cpuid.js';
 import type { Out } from './write-out.js';
 
 type Positional = { devid?: number };
@@ -72,18 +73,4 @@ export function writeDevices(out: Out, cfg: DomainConfig, type: string): void {
   out.list('irqs', b.irqs?.map(String));
   out.list('iomem', b.iomem?.map((r) => `${hex(r.start ?? 0)},${hex(r.number ?? 0)}${r.gfn !== undefined ? `@${hex(r.gfn)}` : ''}`));
   writeCpuid(out, cfg);
-}
-
-interface Leaf { leaf: number; subleaf?: number; eax?: string; ebx?: string; ecx?: string; edx?: string }
-
-/** cpuid in xl's list form, which states every register mask exactly. */
-function writeCpuid(out: Out, cfg: DomainConfig): void {
-  const p = cfg.b_info.cpuid as { cpuid?: Leaf[]; msr?: { index: number }[] } | undefined;
-  if (!p) return;
-  if (p.msr?.length) out.note(`cpuid MSR policies (${p.msr.map((m) => `0x${m.index.toString(16)}`).join(', ')}) next to a leaf list`);
-  const lines = (p.cpuid ?? []).map((l) => {
-    const head = `0x${l.leaf.toString(16)}${l.subleaf !== undefined ? `,${l.subleaf}` : ''}:`;
-    return head + (['eax', 'ebx', 'ecx', 'edx'] as const).filter((r) => l[r] !== undefined).map((r) => `${r}=${l[r]}`).join(',');
-  });
-  if (lines.length) out.list('cpuid', lines);
 }

@@ -16,7 +16,9 @@ export class Out {
   /** `key = value`, leaving out undefined values; numbers and booleans as xl reads them. */
   set(key: string, v: string | number | boolean | undefined | null): void {
     if (v === undefined || v === null) return;
-    this.current.push(`${key} = ${typeof v === 'string' ? quote(v) : typeof v === 'boolean' ? (v ? 1 : 0) : v}`);
+    // xl.cfg has no unquoted negative numbers; xl reads numbers from strings alike
+    const text = typeof v === 'string' ? quote(v) : typeof v === 'boolean' ? (v ? '1' : '0') : v < 0 ? quote(String(v)) : String(v);
+    this.current.push(`${key} = ${text}`);
   }
 
   defbool(key: string, v: 'True' | 'False' | undefined): void {
@@ -27,7 +29,8 @@ export class Out {
     if (!items) return;
     const one = (i: string | string[]) => (typeof i === 'string' ? quote(i) : `[ ${i.map(quote).join(', ')} ]`);
     const flat = items.map(one);
-    if (flat.length <= 1 && flat.every((s) => s.length < 60)) this.current.push(`${key} = [ ${flat.join('')}${flat.length ? ' ' : ''}]`);
+    const oneLine = flat.length ? `${key} = [ ${flat.join(', ')} ]` : `${key} = [ ]`;
+    if (items.every((i) => typeof i === 'string') && oneLine.length <= 80) this.current.push(oneLine);
     else this.current.push(`${key} = [\n${flat.map((s) => `    ${s},\n`).join('')}]`);
   }
 

@@ -133,7 +133,10 @@ function writeCpuAndMemory(out: Out, cfg: DomainConfig): void {
       placementCause = true;
     } else out.note('per-vCPU hard affinity with NUMA placement left on');
   }
-  if (placementOff && !placementCause) out.note('numa_placement "False" without a cpus list, cpus_soft or vnuma pnode');
+  if (placementOff && !placementCause && !b.max_vcpus) {
+    // with no vCPUs, xl's cpus_soft sets no affinity but still turns placement off
+    out.set('cpus_soft', 'all');
+  } else if (placementOff && !placementCause) out.note('numa_placement "False" without a cpus list, cpus_soft or vnuma pnode');
   if (b.numa_placement === 'True') out.note('numa_placement "True"');
   if (b.cpumap?.length) out.note('b_info.cpumap');
   if (b.nodemap?.length) out.note('b_info.nodemap');
