@@ -9,6 +9,7 @@ import { HYPERV_BASE, HYPERV_BITS, VIRIDIAN_WIDTH } from './read-cpu.js';
 import { XEN_NS } from './read.js';
 import { formatCpuset, type XmlSide } from './reader.js';
 import { writeDevices } from './write-devices.js';
+import { unexpressed } from './write-notes.js';
 
 export function modelToXml(cfg: DomainConfig): string {
   const side = (cfg.side?.xml ?? {}) as XmlSide;
@@ -45,7 +46,9 @@ export function modelToXml(cfg: DomainConfig): string {
   if (cfg.c_info.ssid_label) add(el('seclabel', { type: 'static', model: 'xen', relabel: 'no' }, [el('label', {}, [], cfg.c_info.ssid_label)]));
   if (b.extra?.length) add(el('xen:commandline', {}, b.extra.map((v) => el('xen:arg', { value: v }))));
   mergeSide(root, side);
-  return serialize(root);
+  const left = unexpressed(cfg);
+  const note = left.length ? `<!--\ntxl: these parts of the domain configuration have no domain XML form and were left out:\n  ${left.join('\n  ')}\n-->\n` : '';
+  return note + serialize(root);
 }
 
 const ACTIONS: Record<ShutdownAction, string | undefined> = {
