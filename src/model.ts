@@ -61,7 +61,7 @@ export interface HvmInfo {
   sdl?: SdlInfo; spice?: SpiceInfo; gfx_passthru?: Defbool; gfx_passthru_kind?: string;
   serial?: string; boot?: string; usb?: Defbool; usbversion?: number; usbdevice?: string;
   vkb_device?: Defbool; soundhw?: string; xen_platform_pci?: Defbool; usbdevice_list?: string[];
-  vendor_device?: string; ms_vm_genid?: string; serial_list?: string[];
+  vendor_device?: string; /** 16 bytes, as libxl writes it */ ms_vm_genid?: number[]; serial_list?: string[];
   rdm?: { strategy?: string; policy?: string }; rdm_mem_boundary_memkb?: number; mca_caps?: number;
 }
 
