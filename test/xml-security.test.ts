@@ -63,6 +63,13 @@ describe('refused before parsing', () => {
     expect(config.c_info.name).toBe('a&bCD');
   });
 
+  it('absurd nesting and names that would touch JavaScript object internals', () => {
+    const deep = MIN.replace('</domain>', `<metadata>${'<a>'.repeat(150)}${'</a>'.repeat(150)}</metadata></domain>`);
+    expect(refusal(deep).diagnostics[0]).toMatchObject({ line: 5, col: 11 + 98 * 3 }); // the 99th <a>, at depth 101
+    expect(refusal(MIN.replace('<name>', '<__proto__/><name>')).diagnostics[0]).toMatchObject({ line: 2, col: 4 });
+    expect(refusal(MIN.replace('<memory>', "<memory toString='x'>")).message).toContain("the name 'toString' is not accepted");
+  });
+
   it('an unterminated comment', () => {
     expect(refusal(`${MIN}<!-- open`).diagnostics[0]).toMatchObject({ line: 6, col: 1 });
   });

@@ -33,6 +33,7 @@ export interface SideNode {
 }
 
 const PREDEFINED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+const MAX_DEPTH = 100;
 
 /** Maps offsets to 1-based line/column and back to the line's text. */
 export class SourceMap {
@@ -115,6 +116,11 @@ const parser = new XMLParser({
   // numeric character references are decoded only with this on; named ones beyond the
   // predefined five never get here (preflight refuses them)
   htmlEntities: true,
+  maxNestedTags: MAX_DEPTH,
+  // names like toString would be renamed behind our back: refuse them instead
+  onDangerousProperty: (name: string) => {
+    throw new Error(`[SECURITY] Invalid name: "${name}"`);
+  },
 });
 const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
 
@@ -145,12 +151,36 @@ export function parseXml(text: string, file: string): { root: XNode; map: Source
     const d: Diagnostic = { severity: 'error', file, line, col, message: `malformed XML: ${msg}`, excerpt: map.lineText(line) };
     throw new ConfigError([d]);
   }
-  const items = parser.parse(text) as Ordered[];
+  let items: Ordered[];
+  try {
+    items = parser.parse(text) as Ordered[];
+  } catch (e) {
+    throw parseFailure((e as Error).message, text, file, map);
+  }
   const roots = items.map(convert).filter((n): n is XNode => !!n);
   if (roots.length !== 1) {
     throw new ConfigError([map.diag(0, roots.length ? 'more than one root element' : 'no root element', file)]);
   }
   return { root: roots[0], map };
+}
+
+/** The parser's own refusals (nesting depth, reserved names) as a positioned ConfigError. */
+function parseFailure(message: string, text: string, file: string, map: SourceMap): ConfigError {
+  const name = /Invalid name: "([^"]+)"/.exec(message)?.[1];
+  if (name) {
+    const at = new RegExp(`[<\\s/]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s=/>]`).exec(text);
+    return new ConfigError([map.diag(at ? at.index + 1 : 0, `the name '${name}' is not accepted in domain XML`, file, 'error', undefined, name.length)]);
+  }
+  if (/nested/i.test(message)) {
+    const tag = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)[A-Za-z_:](?:[^>"']|"[^"]*"|'[^']*')*?(\/?)>/g;
+    let depth = 0;
+    for (let m = tag.exec(text); m; m = tag.exec(text)) {
+      if (m[1] === undefined) continue;
+      if (m[1]) depth--;
+      else if (!m[2] && ++depth > MAX_DEPTH) return new ConfigError([map.diag(m.index, `elements nest deeper than ${MAX_DEPTH} levels`, file)]);
+    }
+  }
+  return new ConfigError([map.diag(0, `malformed XML: ${message}`, file)]);
 }
 
 export function el(name: string, attrs: Record<string, string | number | undefined> = {}, children: XNode[] = [], text = ''): XNode {
