@@ -114,7 +114,7 @@ function mapHvmPlatform(c: Ctx): void {
     // a new random ID belongs to the moment the domain is created, not to reading its config
     (c.m.side ??= {}).xl = { ...c.m.side?.xl, ms_vm_genid: 'generate' };
   } else if (genid !== undefined && genid !== 'none') {
-    failAt(c, 'ms_vm_genid', '"ms_vm_genid" option must be "generate" or "none"');
+    failAt(c, 'ms_vm_genid', '"ms_vm_genid" option must be "generate" or "none"', 'xl cannot take a fixed generation ID');
   }
   h.rdm_mem_boundary_memkb = mibKey(c, 'rdm_mem_boundary');
   for (const a of listAtoms(c, 'mca_caps') ?? []) {
@@ -171,8 +171,8 @@ export function mapResources(c: Ctx): void {
       if (!m) failValue(c, a, `invalid ioport range "${a.text}"`, 'write a hex port or range, e.g. "2f8-2ff"');
       const first = parseInt(m[1], 16);
       const last = m[2] === undefined ? first : parseInt(m[2], 16);
-      if (first >= UINT32_MAX || last >= UINT32_MAX) failValue(c, a, `ioport ${(first >= UINT32_MAX ? first : last).toString(16)} too big`);
-      if (last < first) failValue(c, a, `invalid ioport range "${a.text}": the end is below the start`);
+      if (first >= UINT32_MAX || last >= UINT32_MAX) failValue(c, a, `ioport ${(first >= UINT32_MAX ? first : last).toString(16)} too big`, 'I/O ports are 32-bit numbers');
+      if (last < first) failValue(c, a, `invalid ioport range "${a.text}": the end is below the start`, 'write FIRST-LAST with FIRST <= LAST, in hex');
       return { first, number: last - first + 1 };
     });
   }
@@ -181,7 +181,7 @@ export function mapResources(c: Ctx): void {
     b.irqs = irqs.map((a) => {
       if (!/^\s*\+?\d+$/.test(a.text)) failValue(c, a, `invalid irq "${a.text}"`, 'write a decimal IRQ number');
       const n = Number(a.text.trim());
-      if (n >= UINT32_MAX) failValue(c, a, `irq ${n} too big`);
+      if (n >= UINT32_MAX) failValue(c, a, `irq ${n} too big`, 'IRQs are 32-bit numbers');
       return n;
     });
   }
@@ -193,7 +193,7 @@ export function mapResources(c: Ctx): void {
       const m = re.exec(a.text);
       if (!m) failValue(c, a, `invalid iomem "${a.text}"`, 'write "START,NUMBER[@GFN]" in hex page frame numbers, e.g. "fed40,5"');
       const big = [m[1], m[2], m[3]].find((x) => x !== undefined && !Number.isSafeInteger(parseInt(x, 16)));
-      if (big !== undefined) failValue(c, a, `iomem value ${big} is too large`);
+      if (big !== undefined) failValue(c, a, `iomem value ${big} is too large`, 'iomem takes page frame numbers, not byte addresses');
       const r: { start: number; number: number; gfn?: number } = { start: parseInt(m[1], 16), number: parseInt(m[2], 16) };
       if (m[3] !== undefined) r.gfn = parseInt(m[3], 16);
       return r;

@@ -98,7 +98,7 @@ function hostFlag(c: Ctx, p: Policy, v: Value, item: string): void {
   if (eq < 0) failValue(c, v, `cpuid flag "${item}": missing "=" in key=value`, 'write e.g. "host,sse3=0"');
   const name = item.slice(0, eq);
   const val = item.slice(eq + 1);
-  const bad = () => failValue(c, v, `cpuid flag "${item}": illegal CPUID value (must be: [0|1|x|k|s])`);
+  const bad = () => failValue(c, v, `cpuid flag "${item}": illegal CPUID value (must be: [0|1|x|k|s])`, '0/1 force a bit, x leaves it to Xen, k keeps the host value, s keeps it across migration');
   const field = FIELDS[name];
   if (field) {
     if (!addField(p, name, field, val)) bad();

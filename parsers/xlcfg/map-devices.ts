@@ -91,7 +91,7 @@ function mapVsnd(c: Ctx): void {
   if (s.value.kind !== 'list') failValue(c, s.value, '`vsnd` takes a list of cards, each a list of strings', "e.g. vsnd = [ ['CARD, short-name=Main', 'PCM, name=Main', 'STREAM, unique-id=0, type=p'] ]");
   c.m.vsnds = s.value.items.map((card, i) => {
     if (card.kind !== 'list') return failValue(c, card, 'a vsnd card must be a list of strings', "e.g. [ 'CARD, short-name=Main', 'PCM, name=Main', 'STREAM, unique-id=0, type=p' ]");
-    const atoms = card.items.map((v) => (v.kind === 'atom' ? v : failValue(c, v, 'a vsnd card item must be a string, not a list')));
+    const atoms = card.items.map((v) => (v.kind === 'atom' ? v : failValue(c, v, 'a vsnd card item must be a string, not a list', 'a card is one flat list: [ \'CARD, ...\', \'PCM, ...\', \'STREAM, ...\' ]')));
     return { devid: i, ...parseVsnd(atoms.map((a) => a.text), atoms.map((a) => originOf(c, a)), opts(c)) };
   });
 }

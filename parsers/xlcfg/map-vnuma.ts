@@ -25,7 +25,7 @@ export function mapVnuma(c: Ctx): void {
     for (const opt of spec.items) {
       if (opt.kind !== 'atom') continue; // xl skips anything but strings here
       const eq = opt.text.indexOf('=');
-      if (eq <= 0 || eq === opt.text.length - 1) failValue(c, opt, `failed to split "${opt.text}" into option=value`);
+      if (eq <= 0 || eq === opt.text.length - 1) failValue(c, opt, `failed to split "${opt.text}" into option=value`, 'write e.g. "pnode=0", "size=1024", "vcpus=0-1" or "vdistances=10,20"');
       const name = opt.text.slice(0, eq).trim();
       const value = opt.text.slice(eq + 1).split('=')[0].trim();
       switch (name) {
@@ -81,6 +81,6 @@ export function mapVnuma(c: Ctx): void {
 /** xl's parse_ulong: a decimal number (strtoul base 10), digits required. */
 function ulong(c: Ctx, opt: Atom, text: string): number {
   const m = /^\s*[+-]?\d+/.exec(text);
-  if (!m) failValue(c, opt, `failed to convert "${text}" to a number`);
+  if (!m) failValue(c, opt, `failed to convert "${text}" to a number`, 'write a decimal number');
   return Math.min(Number(m[0].trim()), Number.MAX_SAFE_INTEGER);
 }
