@@ -16,8 +16,8 @@ export async function render(result: Result, ctx: Context, _cmd?: CommandDef): P
     case 'json':
       return JSON.stringify(result.data ?? null, null, 2) + '\n';
     case 'yaml': {
-      const YAML = await import('yaml');
-      return YAML.stringify(result.data ?? null);
+      const { loadYaml } = await import('./yaml.js');
+      return (await loadYaml()).stringify(result.data ?? null);
     }
     case 'table':
       if (result.table) return renderTable(result.table, ctx);

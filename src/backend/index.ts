@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConnectError } from '../errors.js';
 import type { Backend } from './types.js';
-import { loadYaml } from './yaml.js';
+import { loadYaml } from '../yaml.js';
 
 export type { Backend } from './types.js';
 

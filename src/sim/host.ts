@@ -22,7 +22,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { NotFoundError, TxlError } from '../errors.js';
-import { loadYaml } from '../backend/yaml.js';
+import { loadYaml } from '../yaml.js';
 
 export interface SimNode { cpus: number[]; memory_mib: number }
 
