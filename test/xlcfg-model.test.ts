@@ -297,3 +297,29 @@ describe('overrides and positions', () => {
     expect(error(HVM + 'vnuma = [ [ "size=512", "vcpus=0-9" ] ]')).toMatchObject({ line: 3, col: 9, length: 1 });
   });
 });
+
+describe('the remaining error messages', () => {
+  it.each<[string, string]>([
+    ['`maxvcpus` must be from 0 to 16384', PV + 'maxvcpus=20000'],
+    ['`vnuma` takes a list of nodes, each a list of "option=value" strings', HVM + 'vnuma = "pnode=0"'],
+    ['invalid vcpu range "3-1" in vnuma node', HVM + 'vnuma = [ [ "size=512", "vcpus=3-1" ] ]'],
+    ['2 distances given for 1 vnuma nodes', HVM + 'vnuma = [ [ "size=512", "vcpus=0", "vdistances=10,20" ] ]'],
+    ['vnuma node size 99999999999999999 is too large', HVM + 'vnuma = [ [ "size=99999999999999999", "vcpus=0" ] ]'],
+    ['failed to convert "big" to a number', HVM + 'vnuma = [ [ "size=big", "vcpus=0" ] ]'],
+    ['empty rdm option', HVM + 'rdm = ""'],
+    ['rdm option "strategy" has no value', HVM + 'rdm = "strategy"'],
+    ['unknown tee "sgx" specified', PV + 'tee = "sgx"'],
+    ['`vmtrace_buf_kb` must be a number', HVM + 'vmtrace_buf_kb = "lots"'],
+    ['iomem value ffffffffffffffffff is too large', PV + 'iomem = [ "ffffffffffffffffff,1" ]'],
+    ['irq 4294967295 too big', PV + 'irqs = [ "4294967295" ]'],
+    ['each item of `dtdev` must be a string, not a list', PV + 'dtdev = [ [ "/a" ] ]'],
+    ['a vsnd card item must be a string, not a list', PV + "vsnd = [ [ 'CARD', [ 'PCM' ] ] ]"],
+    ['`shadow_memory` must not be negative', PV + 'shadow_memory = "-4"'],
+    ['`stubdomain_memory` must not be negative', HVM + 'stubdomain_memory = "-1"'],
+  ])('%s', (message, text) => {
+    const d = error(text);
+    expect(d.message).toBe(message);
+    expect(d.hint).toBeTruthy();
+    expect(d.line).toBeGreaterThan(2);
+  });
+});

@@ -85,13 +85,13 @@ export function mapSchedAndMemory(c: Ctx): void {
   b.max_memkb = mibKey(c, 'maxmem');
   const vcpus = getLong(c.cfg, 'vcpus');
   if (vcpus !== undefined) {
-    if (vcpus < 0 || vcpus > MAX_VCPUS) failAt(c, 'vcpus', `\`vcpus\` must be from 0 to ${MAX_VCPUS}`);
+    if (vcpus < 0 || vcpus > MAX_VCPUS) failAt(c, 'vcpus', `\`vcpus\` must be from 0 to ${MAX_VCPUS}`, 'the number of vCPUs the guest starts with');
     c.vcpus = vcpus;
     b.avail_vcpus = Array.from({ length: vcpus }, (_, i) => i);
   }
   const maxvcpus = getLong(c.cfg, 'maxvcpus');
   if (maxvcpus !== undefined) {
-    if (maxvcpus < 0 || maxvcpus > MAX_VCPUS) failAt(c, 'maxvcpus', `\`maxvcpus\` must be from 0 to ${MAX_VCPUS}`);
+    if (maxvcpus < 0 || maxvcpus > MAX_VCPUS) failAt(c, 'maxvcpus', `\`maxvcpus\` must be from 0 to ${MAX_VCPUS}`, 'the most vCPUs the guest can ever have');
     b.max_vcpus = maxvcpus;
   }
   const vuart = str(c, 'vuart');
