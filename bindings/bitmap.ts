@@ -47,3 +47,17 @@ export function readBitmap(lx: Libxl, ptr: bigint): number[] {
   });
   return out;
 }
+
+/** An empty bitmap header for libxl to fill (libxl allocates the map; dispose frees it). */
+export function emptyBitmap(lx: Libxl): NativeBitmap {
+  const m = mem(lx.libs);
+  const ptr = m.calloc(LAYOUTS.libxl_bitmap.size);
+  lx.fn.libxl_bitmap_init(ptr);
+  return {
+    ptr,
+    dispose() {
+      lx.fn.libxl_bitmap_dispose(ptr);
+      m.free(ptr);
+    },
+  };
+}

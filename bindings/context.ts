@@ -42,6 +42,8 @@ export class Libxl {
   readonly fn: Functions;
   readonly json: JsonBridge;
   private closed = false;
+  /** SIGCHLDs handed to libxl so far */
+  sigchldForwarded = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly onSigchld = () => this.sigchld();
 
@@ -86,7 +88,9 @@ export class Libxl {
   }
 
   private sigchld(): void {
-    if (!this.closed) this.fn.libxl_childproc_sigchld_occurred(this.ctx);
+    if (this.closed) return;
+    this.sigchldForwarded++;
+    this.fn.libxl_childproc_sigchld_occurred(this.ctx);
   }
 
   /** Calls a function that returns a libxl error code on the JS thread; throws LibxlCallError below 0. */

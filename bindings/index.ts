@@ -6,7 +6,7 @@ export { JsonBridge, FromJsonError, LayoutMismatchError, type LibxlObject } from
 export { LogCapture, parseLogLine, type LogLine, type LogLevel } from './log.js';
 export { loadLibs, loadXlutil, LibraryMissingError, XENLIGHT_VERSIONS, type Libs } from './load.js';
 export { bindDevice, DEVICE_TYPES, PROTOTYPES, type CFunction, type DeviceFunctions, type DeviceKindName } from './libxl.js';
-export { makeBitmap, readBitmap, type NativeBitmap } from './bitmap.js';
+export { emptyBitmap, makeBitmap, readBitmap, type NativeBitmap } from './bitmap.js';
 export { acquireXlLock, type HeldLock, type LockWaitInfo } from './xllock.js';
 export { XenstoreReader } from './xenstore.js';
 export { CONSTANTS, LAYOUTS, OBJECT_BYTES, SCHEDULERS, SIZES_4_17 } from './layout.js';

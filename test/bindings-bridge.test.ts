@@ -11,7 +11,7 @@ import { CORPUS_HOST } from '../parsers/host.js';
 import { libxlJsonToModel, modelToLibxlJson } from '../parsers/libxl-json.js';
 import { ConfigError } from '../src/errors.js';
 import { bundle, compileShim, runNode, SHIM_MISSING, tempDir } from './shim/harness.js';
-import { jsonDiff, type JsonDifference } from './shim/jsondiff.js';
+import { jsonDiff, type JsonDifference } from '../src/xen/jsondiff.js';
 
 const corpus = join(__dirname, '../../shared/corpus');
 

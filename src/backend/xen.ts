@@ -1,21 +1,199 @@
-// The libxl backend's entry point. The bindings are another piece of work; until they land
-// this only tells a Xen host from a machine without Xen, so that both get a clear sentence.
-import { existsSync } from 'node:fs';
-import { ConnectError } from '../errors.js';
-import type { Backend } from './types.js';
-
-export function xenPresent(): boolean {
-  return existsSync('/proc/xen') || existsSync('/dev/xen/privcmd');
-}
+// xen:///system: the Backend on libxl, through the koffi bindings. One libxl context per
+// command; the work is split by area in src/xen/. Everything here is loaded lazily (by
+// backend/index.ts), so machines without Xen never load koffi.
+import type { Libxl } from '../../bindings/context.js';
+import type { XenstoreReader } from '../../bindings/xenstore.js';
+import { NotFoundError, OperationError } from '../errors.js';
+import type { Bitmap, DomainConfig, Disk, SchedParams } from '../model.js';
+import type {
+  Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
+  DomainStats, HostInfo, ManagedDomain, ShutdownOptions, VcpuInfo,
+} from './types.js';
+import { connectError } from '../xen/errors.js';
+import * as dom from '../xen/domains.js';
+import * as res from '../xen/resources.js';
+import * as dev from '../xen/devices.js';
+import * as host from '../xen/host.js';
+import { createDomain } from '../xen/create.js';
+import { attachConsole, consoleLog, type ConsoleType } from '../xen/console.js';
+import { ManagedStore } from '../xen/managed.js';
 
 export async function openXen(uri: string): Promise<Backend> {
-  if (!xenPresent()) {
-    throw new ConnectError(
-      `cannot connect to ${uri}: this machine is not running Xen (no /proc/xen or /dev/xen/privcmd); use --connect test:///default for the simulator`,
-    );
+  let lx: Libxl;
+  let xs: XenstoreReader;
+  try {
+    const b = await import('../../bindings/index.js');
+    lx = await b.Libxl.open();
+    xs = new b.XenstoreReader(lx.libs);
+  } catch (e) {
+    throw connectError(e, uri);
   }
-  throw new ConnectError(
-    `cannot connect to ${uri}: this build of txl has no libxl backend yet`,
-    'use --connect test:///default for the simulator',
-  );
+  return new XenBackend(uri, lx, xs);
+}
+
+export class XenBackend implements Backend {
+  readonly kind = 'xen' as const;
+  readonly managed = new ManagedStore();
+
+  constructor(readonly uri: string, readonly lx: Libxl, private readonly xs: XenstoreReader) {}
+
+  async close(): Promise<void> {
+    this.xs.close();
+    await this.lx.close();
+  }
+
+  // --- host ---
+  hostInfo(): Promise<HostInfo> {
+    return host.hostInfo(this.lx);
+  }
+  capabilities() {
+    return host.capabilities(this.lx);
+  }
+  dmesg(clear?: boolean): Promise<string[]> {
+    return host.dmesg(this.lx, clear);
+  }
+  listCpupools(): Promise<CpupoolInfo[]> {
+    return res.listCpupools(this.lx);
+  }
+  pciAssignable(): Promise<string[]> {
+    return host.pciAssignable(this.lx);
+  }
+
+  // --- naming ---
+  async resolve(ref: string): Promise<number> {
+    return dom.resolve(this.lx, ref);
+  }
+
+  async lookup(ref: string): Promise<DomainRef> {
+    try {
+      const domid = dom.resolve(this.lx, ref);
+      const d = await dom.domainInfo(this.lx, domid);
+      return { domid, name: d.name, uuid: d.uuid, managed: Boolean(this.managed.get(d.name)) };
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+      const m = this.managed.find(ref);
+      if (m) return { domid: null, name: m.name, uuid: m.uuid, managed: true };
+      throw new NotFoundError(`no domain '${ref}'`, "'txl list' shows running domains, 'txl list --all' also the defined ones");
+    }
+  }
+
+  // --- domains ---
+  async listDomains(): Promise<DomainInfo[]> {
+    return dom.listDomains(this.lx);
+  }
+  domainInfo(domid: number): Promise<DomainInfo> {
+    return dom.domainInfo(this.lx, domid);
+  }
+  domainConfig(domid: number): Promise<DomainConfig> {
+    return dom.domainConfig(this.lx, domid);
+  }
+  create(cfg: DomainConfig, opts?: CreateOptions): Promise<number> {
+    return createDomain(this.lx, cfg, opts, {
+      onLockWait: (pid) => process.stderr.write(`txl: waiting for the lock on the host (held by ${pid ? `process ${pid}` : 'another toolstack'})...\n`),
+    });
+  }
+  destroy(domid: number): Promise<void> {
+    return dom.destroy(this.lx, domid);
+  }
+  shutdown(domid: number, opts?: ShutdownOptions): Promise<void> {
+    return dom.shutdown(this.lx, domid, opts);
+  }
+  reboot(domid: number, opts?: ShutdownOptions): Promise<void> {
+    return dom.reboot(this.lx, domid, opts);
+  }
+  pause(domid: number): Promise<void> {
+    return dom.pause(this.lx, domid);
+  }
+  unpause(domid: number): Promise<void> {
+    return dom.unpause(this.lx, domid);
+  }
+  async rename(domid: number, newName: string): Promise<void> {
+    const old = (await dom.domainInfo(this.lx, domid)).name;
+    if (old === newName) return;
+    if (this.managed.get(newName)) throw new OperationError(`a managed domain named '${newName}' already exists`, 'undefine it first, or pick another name');
+    await dom.rename(this.lx, domid, newName);
+    this.managed.rename(old, newName);
+  }
+  async suspend(): Promise<void> {
+    throw new OperationError('save is not supported on xen:///system yet');
+  }
+  async resume(): Promise<void> {
+    throw new OperationError('resuming a saved domain is not supported on xen:///system yet');
+  }
+
+  /**
+   * Without follow: what xenconsoled logged. With follow: xenconsole attached to this
+   * terminal until the user leaves it; nothing is yielded (the output goes to the terminal).
+   * `type`/`num` pick the console (default: the primary one, serial 0 for HVM, pv 0 otherwise).
+   */
+  async *console(domid: number, opts: { follow?: boolean; signal?: AbortSignal; type?: ConsoleType; num?: number } = {}): AsyncIterable<string> {
+    const info = await dom.domainInfo(this.lx, domid);
+    if (!opts.follow) {
+      yield consoleLog(info.name);
+      return;
+    }
+    const type = opts.type ?? (info.domain_type === 'hvm' ? 'serial' : 'pv');
+    await attachConsole(this.lx.version, domid, type, opts.num ?? 0, opts.signal);
+  }
+
+  // eslint-disable-next-line require-yield
+  async *events(): AsyncIterable<DomainEvent> {
+    throw new OperationError('watching events is not supported on xen:///system yet');
+  }
+  async domainStats(): Promise<DomainStats> {
+    throw new OperationError('domain statistics are not supported on xen:///system yet');
+  }
+
+  // --- resources ---
+  vcpuList(domid: number): Promise<VcpuInfo[]> {
+    return res.vcpuList(this.lx, domid);
+  }
+  setVcpus(domid: number, count: number): Promise<void> {
+    return res.setVcpus(this.lx, domid, count);
+  }
+  pinVcpu(domid: number, vcpu: number | 'all', hard?: Bitmap, soft?: Bitmap): Promise<void> {
+    return res.pinVcpu(this.lx, domid, vcpu, hard, soft);
+  }
+  setMemoryTarget(domid: number, memkb: number): Promise<void> {
+    return res.setMemoryTarget(this.lx, domid, memkb);
+  }
+  setMaxMemory(domid: number, memkb: number): Promise<void> {
+    return res.setMaxMemory(this.lx, domid, memkb);
+  }
+  schedGet(domid: number): Promise<SchedParams> {
+    return res.schedGet(this.lx, domid);
+  }
+  schedSet(domid: number, params: SchedParams): Promise<void> {
+    return res.schedSet(this.lx, domid, params);
+  }
+
+  // --- devices ---
+  listDevices<K extends DeviceKind>(domid: number, kind: K): Promise<DeviceInfo<K>[]> {
+    return dev.listDevices(this.lx, this.xs, domid, kind);
+  }
+  attachDevice<K extends DeviceKind>(domid: number, kind: K, d: DeviceTypes[K]): Promise<number> {
+    return dev.attachDevice(this.lx, domid, kind, d);
+  }
+  detachDevice(domid: number, kind: DeviceKind, id: DeviceId, opts: { force?: boolean } = {}): Promise<void> {
+    return dev.detachDevice(this.lx, this.xs, domid, kind, id, opts.force);
+  }
+  changeMedia(domid: number, vdev: string, disk: Disk | null): Promise<void> {
+    return dev.changeMedia(this.lx, domid, vdev, disk);
+  }
+
+  // --- managed ---
+  async listManaged(): Promise<ManagedDomain[]> {
+    return this.managed.list();
+  }
+  async getManaged(name: string): Promise<ManagedDomain | undefined> {
+    return this.managed.get(name);
+  }
+  async define(cfg: DomainConfig): Promise<boolean> {
+    const name = cfg.c_info?.name;
+    const live = name ? dom.listDomains(this.lx).find((d) => d.name === name) : undefined;
+    return this.managed.define(cfg, live?.uuid);
+  }
+  async undefine(name: string): Promise<void> {
+    this.managed.undefine(name);
+  }
 }

@@ -1,4 +1,5 @@
-// Semantic comparison of two JSON values: every path where they differ, in words.
+// Semantic comparison of two JSON values: every path where they differ. Used to check that
+// libxl took every field txl handed it (from_json silently drops keys it does not know).
 export interface JsonDifference { path: string; ours: unknown; libxl: unknown }
 
 export function jsonDiff(ours: unknown, libxl: unknown, path = ''): JsonDifference[] {

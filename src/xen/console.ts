@@ -1,0 +1,44 @@
+// Guest consoles on Xen: attaching is xenconsole's job (what libxl_console_exec execs), run
+// as a child with the terminal handed over; the log of past output exists only when
+// xenconsoled keeps one (XENCONSOLED_TRACE=guest).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { OperationError } from '../errors.js';
+
+export function xenconsolePath(version: string): string | undefined {
+  const dirs = [`/usr/lib/xen-${version}/bin`, '/usr/lib/xen/bin', '/usr/libexec/xen/bin', '/usr/local/lib/xen/bin'];
+  return dirs.map((d) => `${d}/xenconsole`).find((p) => existsSync(p));
+}
+
+export type ConsoleType = 'pv' | 'serial';
+
+/** Runs xenconsole on the caller's terminal until the user leaves it (Ctrl-]) or the domain goes. */
+export function attachConsole(version: string, domid: number, type: ConsoleType, num: number, signal?: AbortSignal): Promise<void> {
+  const bin = xenconsolePath(version);
+  if (!bin) throw new OperationError(`xenconsole is not installed (looked in /usr/lib/xen-${version}/bin and /usr/lib/xen/bin)`, 'install Xen\'s tools: apt install xen-utils-' + version);
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [String(domid), '--num', String(num), '--type', type], { stdio: 'inherit' });
+    const stop = () => child.kill('SIGTERM');
+    signal?.addEventListener('abort', stop, { once: true });
+    child.on('error', (e) => reject(new OperationError(`cannot run ${bin}: ${e.message}`)));
+    child.on('exit', (code, sig) => {
+      signal?.removeEventListener('abort', stop);
+      if (code === 0 || sig === 'SIGTERM') resolve();
+      else reject(new OperationError(`xenconsole ended with ${code !== null ? `status ${code}` : `signal ${sig}`}`, `is domain ${domid} running, and does it have a ${type} console ${num}?`));
+    });
+  });
+}
+
+export const CONSOLE_LOG_DIR = '/var/log/xen/console';
+
+/** What xenconsoled logged of the guest's console, or an error saying how to get it. */
+export function consoleLog(name: string): string {
+  const path = `${CONSOLE_LOG_DIR}/guest-${name}.log`;
+  if (!existsSync(path)) {
+    throw new OperationError(
+      `no console log is kept for '${name}' (${path} does not exist)`,
+      "attach to the live console with 'txl console -f', or have xenconsoled keep logs (XENCONSOLED_TRACE=guest in /etc/default/xencommons)",
+    );
+  }
+  return readFileSync(path, 'utf8');
+}
