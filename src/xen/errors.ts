@@ -51,8 +51,8 @@ export function connectError(e: unknown, uri: string): TxlError {
       "start Xen's daemons: systemctl start xen (on Debian, the xencommons script starts xenstored and xenconsoled)",
     );
   }
-  const last = errorsOf(e.log).at(-1)?.message;
-  return new ConnectError(`cannot connect to ${uri}: libxl could not start${last ? `: ${last}` : ` (${e.errorName ?? e.rc})`}`, logHint(e.log));
+  const last = errorsOf(e.log).at(-1);
+  return new ConnectError(`cannot connect to ${uri}: libxl could not start${last ? `: ${last.message}` : ` (${e.errorName ?? e.rc})`}`, logHint(e.log.filter((l) => l !== last)));
 }
 
 /** The last few things libxl complained about, for the hint of an error. */
@@ -72,8 +72,8 @@ export function opError(e: unknown, what: string, domid?: number): TxlError {
   if (e.rc === ERROR_DOMAIN_NOTFOUND || (domid !== undefined && NOT_FOUND_RE.test(text))) {
     return new NotFoundError(domid !== undefined ? `no domain with id ${domid}` : `${what} failed: no such domain`);
   }
-  const last = errorsOf(e.log).at(-1)?.message;
-  return new OperationError(`${what} failed: ${last ?? e.errorName ?? `libxl error ${e.rc}`}`, logHint(e.log));
+  const last = errorsOf(e.log).at(-1);
+  return new OperationError(`${what} failed: ${last?.message ?? e.errorName ?? `libxl error ${e.rc}`}`, logHint(e.log.filter((l) => l !== last)));
 }
 
 /** Runs fn and turns what it throws into a txl error. */
