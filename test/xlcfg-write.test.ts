@@ -120,6 +120,19 @@ describe('xl.cfg writer', () => {
     expect(out).toContain('memory = 0');
   });
 
+  it('keeps a device whose minor fields xl.cfg cannot say, and notes them', () => {
+    const m: DomainConfig = {
+      c_info: { type: 'hvm', name: 'd' }, b_info: {},
+      disks: [{ pdev_path: '/d', vdev: 'xvda', format: 'raw', readwrite: 1, removable: 1 }],
+      vfbs: [{ vnc: { enable: 'True' } }], vkbs: [{}],
+    };
+    const out = modelToXlcfg(m);
+    expect(out).toContain('disk 0: removable=1');
+    expect(out).toContain('target=/d');
+    expect(out).not.toMatch(/vfb 0|vkb 0/); // an unset devid is libxl's "pick one", as xl's position is
+    expect(model(out).disks).toEqual([{ pdev_path: '/d', vdev: 'xvda', format: 'raw', readwrite: 1 }]);
+  });
+
   it('quotes strings so that xl reads them back', () => {
     const m = model(PV + 'cmdline="a\\tb \\"c\\" \\\\d"');
     expect(m.b_info.cmdline).toBe('a\tb "c" \\d');

@@ -8,17 +8,39 @@ import {
   formatVkb, formatVsnd, formatVtpm,
 } from '../devices/index.js';
 import { writeCpuid } from './write-cpuid.js';
-import type { Out } from './write-out.js';
+import { Out } from './write-out.js';
 
 type Positional = { devid?: number };
 
-/** Formats a list whose devids xl assigns by position; a devid elsewhere becomes a note. */
+/** Fields a spec may be unable to say that are not worth losing the whole device for. */
+const DROPPABLE = ['backend_domid', 'trusted', 'colo_restore_enable', 'irq', 'base', 'transport', 'direct_io_safe'];
+
+/**
+ * Formats one device; when the spec language cannot say some minor field, the device is
+ * written without it (and a note says so) rather than left out.
+ */
+function device<T extends object>(out: Out, what: string, d: T, fmt: (d: T) => string): string | undefined {
+  const quiet = new Out();
+  const s = quiet.tryFormat(what, () => fmt(d));
+  if (s !== undefined) return s;
+  const rec = d as Record<string, unknown>;
+  const drop = DROPPABLE.filter((k) => rec[k] !== undefined);
+  // libvirt marks every disk removable; xl.cfg sets that only for cdroms
+  if ('removable' in rec && rec.removable && !rec.is_cdrom) drop.push('removable');
+  const relaxed = Object.fromEntries(Object.entries(rec).filter(([k]) => !drop.includes(k))) as T;
+  const r = drop.length ? quiet.tryFormat(what, () => fmt(relaxed)) : undefined;
+  if (r === undefined) return out.tryFormat(what, () => fmt(d));
+  out.note(`${what}: ${drop.map((k) => `${k}=${JSON.stringify(rec[k])}`).join(', ')}`);
+  return r;
+}
+
+/** Formats a list whose devids xl assigns by position; another devid becomes a note (unset is fine: libxl picks). */
 function positional<T extends Positional>(out: Out, what: string, items: T[] | undefined, fmt: (d: T) => string, firstDevid = 0): string[] | undefined {
   if (!items?.length) return undefined;
   const specs: string[] = [];
   items.forEach((d, i) => {
-    if ((d.devid ?? -1) !== i + firstDevid) out.note(`${what} ${i}: devid ${d.devid ?? 'unset'} (xl numbers them by position)`);
-    const s = out.tryFormat(`${what} ${i}`, () => fmt(d));
+    if (d.devid !== undefined && d.devid !== -1 && d.devid !== i + firstDevid) out.note(`${what} ${i}: devid ${d.devid} (xl numbers them by position)`);
+    const s = device(out, `${what} ${i}`, d, fmt);
     if (s !== undefined) specs.push(s);
   });
   return specs;
@@ -26,16 +48,16 @@ function positional<T extends Positional>(out: Out, what: string, items: T[] | u
 
 export function writeDevices(out: Out, cfg: DomainConfig, type: string): void {
   const b = cfg.b_info;
-  out.list('disk', cfg.disks?.map((d, i) => out.tryFormat(`disk ${i}`, () => formatDisk(d))).filter((s): s is string => s !== undefined));
+  out.list('disk', cfg.disks?.map((d, i) => device(out, `disk ${i}`, d, formatDisk)).filter((s): s is string => s !== undefined));
   out.list('vif', cfg.nics?.map((n, i) => {
-    const plain = n.devid === i ? { ...n, devid: undefined } : n;
-    return out.tryFormat(`vif ${i}`, () => formatVif(plain));
+    const plain = n.devid === i || n.devid === -1 ? { ...n, devid: undefined } : n;
+    return device(out, `vif ${i}`, plain, formatVif);
   }).filter((s): s is string => s !== undefined));
 
   const h = b['type.hvm'];
   // the rdm policy xl copies into every pci device before reading its spec
   const rdmPolicy = (type === 'hvm' ? h?.rdm?.policy ?? 'invalid' : 'strict') as 'strict' | 'relaxed' | 'invalid';
-  out.list('pci', cfg.pcidevs?.map((p, i) => out.tryFormat(`pci ${i}`, () => formatPci(p, { rdm_policy: rdmPolicy }))).filter((s): s is string => s !== undefined));
+  out.list('pci', cfg.pcidevs?.map((p, i) => device(out, `pci ${i}`, p, (x) => formatPci(x, { rdm_policy: rdmPolicy }))).filter((s): s is string => s !== undefined));
   out.list('dtdev', cfg.dtdevs?.map((d) => d.path ?? ''));
   if (cfg.rdms?.length) out.note('reserved device memory regions (b_info rdms)');
 
@@ -45,7 +67,8 @@ export function writeDevices(out: Out, cfg: DomainConfig, type: string): void {
   const nvfb = cfg.vfbs?.length ?? 0;
   vkbs.slice(0, nvfb).forEach((k, i) => {
     const extra = Object.keys(k).filter((f) => f !== 'devid');
-    if (k.devid !== i || extra.length) out.note(`vkb ${i}: xl makes a plain keyboard for each vfb (devid ${i}), this one has ${extra.join(', ') || `devid ${k.devid}`}`);
+    const devidOk = k.devid === undefined || k.devid === -1 || k.devid === i;
+    if (!devidOk || extra.length) out.note(`vkb ${i}: xl makes a plain keyboard for each vfb (devid ${i}), this one has ${extra.join(', ') || `devid ${k.devid}`}`);
   });
   if (vkbs.length < nvfb) out.note('fewer vkbs than vfbs (xl adds a keyboard to each framebuffer)');
   out.list('vkb', positional(out, 'vkb', vkbs.slice(nvfb), formatVkb, nvfb));
@@ -53,18 +76,18 @@ export function writeDevices(out: Out, cfg: DomainConfig, type: string): void {
   out.list('vtpm', positional(out, 'vtpm', cfg.vtpms, formatVtpm));
   out.list('p9', cfg.p9s?.map((p, i) => {
     if (p.devid !== undefined) out.note(`p9 ${i}: devid ${p.devid} (xl leaves p9 devids to libxl)`);
-    return out.tryFormat(`p9 ${i}`, () => formatP9(p));
+    return device(out, `p9 ${i}`, p, formatP9);
   }).filter((s): s is string => s !== undefined));
   out.list('pvcalls', positional(out, 'pvcalls', cfg.pvcallsifs, formatPvcalls));
   out.list('vdispl', positional(out, 'vdispl', cfg.vdispls, formatVdispl));
   const cards = cfg.vsnds?.map((v, i) => {
-    if (v.devid !== i) out.note(`vsnd ${i}: devid ${v.devid ?? 'unset'} (xl numbers them by position)`);
+    if (v.devid !== undefined && v.devid !== -1 && v.devid !== i) out.note(`vsnd ${i}: devid ${v.devid} (xl numbers them by position)`);
     return out.tryFormat(`vsnd ${i}`, () => formatVsnd(v));
   }).filter((s): s is string[] => s !== undefined);
   if (cards?.length) out.list('vsnd', cards);
   out.list('channel', positional(out, 'channel', cfg.channels, formatChannel));
   out.list('usbctrl', positional(out, 'usbctrl', cfg.usbctrls, formatUsbctrl));
-  out.list('usbdev', cfg.usbdevs?.map((d, i) => out.tryFormat(`usbdev ${i}`, () => formatUsbdev(d))).filter((s): s is string => s !== undefined));
+  out.list('usbdev', cfg.usbdevs?.map((d, i) => device(out, `usbdev ${i}`, d, formatUsbdev)).filter((s): s is string => s !== undefined));
 
   out.section();
   const hex = (n: number) => n.toString(16);
