@@ -12,6 +12,14 @@ import { save, restore } from './saverestore.js';
 import { console_, simGuest } from './console.js';
 import { domid, domname, domuuid, dominfo, domstate, uptime } from './query.js';
 import { info, nodeinfo, capabilities, dmesg } from './host.js';
+import { vcpuList, vcpuSet, vcpuPin, schedCredit, schedCredit2, memSet, memMax, cpupoolList } from './resources.js';
+import {
+  blockAttach, blockDetach, blockList, networkAttach, networkDetach, networkList, pciAttach, pciDetach, pciList,
+  pciAssignableList, cdInsert, cdEject, channelList, vtpmList,
+} from './devices.js';
+import { attachDisk, attachInterface, detachDisk, detachInterface, domblklist, domiflist } from './virsh-devices.js';
+import { dumpxml, config, edit } from './config.js';
+import { events, top, domstats } from './monitor.js';
 
 export const COMMANDS: CommandDef[] = [
   create,
@@ -44,6 +52,40 @@ export const COMMANDS: CommandDef[] = [
   capabilities,
   dmesg,
   simGuest,
+  vcpuList,
+  vcpuSet,
+  vcpuPin,
+  schedCredit,
+  schedCredit2,
+  memSet,
+  memMax,
+  cpupoolList,
+  blockAttach,
+  blockDetach,
+  blockList,
+  networkAttach,
+  networkDetach,
+  networkList,
+  pciAttach,
+  pciDetach,
+  pciList,
+  pciAssignableList,
+  cdInsert,
+  cdEject,
+  channelList,
+  vtpmList,
+  attachDisk,
+  attachInterface,
+  detachDisk,
+  detachInterface,
+  domblklist,
+  domiflist,
+  dumpxml,
+  config,
+  edit,
+  events,
+  top,
+  domstats,
 ];
 
 export function findCommand(name: string): CommandDef | undefined {

@@ -1,0 +1,49 @@
+// dumpxml and config: a domain's config as it is now (libxl_retrieve_domain_configuration),
+// or its stored config when it is managed and not running, in any of the three formats.
+import type { Context } from '../context.js';
+import type { Result } from '../command.js';
+import type { Backend } from '../backend/types.js';
+import type { DomainConfig } from '../model.js';
+import { NotFoundError } from '../errors.js';
+import { parseFormat, writeDomain } from '../formats.js';
+import { withBackend } from './connect.js';
+import { virshText } from './text.js';
+
+/** The config a name stands for: the live one, else the managed one. */
+export async function currentConfig(be: Backend, ref: string): Promise<{ cfg: DomainConfig; domid: number | null; name: string }> {
+  const r = await be.lookup(ref);
+  if (r.domid !== null) return { cfg: await be.domainConfig(r.domid), domid: r.domid, name: r.name };
+  const m = await be.getManaged(r.name);
+  if (!m) throw new NotFoundError(`no domain '${ref}'`);
+  return { cfg: m.config, domid: null, name: r.name };
+}
+
+/**
+ * The domain XML virsh would show: a running domain carries its id on <domain>, and its
+ * interfaces the names the vif backend gave them (vifDOMID.DEVID), as libvirt reports them.
+ */
+export async function domainXml(be: Backend, ref: string): Promise<{ xml: string; cfg: DomainConfig; domid: number | null }> {
+  const { cfg, domid } = await currentConfig(be, ref);
+  const shown = structuredClone(cfg);
+  if (domid !== null) shown.nics = shown.nics?.map((n, i) => (n.ifname ? n : { ...n, ifname: `vif${domid}.${n.devid ?? i}` }));
+  const { modelToXml } = await import('../../parsers/xml/write.js');
+  let xml = modelToXml(shown);
+  if (domid !== null) xml = xml.replace(/^<domain type='xen'/, `<domain type='xen' id='${domid}'`);
+  return { xml, cfg, domid };
+}
+
+export async function dumpXml(ctx: Context, ref: string): Promise<Result> {
+  return withBackend(ctx, async (be) => {
+    const { xml, cfg, domid } = await domainXml(be, ref);
+    return { data: { domid, xml, config: cfg }, text: virshText(ctx, xml) };
+  });
+}
+
+export async function showConfig(ctx: Context, ref: string, as: string | undefined): Promise<Result> {
+  const format = parseFormat(as ?? 'xl');
+  return withBackend(ctx, async (be) => {
+    const { cfg } = await currentConfig(be, ref);
+    const text = await writeDomain(cfg, format);
+    return { data: cfg, text };
+  });
+}
