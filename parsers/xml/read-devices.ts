@@ -26,7 +26,7 @@ export function readDevices(r: Reader, root: XNode, cfg: DomainConfig, type: Dom
   readControllers(r, devs, cfg);
   readNets(r, devs, cfg, type);
   readHostdevs(r, devs, cfg);
-  readDisplay(r, devs, cfg, type);
+  readDisplay(r, devs, cfg);
   const balloon = devs.children.find((n) => n.name === 'memballoon');
   if (balloon && r.peek(balloon, 'model') === 'xen' && balloon.attrs.length === 1 && !balloon.children.length) r.implicit(balloon);
 }

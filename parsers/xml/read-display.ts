@@ -1,20 +1,20 @@
 // <graphics>, <video>, <input>, <sound>, and the character devices (<serial>, <console>,
 // <channel>, <parallel>), as libvirt's libxl driver maps them (libxlMakeVfb,
 // libxlMakeBuildInfoVfb, libxlMakeVideo, libxlMakeChrdevStr, libxlMakeChannel).
-import type { Channel, DomainConfig, DomainType, HvmInfo, Vfb } from '../../src/model.js';
+import type { Channel, DomainConfig, HvmInfo, Vfb } from '../../src/model.js';
 import type { XNode } from './dom.js';
 import type { Reader } from './reader.js';
 
 export const VNC_PORT_MIN = 5900;
 
-export function readDisplay(r: Reader, devs: XNode, cfg: DomainConfig, type: DomainType) {
+export function readDisplay(r: Reader, devs: XNode, cfg: DomainConfig) {
   const h = cfg.b_info['type.hvm'];
   if (h) {
     // libvirt switches both off until a <graphics> turns one on
     h.vnc = { enable: 'False' };
     h.sdl = { enable: 'False' };
   }
-  const graphics = readGraphics(r, devs, cfg, type);
+  const graphics = readGraphics(r, devs, cfg);
   if (h) {
     readVideo(r, devs, cfg, h, graphics);
     readInputs(r, devs, h);
@@ -64,7 +64,7 @@ function listenAddress(r: Reader, g: XNode): { address?: string; present: boolea
   return { address, present: attr !== undefined || ls.length > 0 };
 }
 
-function readGraphics(r: Reader, devs: XNode, cfg: DomainConfig, type: DomainType): number {
+function readGraphics(r: Reader, devs: XNode, cfg: DomainConfig): number {
   const h = cfg.b_info['type.hvm'];
   const vfbs: Vfb[] = [];
   let spiceDone = false;

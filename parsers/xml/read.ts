@@ -27,7 +27,7 @@ export function xmlToModel(text: string, file: string, opts: ReadOptions = {}): 
 
   const cfg: DomainConfig = { c_info: {}, b_info: {} };
   const type = readOs(r, root, cfg);
-  readGeneral(r, root, cfg, type);
+  readGeneral(r, root, cfg);
   readFeatures(r, root, cfg, type);
   readClock(r, root, cfg, type);
   readCpu(r, root, cfg, type);
@@ -132,7 +132,7 @@ const ACTIONS: Record<string, ShutdownAction> = {
   'coredump-destroy': 'coredump_destroy', 'coredump-restart': 'coredump_restart',
 };
 
-function readGeneral(r: Reader, root: XNode, cfg: DomainConfig, type: DomainType) {
+function readGeneral(r: Reader, root: XNode, cfg: DomainConfig) {
   const c = cfg.c_info;
   const b = cfg.b_info;
   const name = r.child(root, 'name');
