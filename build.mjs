@@ -1,11 +1,11 @@
 // Bundles the CLI into dist/ so that start-up loads a few files instead of hundreds.
 // Commands import their heavy modules lazily; code splitting keeps those in separate chunks.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist',
   bundle: true,
@@ -19,7 +19,32 @@ await build({
   banner: { js: "import { createRequire as __txlCreateRequire } from 'node:module'; const require = __txlCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
+  write: false,
 });
+
+// A txl running while we rebuild must never see a half-written file or lose a chunk it
+// still has to import: chunks are content-hashed, each file lands by rename, cli.js last,
+// and only chunks that the new build no longer uses and that are a minute old are removed.
+const fresh = new Set();
+const files = result.outputFiles.sort((a, b) => (a.path.endsWith('/cli.js') ? 1 : b.path.endsWith('/cli.js') ? -1 : 0));
+for (const f of files) {
+  mkdirSync(dirname(f.path), { recursive: true });
+  const tmp = `${f.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, f.contents);
+  renameSync(tmp, f.path);
+  fresh.add(f.path);
+}
+const chunks = join(process.cwd(), 'dist', 'chunks');
+for (const name of readdirSync(chunks)) {
+  const p = join(chunks, name);
+  if (!fresh.has(p) && Date.now() - statSync(p).mtimeMs > 60_000) {
+    try {
+      unlinkSync(p);
+    } catch {
+      // another build removed it first
+    }
+  }
+}
 
 // The manual, man/txl.1, is generated from the command table so that it cannot drift.
 const { generateMan } = await import('./scripts/gen-man.mjs');
