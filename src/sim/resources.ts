@@ -53,6 +53,7 @@ export function pinVcpu(tx: Tx, d: SimDomain, vcpu: number | 'all', hard?: Bitma
     if (h) d.hard_affinity[i] = [...h];
     if (s) d.soft_affinity[i] = [...s];
   }
+  pushEvent(tx.st, 'vcpus', d, { detail: `vcpu ${vcpu} pinned${h ? ` hard ${h.join(',')}` : ''}${s ? ` soft ${s.join(',')}` : ''}` }, tx.now);
 }
 
 export function setMemoryTarget(tx: Tx, d: SimDomain, kb: number): void {
@@ -92,6 +93,7 @@ export function changeMedia(tx: Tx, d: SimDomain, vdev: string, disk: Disk | nul
   const x = findDevice(d, 'disk', vdev);
   const cur = x.config as Disk;
   if (!cur.is_cdrom && !cur.removable) throw new OperationError(`disk ${vdev} of '${d.name}' is not a removable (CD-ROM) drive`);
+  tx.faults.hit('media-change', `changing the media in ${vdev} of '${d.name}'`);
   if (disk) {
     x.config = { ...cur, pdev_path: disk.pdev_path, format: disk.format ?? cur.format, backend: disk.backend ?? cur.backend };
   } else {
