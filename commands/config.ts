@@ -7,7 +7,8 @@ const FORMATS = ['xl', 'json', 'xml'] as const;
 export const dumpxml = defineCommand({
   name: 'dumpxml',
   summary: 'a domain\'s config as libvirt domain XML',
-  description: 'The live config of a running domain (with its id), else the stored config of a managed one.',
+  description: 'The live config of a running domain (with its id), else the stored config of a managed one. ' +
+    "As in virsh, what domain XML cannot say is not shown; 'txl config DOMAIN --as xml' lists it.",
   examples: ['txl dumpxml guest', 'txl dumpxml guest > guest.xml'],
   family: 'virsh',
   group: 'config',

@@ -27,8 +27,9 @@ export async function domainXml(be: Backend, ref: string): Promise<{ xml: string
   const shown = structuredClone(cfg);
   if (domid !== null) shown.nics = shown.nics?.map((n, i) => (n.ifname ? n : { ...n, ifname: `vif${domid}.${n.devid ?? i}` }));
   const { modelToXml } = await import('../../parsers/xml/write.js');
-  let xml = modelToXml(shown);
-  if (domid !== null) xml = xml.replace(/^<domain type='xen'/, `<domain type='xen' id='${domid}'`);
+  // virsh prints the XML alone: the writer's note on what XML cannot say stays for `config --as xml`
+  let xml = modelToXml(shown).replace(/^<!--[\s\S]*?-->\n/, '');
+  if (domid !== null) xml = xml.replace(/<domain type='xen'/, `<domain type='xen' id='${domid}'`);
   return { xml, cfg, domid };
 }
 
