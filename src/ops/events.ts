@@ -28,7 +28,7 @@ export async function streamEvents(ctx: Context, opts: EventsOpts): Promise<Resu
   const count = positive(opts.count, '--count', true);
   const since = positive(opts.since, '--since', true);
   const format = opts.json || ctx.output === 'json' ? 'json' : ctx.output === 'yaml' ? 'yaml' : 'text';
-  const YAML = format === 'yaml' ? await import('yaml') : undefined;
+  const YAML = format === 'yaml' ? await (await import('../yaml.js')).loadYaml() : undefined;
   return withBackend(ctx, async (be) => {
     const want = opts.domain ? await be.lookup(opts.domain) : undefined;
     const ac = new AbortController();

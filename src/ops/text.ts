@@ -8,9 +8,16 @@ export const left = (v: string | number, w: number): string => String(v).padEnd(
 /** printf("%Ns") */
 export const right = (v: string | number, w: number): string => String(v).padStart(w);
 
-/** printf("%.Nf"), with C's "-0.0" never appearing. */
+/** printf("%.Nf"): exact halves round to even as in C (JS rounds them away from zero). */
 export function fixed(v: number, digits: number): string {
-  const s = v.toFixed(digits);
+  const exact = Math.abs(v).toFixed(Math.min(100, digits + 60));
+  const cut = exact.indexOf('.') + 1 + digits;
+  let s = v.toFixed(digits);
+  if (/^50*$/.test(exact.slice(cut))) {
+    const down = exact.slice(0, digits ? cut : cut - 1);
+    const last = Number(down[down.length - 1]);
+    if (last % 2 === 0) s = (v < 0 ? '-' : '') + down;
+  }
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
