@@ -267,7 +267,13 @@ async function liveCandidates(kind: LiveKind, partial: string, connect: string |
         const out: Candidate[] = [];
         for (const k of deviceKinds(command)) {
           const devs = await backend.listDevices(domid, k).catch(() => []);
-          for (const d of devs) out.push(...deviceCandidates(k, d.devid, d.config as unknown as Record<string, unknown>));
+          for (const d of devs) {
+            const cfg = d.config as unknown as Record<string, unknown>;
+            // cd-insert/cd-eject name a CD-ROM drive by its vdev only
+            if (command.startsWith('cd-')) {
+              if (cfg.is_cdrom && cfg.vdev) out.push({ value: String(cfg.vdev), description: cfg.pdev_path ? String(cfg.pdev_path) : 'empty' });
+            } else out.push(...deviceCandidates(k, d.devid, cfg, partial));
+          }
         }
         return out;
       }
@@ -281,12 +287,12 @@ async function liveCandidates(kind: LiveKind, partial: string, connect: string |
   }
 }
 
-function deviceCandidates(kind: DeviceKind, devid: number, cfg: Record<string, unknown>): Candidate[] {
+function deviceCandidates(kind: DeviceKind, devid: number, cfg: Record<string, unknown>, partial: string): Candidate[] {
   if (kind === 'disk') {
+    // a disk by its vdev, or by its devid once a digit is typed
     const target = cfg.pdev_path ? String(cfg.pdev_path) : 'empty';
-    const list: Candidate[] = [{ value: String(devid), description: `${cfg.vdev ?? 'disk'} ${target}` }];
-    if (cfg.vdev) list.unshift({ value: String(cfg.vdev), description: `devid ${devid}, ${target}` });
-    return list;
+    if (cfg.vdev && !/^\d/.test(partial)) return [{ value: String(cfg.vdev), description: `devid ${devid}, ${target}` }];
+    return [{ value: String(devid), description: `${cfg.vdev ?? 'disk'} ${target}` }];
   }
   if (kind === 'nic') return [{ value: String(devid), description: [cfg.mac, cfg.bridge].filter(Boolean).join(' ') || 'network interface' }];
   if (kind === 'pci') {

@@ -142,7 +142,7 @@ describe.skipIf(!has('bash'))('bash, with completions/txl.bash loaded', () => {
     const env = { TXL_SIM_STATE: state };
     for (const name of ['web1', 'web2', 'db1']) {
       const cfg = join(dir, `${name}.guest`);
-      writeFileSync(cfg, `name = "${name}"\ntype = "pvh"\nkernel = "/boot/vmlinuz"\nmemory = 128\nvcpus = 1\n`);
+      writeFileSync(cfg, `name = "${name}"\ntype = "pvh"\nkernel = "/boot/vmlinuz"\nmemory = 128\nvcpus = 1\ndisk = [ "vdev=xvda, target=/dev/vg/${name}" ]\n`);
       const r = txl(['-c', 'test:///default', 'create', cfg], { env });
       expect(r.stderr + r.stdout).not.toMatch(/error/);
       expect(r.code).toBe(0);
@@ -154,6 +154,9 @@ describe.skipIf(!has('bash'))('bash, with completions/txl.bash loaded', () => {
     // the connection may also come from TXL_CONNECT, and --connect=URI
     expect(bashTab(`txl ${cmd} d`, { env: { ...env, TXL_CONNECT: 'test:///default' } })).toEqual(['db1']);
     expect(bashTab(`txl --connect=test:///default ${cmd} d`, { env })).toEqual(['db1']);
+    // a detach command offers the devices of the domain named before it
+    const detach = visible.find((c) => c.args[0]?.complete === 'domain' && c.args[1]?.complete === 'device' && /block|disk/.test(c.name));
+    if (detach) expect(bashTab(`txl -c test:///default ${detach.name} web2 `, { env })).toEqual(['xvda']);
     // and a broken connection offers nothing, without a word on stderr
     expect(bashTab(`txl -c bogus:///x ${cmd} `, { env })).toEqual([]);
   });
@@ -249,7 +252,8 @@ describe('completions() for argument kinds the table may use (fake backend)', as
   const ask = async (w: string[], env: NodeJS.ProcessEnv = {}) => (await completions(w, { commands, env, open })).candidates.map((c) => c.value);
 
   it('completes device ids of the domain named earlier, by the command\'s device kind', async () => {
-    expect(await ask(['block-detach', 'web', ''])).toEqual(['xvda', '51712']);
+    expect(await ask(['block-detach', 'web', ''])).toEqual(['xvda']);
+    expect(await ask(['block-detach', 'web', '5'])).toEqual(['51712']);
     expect(await ask(['network-detach', '7', ''])).toEqual(['0']);
     expect(await ask(['block-detach', 'nosuch', ''])).toEqual([]);
   });
