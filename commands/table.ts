@@ -9,6 +9,8 @@ import list from './list.js';
 import { destroy, shutdown, reboot, pause, unpause, rename } from './lifecycle.js';
 import { define, undefine, start } from './managed.js';
 import { save, restore } from './saverestore.js';
+import { migrate, migrateReceive } from './migrate.js';
+import { domainMonitor } from './domain-monitor.js';
 import { console_, simGuest } from './console.js';
 import { domid, domname, domuuid, dominfo, domstate, uptime } from './query.js';
 import { info, nodeinfo, capabilities, dmesg } from './host.js';
@@ -40,6 +42,9 @@ export const COMMANDS: CommandDef[] = [
   undefine,
   save,
   restore,
+  migrate,
+  migrateReceive,
+  domainMonitor,
   console_,
   domid,
   domname,

@@ -32,11 +32,26 @@ export function writeHeader(fd: number, configJson: string): SaveHeader {
   return header;
 }
 
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+/** readSync that waits out a non-blocking fd with nothing to read yet (stdin under Node). */
+function readSome(fd: number, buf: Buffer, at: number, len: number): number {
+  for (;;) {
+    try {
+      return readSync(fd, buf, at, len, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw e;
+      Atomics.wait(nap, 0, 0, 5);
+    }
+  }
+}
+
 function readExactly(fd: number, n: number, what: string): Buffer {
   const buf = Buffer.alloc(n);
   let got = 0;
   while (got < n) {
-    const r = readSync(fd, buf, got, n - got, null);
+    const r = readSome(fd, buf, got, n - got);
     if (r === 0) throw new OperationError(`the save file is truncated (in its ${what})`);
     got += r;
   }

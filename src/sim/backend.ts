@@ -15,7 +15,7 @@ import { byDomid, checkName, createDomain, findDomain, isUuid, liveConfig, normU
 import { destroyDomain, guestDoes, pauseDomain, refuseDom0, requestGuest, settle, unpauseDomain } from './guest.js';
 import { changeMedia, deviceInfo, domainStats, pinVcpu, schedSet, setMaxMemory, setMemoryTarget, setVcpus, vcpuList } from './resources.js';
 import { hostInfo } from './hostinfo.js';
-import { decodeImage, encodeImage } from './stream.js';
+import { encodeImage, readImageFd } from './stream.js';
 import { newUuid, pushEvent, type SimDomain } from './state.js';
 import { removeFile, replaceFile, SimStore, simPaths, type Tx } from './store.js';
 import { populateHost } from './populate.js';
@@ -119,7 +119,7 @@ export class SimBackend implements Backend {
   create(cfg: DomainConfig, opts: CreateOptions = {}): Promise<number> {
     const image = opts.restoreFd !== undefined ? this.readImage(opts.restoreFd) : undefined;
     return this.tx((tx) => {
-      const d = createDomain(tx, cfg, { paused: opts.paused, monitor: !opts.noMonitor });
+      const d = createDomain(tx, cfg, { paused: opts.paused, monitor: !opts.noMonitor, restoring: image !== undefined });
       if (image) {
         d.cpu_ns = image.cpu_ns;
         d.online_vcpus = Math.min(image.online_vcpus, d.max_vcpus);
@@ -137,7 +137,7 @@ export class SimBackend implements Backend {
 
   private readImage(fd: number) {
     try {
-      return decodeImage(readFileSync(fd));
+      return readImageFd(fd);
     } catch (e) {
       if (e instanceof OperationError) throw e;
       throw new OperationError(`cannot read the domain image: ${(e as Error).message}`);

@@ -62,6 +62,8 @@ export interface CreateParams {
   monitor?: boolean;
   /** keep this domid (soft reset) instead of taking the next one */
   domid?: number;
+  /** built from a saved image: may share its UUID with its suspended original (a localhost migration) */
+  restoring?: boolean;
 }
 
 /** Builds the domain, checks it fits, attaches its devices; all inside the transaction. */
@@ -73,7 +75,7 @@ export function createDomain(tx: Tx, input: DomainConfig, p: CreateParams = {}):
   const name = checkName(tx, cfg.c_info.name);
   const uuid = cfg.c_info.uuid ? normUuid(cfg.c_info.uuid) : newUuid();
   if (cfg.c_info.uuid && !isUuid(cfg.c_info.uuid)) throw new OperationError(`'${cfg.c_info.uuid}' is not a UUID`);
-  const twin = tx.st.domains.find((d) => d.uuid === uuid);
+  const twin = tx.st.domains.find((d) => d.uuid === uuid && !(p.restoring && d.status === 'shutdown' && d.shutdown_reason === 'suspend'));
   if (twin) throw new OperationError(`domain '${twin.name}' (${twin.domid}) already has UUID ${uuid}`, "remove 'uuid' from the config, or give it a new one");
   cfg.c_info.uuid = uuid;
   cfg.c_info.type ??= 'pv';

@@ -1,5 +1,6 @@
 // The simulator's own "domain image": what libxl's stream would carry for a real guest, here
 // the runtime state of the simulated domain. It follows xl's save-file header.
+import { readSync } from 'node:fs';
 import { OperationError } from '../errors.js';
 import type { SimDomain } from './state.js';
 
@@ -32,4 +33,33 @@ export function decodeImage(buf: Buffer): SimImage {
   } catch {
     throw new OperationError('the domain image in this save file is truncated or corrupt');
   }
+}
+
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Reads one image from fd and not a byte more: its magic line and its JSON line. Like
+ * libxl's stream, the image ends by itself, so that after it the fd can carry more (the
+ * migration protocol's messages). Copes with a non-blocking fd (stdin under Node).
+ */
+export function readImageFd(fd: number): SimImage {
+  const bytes: number[] = [];
+  const one = Buffer.alloc(1);
+  let lines = 0;
+  while (lines < 2) {
+    let n: number;
+    try {
+      n = readSync(fd, one, 0, 1, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw e;
+      Atomics.wait(nap, 0, 0, 5);
+      continue;
+    }
+    if (n === 0) break;
+    bytes.push(one[0]);
+    if (one[0] === 0x0a) lines++;
+    if (bytes.length === SIM_STREAM_MAGIC.length && Buffer.from(bytes).toString('latin1') !== SIM_STREAM_MAGIC) break;
+  }
+  return decodeImage(Buffer.from(bytes));
 }
