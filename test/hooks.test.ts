@@ -156,3 +156,80 @@ describe('withConfigFile', () => {
     expect(existsSync(seen)).toBe(false);
   });
 });
+
+describe('hooks around a connection (the simulator, in this process)', () => {
+  async function sim(dir: string) {
+    process.env.TXL_SIM_STATE = join(dir, 'state.json');
+    const { openSimulator } = await import('../src/sim/backend.js');
+    const { withHooks } = await import('../src/hooks-backend.js');
+    const raw = await openSimulator('test:///default', 'default');
+    const warnings: string[] = [];
+    return { be: withHooks(raw, { dir: root, warn: (w) => warnings.push(w) }), raw, warnings };
+  }
+  const guestCfg = (name: string) => ({
+    c_info: { type: 'pv' as const, name },
+    b_info: { max_vcpus: 1, max_memkb: 65536, target_memkb: 65536, kernel: '/boot/vmlinuz', 'type.pv': {} },
+  });
+
+  it('pre-start runs before create with the config as a libxl JSON file; a failure creates nothing', async () => {
+    hook('pre-start', '10-record', `cp "$3" ${root}/seen.json; echo "$1 [$2]" >> ${log}`);
+    const { be, raw } = await sim(root);
+    const domid = await be.create(guestCfg('alpha'));
+    expect(readFileSync(log, 'utf8')).toBe('alpha []\n');
+    expect(JSON.parse(readFileSync(join(root, 'seen.json'), 'utf8')).c_info.name).toBe('alpha');
+    expect((await raw.domainInfo(domid)).name).toBe('alpha');
+    hook('pre-start', '20-deny', 'echo "alpha only" >&2; exit 1');
+    const err = await be.create(guestCfg('beta')).catch((e) => e);
+    expect(err).toBeInstanceOf(HookError);
+    expect(err.hint).toContain('alpha only');
+    expect((await raw.listDomains()).map((d) => d.name)).not.toContain('beta');
+  });
+
+  it('pre-destroy can stop a destroy; post-destroy runs after it with the old id and config', async () => {
+    const { be, raw, warnings } = await sim(root);
+    const domid = await raw.create(guestCfg('gamma'));
+    hook('pre-destroy', 'guard', `[ -e ${root}/allow ] || { echo "not yet"; exit 1; }`);
+    hook('post-destroy', 'after', `echo "$1 $2 $(grep -c gamma "$3")" >> ${log}; exit 2`);
+    await expect(be.destroy(domid)).rejects.toThrow(/pre-destroy hook .*guard exited with status 1: domain 'gamma' was not destroyed/);
+    expect((await raw.listDomains()).some((d) => d.domid === domid)).toBe(true);
+    writeFileSync(join(root, 'allow'), '');
+    await be.destroy(domid);
+    expect((await raw.listDomains()).some((d) => d.domid === domid)).toBe(false);
+    expect(readFileSync(log, 'utf8')).toBe(`gamma ${domid} 1\n`);
+    expect(warnings[0]).toMatch(/post-destroy hook .*after exited with status 2/);
+  });
+
+  it('pre-reboot runs before a reboot request', async () => {
+    const { be, raw } = await sim(root);
+    const domid = await raw.create(guestCfg('delta'));
+    hook('pre-reboot', 'r', 'exit 4');
+    await expect(be.reboot(domid)).rejects.toThrow(/pre-reboot hook .* exited with status 4: domain 'delta' was not rebooted/);
+  });
+
+  it('other calls pass through untouched, and unhooked() gives the bare connection', async () => {
+    hook('pre-destroy', 'deny', 'exit 1');
+    const { be, raw } = await sim(root);
+    const { unhooked } = await import('../src/hooks-backend.js');
+    const domid = await be.create(guestCfg('eps'));
+    await be.pause(domid);
+    expect((await be.domainInfo(domid)).state).toBe('paused');
+    expect(unhooked(be)).toBe(raw);
+    await unhooked(be).destroy(domid);
+    expect(be.kind).toBe('test');
+  });
+
+  it('the simulator runs no hooks unless TXL_HOOKS_DIR names them; Xen defaults to /etc/txl/hooks', async () => {
+    const { hooksDirFor } = await import('../src/hooks-backend.js');
+    const old = process.env.TXL_HOOKS_DIR;
+    delete process.env.TXL_HOOKS_DIR;
+    try {
+      expect(hooksDirFor('test')).toBeUndefined();
+      expect(hooksDirFor('xen')).toBe('/etc/txl/hooks');
+      process.env.TXL_HOOKS_DIR = root;
+      expect(hooksDirFor('test')).toBe(root);
+    } finally {
+      if (old === undefined) delete process.env.TXL_HOOKS_DIR;
+      else process.env.TXL_HOOKS_DIR = old;
+    }
+  });
+});

@@ -275,7 +275,7 @@ describe('monitor: hooks', () => {
     const host = new FakeHost([[shutdown('poweroff')]]);
     const seen: string[] = [];
     await runMonitor(host, opts(cfg(), { hooks: async (phase, t) => void seen.push(`${phase} ${t.name} ${t.domid}`) }));
-    expect(seen).toEqual(['pre-destroy web 5', 'post-destroy web null']);
+    expect(seen).toEqual(['pre-destroy web 5', 'post-destroy web 5']);
   });
 
   it('a failing pre-destroy hook leaves the domain shut down', async () => {

@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import { OperationError, TxlError } from '../errors.js';
 import { parseDomainText } from '../formats.js';
 import { withBackend } from '../ops/connect.js';
+import { unhooked } from '../hooks-backend.js';
 import { describe, readHeader } from '../ops/savefile.js';
 import { BANNER, expectMessage, GO, INCOMING_SUFFIX, READY, REPORT, writeAll } from './protocol.js';
 
@@ -29,7 +30,8 @@ export async function migrateReceive(ctx: Context, o: ReceiveOptions = {}): Prom
   const send = o.sendFd ?? 1;
   ctx.info('migration target: Ready to receive domain.');
   writeAll(send, BANNER, 'banner', ACK);
-  await withBackend(ctx, async (be) => {
+  await withBackend(ctx, async (hooked) => {
+    const be = unhooked(hooked); // see send.ts
     const source = '<incoming migration stream>';
     let h;
     try {

@@ -7,6 +7,7 @@ import type { Backend } from '../backend/types.js';
 import { OperationError, TxlError } from '../errors.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from '../ops/connect.js';
+import { unhooked } from '../hooks-backend.js';
 import { configText } from '../ops/views.js';
 import { describe, encodeHeader } from '../ops/savefile.js';
 import { progress } from '../progress.js';
@@ -35,7 +36,9 @@ type SuspendWithFlags = (domid: number, fd: number, opts?: { live?: boolean; deb
 const STREAM = 'migration receiver stream';
 
 export async function migrateDomain(ctx: Context, ref: string, host: string, o: MigrateOptions): Promise<Result> {
-  return withBackend(ctx, async (be) => {
+  return withBackend(ctx, async (hooked) => {
+    // a migration moves a domain: it neither starts nor destroys one, so no hooks run
+    const be = unhooked(hooked);
     const domid = await be.resolve(ref);
     const info = await be.domainInfo(domid);
     const cfg = o.config ? (await readDomainFile(o.config)).config : await be.domainConfig(domid);

@@ -130,7 +130,7 @@ export async function runMonitor(host: MonitorHost, o: MonitorOptions): Promise<
       }
       o.log(`Domain ${domid} needs to be cleaned up: destroying the domain`);
       await host.destroy(domid);
-      await o.hooks?.('post-destroy', { name: name(), domid: null }, config).catch((e) => o.log(String((e as Error).message)));
+      await o.hooks?.('post-destroy', { name: name(), domid }, config).catch((e) => o.log(String((e as Error).message)));
       return end(0, 'destroyed');
     }
 
