@@ -12,10 +12,17 @@ export type JsonNode =
   | { kind: 'bool'; pos: Pos; value: boolean }
   | { kind: 'null'; pos: Pos };
 
+// the lines of the last text diagnosed: a document with many errors is split once, not per error
+let splitText: string | undefined;
+let splitLines: string[] = [];
+
 export function jsonDiag(text: string, file: string, pos: Pos, message: string, hint?: string, length = 1): Diagnostic {
-  const lines = text.split('\n');
-  return { severity: 'error', file, line: pos.line, col: pos.col, message, hint, excerpt: (lines[pos.line - 1] ?? '').replace(/\r$/, ''), length };
+  if (text !== splitText) [splitText, splitLines] = [text, text.split('\n')];
+  const lines = splitLines;
+  return { severity: 'error', file, line: pos.line, col: pos.col, message, hint, excerpt: withoutCr(lines[pos.line - 1] ?? ''), length };
 }
+
+const withoutCr = (s: string) => (s.endsWith('\r') ? s.slice(0, -1) : s);
 
 export function parseJsonAst(text: string, file: string): JsonNode {
   let i = 0;
@@ -31,10 +38,15 @@ export function parseJsonAst(text: string, file: string): JsonNode {
       if (c === '\n') { i++; line++; lineStart = i; } else if (c === ' ' || c === '\t' || c === '\r') i++; else break;
     }
   };
+  const special = /["\\\x00-\x1f]/g;
   const str = (): string => {
     i++; // opening quote
     let out = '';
     for (;;) {
+      // copy up to the next quote, backslash or control character in one piece
+      special.lastIndex = i;
+      const stop = special.exec(text)?.index ?? text.length;
+      if (stop > i) { out += text.slice(i, stop); i = stop; }
       if (i >= text.length) fail('unterminated string');
       const c = text[i];
       if (c === '"') { i++; return out; }
@@ -54,10 +66,25 @@ export function parseJsonAst(text: string, file: string): JsonNode {
       i++;
     }
   };
+  // libxl's own documents nest a few levels; a deep one is an attack on the stack
+  const MAX_DEPTH = 256;
+  let depth = 0;
   const value = (): JsonNode => {
     ws();
     const pos = here();
     const c = text[i];
+    if ((c === '{' || c === '[') && depth >= MAX_DEPTH) fail(`values are nested more than ${MAX_DEPTH} levels deep`, 'a libxl domain config is only a few levels deep');
+    if (c === '{' || c === '[') {
+      depth++;
+      try {
+        return container(pos, c);
+      } finally {
+        depth--;
+      }
+    }
+    return scalar(pos, c);
+  };
+  const container = (pos: Pos, c: string): JsonNode => {
     if (c === '{') {
       i++;
       const entries: { key: string; keyPos: Pos; value: JsonNode }[] = [];
@@ -78,19 +105,19 @@ export function parseJsonAst(text: string, file: string): JsonNode {
         fail('expected "," or "}" in object');
       }
     }
-    if (c === '[') {
-      i++;
-      const items: JsonNode[] = [];
+    i++; // '['
+    const items: JsonNode[] = [];
+    ws();
+    if (text[i] === ']') { i++; return { kind: 'array', pos, items }; }
+    for (;;) {
+      items.push(value());
       ws();
+      if (text[i] === ',') { i++; continue; }
       if (text[i] === ']') { i++; return { kind: 'array', pos, items }; }
-      for (;;) {
-        items.push(value());
-        ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return { kind: 'array', pos, items }; }
-        fail('expected "," or "]" in array');
-      }
+      fail('expected "," or "]" in array');
     }
+  };
+  const scalar = (pos: Pos, c: string): JsonNode => {
     if (c === '"') return { kind: 'string', pos, value: str() };
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 64));
     if (m && m[0] !== '-') { i += m[0].length; return { kind: 'number', pos, value: Number(m[0]), text: m[0] }; }

@@ -178,8 +178,11 @@ function unescape(src: string, start: number, end: number, issues: LexIssue[]): 
   let p = start + 1;
   const last = end - 1;
   while (p < last) {
-    const c = src[p];
-    if (c !== '\\') { out += c; p++; continue; }
+    // copy the run up to the next backslash in one piece (char by char is quadratic in GC)
+    let run = p;
+    while (run < last && src.charCodeAt(run) !== 0x5c) run++;
+    if (run > p) { out += src.slice(p, run); p = run; }
+    if (p >= last) break;
     const nc = src[p + 1];
     const simple = SIMPLE_ESCAPES[nc];
     if (simple !== undefined) { out += simple; p += 2; continue; }

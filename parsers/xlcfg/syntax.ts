@@ -31,14 +31,30 @@ export function sourceOf(cfg: CfgFile, offset: number): { file: string; text: st
   return { file: cfg.file, text: cfg.text, base: 0 };
 }
 
+/** Line ends and excerpts already found, by line start: many diagnostics on one long line stay linear. */
+export type LineCache = Map<number, { end: number; excerpt: string }>;
+let sharedText: string | undefined;
+let sharedLines: LineCache = new Map();
+
 export function makeDiagnostic(
   severity: 'error' | 'warning', file: string, text: string, pos: Pos,
-  message: string, hint?: string, length?: number,
+  message: string, hint?: string, length?: number, cache?: LineCache,
 ): Diagnostic {
   const lineStart = pos.offset - (pos.col - 1);
-  let lineEnd = text.indexOf('\n', lineStart);
-  if (lineEnd < 0) lineEnd = text.length;
-  const d: Diagnostic = { severity, file, line: pos.line, col: pos.col, message, excerpt: text.slice(lineStart, lineEnd).replace(/\r$/, '') };
+  if (!cache) {
+    if (text !== sharedText) [sharedText, sharedLines] = [text, new Map()];
+    cache = sharedLines;
+  }
+  let known = cache.get(lineStart);
+  if (!known) {
+    let end = text.indexOf('\n', lineStart);
+    if (end < 0) end = text.length;
+    const raw = text.slice(lineStart, end);
+    known = { end, excerpt: raw.endsWith('\r') ? raw.slice(0, -1) : raw };
+    cache.set(lineStart, known);
+  }
+  const lineEnd = known.end;
+  const d: Diagnostic = { severity, file, line: pos.line, col: pos.col, message, excerpt: known.excerpt };
   if (hint) d.hint = hint;
   if (length !== undefined) d.length = Math.max(1, Math.min(length, lineEnd - pos.offset + 1));
   return d;
@@ -122,9 +138,18 @@ function parseInto(cfg: CfgFile, text: string, file: string, base: number): void
   const { toks, issues } = lex(text);
   const P = new Positions(text, base);
   const errors: Array<{ start: number; d: Diagnostic }> = [];
+  const lines: LineCache = new Map();
   const diag = (sev: 'error' | 'warning', start: number, message: string, hint?: string, length?: number) =>
-    makeDiagnostic(sev, file, text, { ...P.at(start), offset: start }, message, hint, length);
+    makeDiagnostic(sev, file, text, { ...P.at(start), offset: start }, message, hint, length, lines);
+  // Only the first error of a line is reported; lexical errors come in order, so a line's
+  // later ones need no diagnostic at all (a long line of junk stays linear).
+  let lastLexErrorLine = 0;
   const report = (issue: LexIssue) => {
+    if (issue.severity === 'error') {
+      const line = P.at(issue.start).line;
+      if (line === lastLexErrorLine) return;
+      lastLexErrorLine = line;
+    }
     const d = diag(issue.severity, issue.start, issue.message, issue.hint, issue.length);
     if (issue.severity === 'error') errors.push({ start: issue.start, d }); else cfg.warnings.push(d);
   };
