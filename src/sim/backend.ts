@@ -21,10 +21,12 @@ import { removeFile, replaceFile, SimStore, simPaths, type Tx } from './store.js
 import { populateHost } from './populate.js';
 import { writeSync } from 'node:fs';
 
+// The abort listener is removed when the timer fires: streams poll for hours.
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((r) => {
-    const t = setTimeout(r, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+    const onAbort = () => (clearTimeout(t), r());
+    const t = setTimeout(() => (signal?.removeEventListener('abort', onAbort), r()), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 export async function openSimulator(uri: string, host: 'default' | string): Promise<Backend> {
