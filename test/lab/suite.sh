@@ -119,10 +119,12 @@ patterns=${TXL_LAB_CHECKS:-*}
 for f in "$LAB_DIR"/checks/*.sh; do
   base=$(basename "$f")
   want=
+  set -f # the patterns are for file names here, not for the current directory
   for p in $patterns; do
     # shellcheck disable=SC2254
     case $base in $p | $p.sh) want=1 ;; esac
   done
+  set +f
   [ -n "$want" ] || continue
   echo "# ${base%.sh}"
   # a group may `return` early when what the rest needs is missing
@@ -137,5 +139,6 @@ if [ ${#failed_names[@]} -gt 0 ]; then
     tail -15 "$WORK/out/$i.log" | sed 's/^/  /'
   done
 fi
+[ "$n" -gt 0 ] || { echo "no check ran (TXL_LAB_CHECKS='$patterns')"; failed=1; }
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
