@@ -6,6 +6,9 @@ set -uo pipefail
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PROJECT=$(cd "$LAB_DIR/../.." && pwd)
 started=$(date +%s)
+# boot.mjs alone gives up after 10 min; the whole suite grows with txl's checks
+# and a busy 2-core machine can triple its time.
+export TXL_LAB_TIMEOUT=${TXL_LAB_TIMEOUT:-1800}
 
 skipped() {
   echo

@@ -7,14 +7,17 @@
 #   TXL_LAB_CHECKS="10-* 20-*"   only these groups (globs on the file names)
 #
 # Writing a check (see checks/*.sh):
-#   check "what it proves" cmd args...       passes when cmd exits 0 (run in a subshell,
-#                                             so `eval "..."` sees these helpers); its
-#                                             last output line is the reason on failure
+#   check "what it proves" cmd args...       passes when cmd exits 0 within
+#                                             $TXL_LAB_CHECK_TIMEOUT (240 s); cmd may be a
+#                                             function or `eval "..."`; its last output
+#                                             line is the reason shown on failure
 #   skip "what" "why"                         counted as skipped, never as passed
 #   wait_for SECS cmd args...                 retry cmd every 0.5 s until it succeeds
 # Helpers: xl_state NAME, guest_cfg NAME FILE [lines...], ticks NAME,
 #   console_has NAME REGEX, txl ARGS... (bin/txl --connect xen:///system).
 set -u
+set -a # checks run in a child bash: export every variable a group sets
+CHECK_TIMEOUT=${TXL_LAB_CHECK_TIMEOUT:-240}
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PROJECT=$(cd "$LAB_DIR/../.." && pwd)
 WORK=${TXL_LAB_WORK:-/tmp/txl-lab-suite}
@@ -33,8 +36,12 @@ check() {
   n=$((n + 1))
   out="$WORK/out/$n.log"
   start=$(date +%s.%N)
-  ("$@") >"$out" 2>&1 </dev/null
+  # A hung check must not eat the whole boot's time: each runs under timeout(1),
+  # in a bash that gets every function (and, by set -a, every variable) of here.
+  export -f $(compgen -A function)
+  timeout -k 5 "$CHECK_TIMEOUT" bash -c '"$@"' check "$@" >"$out" 2>&1 </dev/null
   rc=$?
+  [ $rc -eq 124 ] && echo "timed out after ${CHECK_TIMEOUT}s" >>"$out"
   end=$(date +%s.%N)
   local took
   took=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
@@ -72,6 +79,8 @@ wait_for() {
 xl_state() { xl list "$1" 2>/dev/null | awk -v n="$1" '$1 == n { print $5 }'; }
 xl_has() { xl list 2>/dev/null | awk '{print $1}' | grep -qx "$1"; }
 xl_gone() { ! xl_has "$1"; }
+# Alive: not paused, shut down, crashed or dying ("------" is a vCPU waiting for a CPU).
+ALIVE='^[r-][b-]----$'
 state_is() { # NAME REGEX
   local s
   s=$(xl_state "$1")
