@@ -1,10 +1,11 @@
 // The cases of the local suite (no Xen needed). A case is one command line, timed as a whole;
 // `floors` says how many Node start-ups it holds (for "minus floor"), `baseline` which case
 // its ratio is taken against.
-import { readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
-export const SIM_SIZES = [1, 10, 100, 1000];
+// 500 as well as 1,000: the cost above one domain at both tells linear (1:2) from worse (1:4)
+export const SIM_SIZES = [1, 10, 100, 500, 1000];
 export const HOSTFILE_SIZE = 1000;
 export const SAMPLE_CFG = 'test-fullvirt-ovmf.cfg';
 
@@ -19,8 +20,8 @@ const json = (out) => {
 };
 
 /**
- * ctx: { node, txl: path of bin/txl, env, dir, states: {n: TXL_SIM_STATE file}, hostFile: host.yaml of HOSTFILE_SIZE domains, cfg: sample config, configs: all 48, xl: {argv, env} | {missing} }
- * Returns { cases, skipped: [{ id, label, why }] }.
+ * ctx: { node, txl: path of bin/txl, env, dir, fastDir: a tmpfs directory or undefined, states: {n: TXL_SIM_STATE file}, hostFile: host.yaml of HOSTFILE_SIZE domains, cfg: sample config, configs: all 48, xl: {argv, env} | {missing} }
+ * Returns { cases, skipped: [{ id, label, why }], cleanup: [directories to remove at the end] }.
  */
 export function localCases(ctx) {
   const { node, env, states, hostFile, cfg, configs, xl } = ctx;
@@ -31,6 +32,10 @@ export function localCases(ctx) {
   const add = (c) => cases.push({ env, floors: 1, baseline: 'floor', kind: 'txl', ...c });
 
   add({ id: 'floor', group: 'floor', label: 'node -e 0', argv: [node, '-e', '0'], kind: 'node', baseline: undefined });
+  // Node's own ESM start-up, which every ESM command line pays before its first import
+  const empty = join(ctx.dir, 'empty.mjs');
+  writeFileSync(empty, '');
+  add({ id: 'esm-floor', group: 'floor', label: 'node empty.mjs (ESM entry, no imports)', argv: [node, empty], kind: 'node' });
   add({ id: 'version', group: 'startup', label: 'txl --version', argv: txl('--version'), check: (o) => needs('a version', /^\d+\.\d+\.\d+/.test(o)) });
   add({ id: 'help', group: 'startup', label: 'txl --help', argv: txl('--help'), check: (o) => needs('the command list', o.includes('create')) });
   if (states[10]) {
@@ -56,10 +61,13 @@ export function localCases(ctx) {
   } else skipped.push({ id: 'check', label: 'txl check / create -N on a corpus config', why: 'corpus not found' });
 
   if (!configs.length) skipped.push({ id: 'convert', label: 'converting the 48 corpus configs', why: 'corpus not found' });
-  const outDir = join(ctx.dir, 'convert');
+  // Results go to tmpfs when there is one, so that all three compare the work, not the disk;
+  // txl's --out-dir writes atomically (fsync each file), measured apart on the scratch disk.
+  const outDir = ctx.fastDir ? mkdtempSync(join(ctx.fastDir, 'txl-bench-convert-')) : join(ctx.dir, 'convert');
+  const diskDir = join(ctx.dir, 'convert-disk');
   // the loops write each result where `txl convert --out-dir` would, so all three do the same work
   const loop = (cmd) => ['sh', '-c', `D=$1; shift; for f; do ${cmd} "$f" >"$D/\${f##*/}.json" 2>/dev/null || :; done`, 'sh', outDir, ...configs];
-  const converted = () => needs(`${configs.length - 1}+ results`, readdirSync(outDir).length >= configs.length - 1);
+  const converted = (d = outDir) => () => needs(`${configs.length - 1}+ results`, readdirSync(d).length >= configs.length - 1);
   if (xl.argv) {
     const xlEnv = xl.env;
     cases.push({ id: 'xl-create-N', group: 'xl', label: `xl -N create ${basename(cfg)}`, argv: [...xl.argv, '-N', 'create', cfg], env: xlEnv, floors: 0, kind: 'xl', check: (o) => needs('libxl JSON', Boolean(json(o)?.c_info)) });
@@ -67,7 +75,7 @@ export function localCases(ctx) {
       cases.push({
         id: 'convert-each-xl', group: 'convert', label: `xl -N create, ${configs.length} processes`,
         argv: loop(`${xl.env.LD_PRELOAD ? `LD_PRELOAD='${xl.env.LD_PRELOAD}' ` : ''}"${xl.argv[0]}" -N create`), env, floors: 0, kind: 'xl',
-        before: () => clear(outDir), check: converted,
+        before: () => clear(outDir), check: converted(),
       });
     }
   } else skipped.push({ id: 'xl', label: 'xl -N create (and its loop over the corpus)', why: xl.missing });
@@ -75,19 +83,25 @@ export function localCases(ctx) {
     const base = xl.argv ? 'convert-each-xl' : 'floor';
     add({
       id: 'convert-each-txl', group: 'convert', label: `txl convert --to json, ${configs.length} processes`, floors: configs.length,
-      argv: loop(`"${node}" "${ctx.txl}" convert --to json`), every: 3, baseline: base, before: () => clear(outDir), check: converted,
+      argv: loop(`"${node}" "${ctx.txl}" convert --to json`), every: 3, baseline: base, before: () => clear(outDir), check: converted(),
     });
     add({
       id: 'convert-all-txl', group: 'convert', label: `txl convert --to json of ${configs.length} files, 1 process`,
       argv: txl('convert', '--to', 'json', '--out-dir', outDir, ...configs), baseline: base,
-      expectCode: 'any', before: () => clear(outDir), check: converted,
+      expectCode: 'any', before: () => clear(outDir), check: converted(),
     });
+    if (ctx.fastDir) {
+      add({
+        id: 'convert-all-txl-disk', group: 'convert', label: `the same, --out-dir on disk (${configs.length} fsyncs)`,
+        argv: txl('convert', '--to', 'json', '--out-dir', diskDir, ...configs), baseline: 'convert-all-txl',
+        expectCode: 'any', before: () => clear(diskDir), check: converted(diskDir),
+      });
+    }
   }
-  return { cases, skipped };
+  return { cases, skipped, cleanup: ctx.fastDir && configs.length ? [outDir] : [] };
 }
 
-async function clear(dir) {
-  const { rmSync, mkdirSync } = await import('node:fs');
+function clear(dir) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir);
 }

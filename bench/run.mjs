@@ -3,21 +3,23 @@
 //
 //   node bench/run.mjs [--rounds N] [--warmup N] [--only ID,...] [--suite local|lab]
 //                      [--build] [--no-fetch] [--json FILE] [--seed N] [--keep]
+//   node bench/run.mjs --report FILE     the tables of a run saved with --json
 //
 // Every case runs `warmup` times (output checked), then `rounds` times interleaved with the
 // others; medians are reported, as ratios to a baseline of the same run and as "txl minus
 // floor". See BENCHMARKS.md for what the cases are and how to read the tables.
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOSTFILE_SIZE, localCases, SAMPLE_CFG, SIM_SIZES } from './cases.mjs';
-import { labCases, labTargets } from './lab.mjs';
+import { readFileSync } from 'node:fs';
+import { labCases } from './lab.mjs';
 import { measureCases, Runner } from './measure.mjs';
-import { failures, rows, scaling, table, targets, targetTable } from './report.mjs';
+import { render } from './report.mjs';
 import { childEnv, corpusConfigs, gitRevision, machine, ROOT, scratch, simHost, simState, snapshotBuild, staleBuild } from './setup.mjs';
 import { findXl } from './xl.mjs';
 
-const USAGE = 'usage: node bench/run.mjs [--rounds N] [--warmup N] [--only ID,...] [--suite local|lab] [--build] [--no-fetch] [--json FILE] [--seed N] [--keep]';
+const USAGE = 'usage: node bench/run.mjs [--rounds N] [--warmup N] [--only ID,...] [--suite local|lab] [--build] [--no-fetch] [--json FILE] [--seed N] [--keep] | --report FILE';
 
 function parseArgs(argv) {
   const o = { rounds: 15, warmup: 1, only: undefined, suite: 'local', build: false, fetch: true, json: undefined, seed: 1, keep: false };
@@ -36,6 +38,7 @@ function parseArgs(argv) {
     else if (a === '--json') o.json = val();
     else if (a === '--seed') o.seed = Number(val());
     else if (a === '--keep') o.keep = true;
+    else if (a === '--report') o.report = val();
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -58,6 +61,11 @@ async function main() {
     process.exitCode = 2;
     return;
   }
+  if (opts.report) {
+    // re-renders the tables of a saved --json run, measuring nothing
+    console.log(render(JSON.parse(readFileSync(opts.report, 'utf8'))).text);
+    return;
+  }
   if (opts.build) {
     log('building dist/');
     const b = spawnSync(process.execPath, [join(ROOT, 'build.mjs')], { stdio: 'inherit', cwd: ROOT });
@@ -73,6 +81,7 @@ async function main() {
 
   let cases;
   let skipped = [];
+  let cleanup = [];
   if (opts.suite === 'local') {
     const configs = corpusConfigs();
     const cfg = configs.find((f) => f.endsWith(`/${SAMPLE_CFG}`));
@@ -92,11 +101,11 @@ async function main() {
     const needXl = ['xl-create-N', 'convert-each-xl', 'create-N'].some(wanted);
     const xl = cfg && needXl ? findXl({ cache: process.env.TXL_BENCH_CACHE || '/var/tmp/txl-bench', fetch: opts.fetch, probeCfg: cfg, env, log }) : { missing: cfg ? 'not asked for (--only)' : 'corpus not found' };
     if (xl.note) log(`xl: ${xl.note}`);
-    ({ cases, skipped } = localCases({ node, txl: TXL, env, dir, states, hostFile, cfg, configs, xl }));
+    ({ cases, skipped, cleanup } = localCases({ node, txl: TXL, env, dir, fastDir: fastDir(), states, hostFile, cfg, configs, xl }));
   } else {
     ({ cases, skipped } = labCases({ node, txl: TXL, env, dir, log }));
   }
-  cases = cases.filter((c) => c.id === 'floor' || wanted(c.id));
+  cases = cases.filter((c) => c.group === 'floor' || wanted(c.id));
 
   const m = machine();
   log(`${cases.length} cases, ${opts.rounds} rounds after ${opts.warmup} warm-up; load average ${m.loadavg.join(' ')}`);
@@ -108,35 +117,28 @@ async function main() {
   } finally {
     runner.close();
   }
-  const after = machine().loadavg;
-  const rs = rows(cases, results);
-
-  const out = [];
-  out.push(`## Run of ${started.toISOString().replace(/\.\d+Z$/, 'Z')} (${opts.suite} suite)\n`);
-  out.push(`Machine: ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.kernel}; load average ${m.loadavg.join(' ')} before, ${after.join(' ')} after. ` +
-    `txl ${gitRevision()}. ${opts.rounds} interleaved rounds after ${opts.warmup} warm-up; medians.${stale ? ` Warning: ${stale}.` : ''}\n`);
-  const groups = opts.suite === 'local'
-    ? [['floor', 'Floor'], ['startup', 'Start-up and single commands (simulator, corpus config)'], ['xl', 'The real xl without Xen'], ['convert', 'Converting the corpus: one process per config vs one for all']]
-    : [['floor', 'Floor'], ['lab', 'Real Xen (lab)']];
-  for (const [g, title] of groups) {
-    const gr = rs.filter((r) => r.group === g);
-    if (gr.length) out.push(table(gr, title));
-  }
-  if (opts.suite === 'local' && rs.some((r) => r.id.startsWith('list-'))) out.push(scaling(rs, SIM_SIZES.filter((n) => rs.some((r) => r.id === `list-${n}`))).text);
-  out.push(targetTable(opts.suite === 'local' ? targets(rs) : labTargets(rs)));
-  if (skipped.length) out.push(`### Skipped\n\n${skipped.map((s) => `- ${s.label}: ${s.why}`).join('\n')}\n`);
-  const f = failures(rs);
-  if (f) out.push(f);
-  console.log(out.join('\n'));
-
-  if (opts.json) {
-    const raw = Object.fromEntries([...results].map(([id, r]) => [id, { ...r, samples: r.samples }]));
-    writeFileSync(opts.json, JSON.stringify({ started: started.toISOString(), suite: opts.suite, machine: m, loadavgAfter: after, rounds: opts.rounds, rows: rs, raw }, null, 1));
-  }
+  const run = {
+    started: started.toISOString(), suite: opts.suite, machine: m, loadavgAfter: machine().loadavg, rounds: opts.rounds, warmup: opts.warmup,
+    revision: gitRevision(), stale, skipped, cases: cases.map(({ id, label, group, kind, floors, baseline }) => ({ id, label, group, kind, floors, baseline })),
+    results: Object.fromEntries(results),
+  };
+  const { text, rows: rs } = render(run);
+  console.log(text);
+  if (opts.json) writeFileSync(opts.json, JSON.stringify({ ...run, rows: rs }, null, 1));
   if (opts.keep) log(`scratch kept in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
+  for (const d of cleanup) rmSync(d, { recursive: true, force: true });
   if (rs.some((r) => r.error)) process.exitCode = 1;
 }
+
+function fastDir() {
+  try {
+    return statfsSync('/dev/shm').type === TMPFS_MAGIC ? '/dev/shm' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const TMPFS_MAGIC = 0x01021994;
 
 main().catch((e) => {
   console.error(`bench: ${e.stack ?? e}`);

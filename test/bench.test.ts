@@ -10,7 +10,7 @@ import { ROOT, tempDir } from './support/txl.js';
 const HAVE_PYTHON = spawnSync('python3', ['--version']).status === 0;
 const BUILT = existsSync(join(ROOT, 'dist/cli.js'));
 
-interface Row { id: string; label: string; median?: number; ratio?: number; minusFloor?: number; rssKb?: number; error?: string; n?: number }
+interface Row { id: string; kind: string; label: string; median?: number; ratio?: number; cpuRatio?: number; minusFloor?: number; cpuMinusFloor?: number; rssKb?: number; error?: string; n?: number }
 
 function bench(args: string[]) {
   const r = spawnSync(process.execPath, [join(ROOT, 'bench/run.mjs'), ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
@@ -27,7 +27,7 @@ describe.skipIf(!BUILT || !HAVE_PYTHON)('bench/run.mjs, one round', () => {
   it('exits 0 and measures the floor and each asked-for case once', () => {
     expect(r.stderr).not.toMatch(/Error|not measured/);
     expect(r.code).toBe(0);
-    expect(rows.map((x) => x.id).sort()).toEqual(['floor', 'list-1', 'version']);
+    expect(rows.map((x) => x.id).sort()).toEqual(['esm-floor', 'floor', 'list-1', 'version']);
     for (const row of rows) {
       expect(row.error).toBeUndefined();
       expect(row.n).toBe(1);
@@ -36,10 +36,14 @@ describe.skipIf(!BUILT || !HAVE_PYTHON)('bench/run.mjs, one round', () => {
     }
   });
 
-  it('gives every txl case a positive ratio to the floor and a txl − floor figure', () => {
-    for (const row of rows.filter((x) => x.id !== 'floor')) {
+  it("gives every txl case a positive ratio to the floor and a txl − floor figure", () => {
+    const txlRows = rows.filter((x) => x.kind === 'txl');
+    expect(txlRows.map((x) => x.id).sort()).toEqual(['list-1', 'version']);
+    for (const row of txlRows) {
       expect(Number.isFinite(row.ratio) && row.ratio! > 0).toBe(true);
+      expect(Number.isFinite(row.cpuRatio) && row.cpuRatio! > 0).toBe(true);
       expect(Number.isFinite(row.minusFloor)).toBe(true);
+      expect(Number.isFinite(row.cpuMinusFloor)).toBe(true);
     }
   });
 
@@ -50,8 +54,11 @@ describe.skipIf(!BUILT || !HAVE_PYTHON)('bench/run.mjs, one round', () => {
     expect(cells).toHaveLength(11);
     expect(cells[1]).toBe('1');
     expect(cells[2]).toMatch(/^\d+(\.\d)?$/);
-    expect(cells[5]).toMatch(/^\d+\.\d\dx$/);
-    expect(cells[6]).toBe('floor');
+    expect(cells[4]).toMatch(/^\d+\.\d\dx$/);
+    expect(cells[5]).toMatch(/^\d+(\.\d)?$/);
+    expect(cells[6]).toMatch(/^\d+\.\d\dx$/);
+    expect(cells[7]).toBe('floor');
+    expect(cells[9]).toMatch(/^-?\d+(\.\d)?$/);
     expect(cells[10]).toMatch(/^\d+\.\d$/);
     expect(r.stdout).toMatch(/^### Targets$/m);
     expect(r.stdout).toMatch(/^Machine: \d+ CPUs/m);
@@ -68,15 +75,17 @@ describe('bench/run.mjs arguments', () => {
 
 describe('bench/report.mjs: the list scaling check', async () => {
   const { scaling } = (await import(pathToFileURL(join(ROOT, 'bench/report.mjs')).href)) as {
-    scaling: (rows: { id: string; median: number }[], sizes: number[]) => { k: number; text: string };
+    scaling: (rows: { id: string; median: number; cpu: number }[], sizes: number[]) => { k: number; text: string };
   };
-  const sizes = [1, 10, 100, 1000];
-  const rowsFor = (cost: (n: number) => number) => sizes.map((n) => ({ id: `list-${n}`, median: cost(n) }));
+  const sizes = [1, 10, 100, 500, 1000];
+  // wall time noisy and flat, CPU time carrying the signal: the verdict must follow the CPU time
+  const rowsFor = (cost: (n: number) => number) => sizes.map((n, i) => ({ id: `list-${n}`, median: 300 + (i % 2) * 40, cpu: cost(n) }));
 
   it('calls a linear cost linear', () => {
     const s = scaling(rowsFor((n) => 50 + 0.02 * n), sizes);
     expect(s.k).toBeCloseTo(1, 1);
     expect(s.text).toContain('linear or better');
+    expect(s.text).toContain('| 500 → 1000 | ');
   });
 
   it('calls a quadratic cost worse than linear', () => {
