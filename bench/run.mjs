@@ -124,7 +124,9 @@ async function main() {
   };
   const { text, rows: rs } = render(run);
   console.log(text);
-  if (opts.json) writeFileSync(opts.json, JSON.stringify({ ...run, rows: rs }, null, 1));
+  // `--json -`: on stdout after the tables, one line (the lab's dom0 has only its console)
+  if (opts.json === '-') console.log(`bench-json: ${JSON.stringify(run)}`);
+  else if (opts.json) writeFileSync(opts.json, JSON.stringify({ ...run, rows: rs }, null, 1));
   if (opts.keep) log(`scratch kept in ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
   for (const d of cleanup) rmSync(d, { recursive: true, force: true });
