@@ -9,7 +9,7 @@ export default defineCommand({
   examples: ['txl create /etc/xen/guest.cfg', 'txl create -N guest.cfg memory=1024', 'txl -c test:///default create -p guest.cfg'],
   family: 'xl',
   group: 'lifecycle',
-  args: [{ name: 'file', summary: 'config file, then key=value overrides', variadic: true, complete: 'cfgfile' }],
+  args: [{ name: 'file', summary: 'config file, then key=value overrides', variadic: true, complete: 'cfgkey' }],
   options: [
     { flags: '-N, --dry-run', summary: 'print the libxl JSON that would be used, create nothing' },
     { flags: '-n', summary: 'same as -N (xl\'s old spelling)', hidden: true },

@@ -12,6 +12,7 @@ import type { DomainConfig } from '../model.js';
 import { CancelledError, ConfigError, OperationError, TxlError, formatDiagnostic, type Diagnostic } from '../errors.js';
 import { loadXlConf, parseDomainText, parseFormat, writeDomain, type Format } from '../formats.js';
 import { withBackend } from './connect.js';
+import { confirm } from '../prompt.js';
 
 const EXT: Record<Format, string> = { xl: 'cfg', xml: 'xml', json: 'json' };
 
@@ -69,14 +70,8 @@ function explain(ctx: Context, err: unknown): void {
   else ctx.stderr.write(`txl: error: ${(err as Error).message}\n`);
 }
 
-async function askAgain(): Promise<boolean> {
-  const { confirm } = await import('@inquirer/prompts');
-  try {
-    return await confirm({ message: 'The config is not valid and was not saved. Edit it again?', default: true });
-  } catch {
-    throw new CancelledError('cancelled: nothing was saved');
-  }
-}
+// Only reached on a terminal (see the caller): prompt.confirm answers yes without one.
+const askAgain = (ctx: Context) => confirm(ctx, 'The config is not valid and was not saved. Edit it again?', { default: true });
 
 export async function editManaged(ctx: Context, ref: string, opts: { as?: string }): Promise<Result> {
   return withBackend(ctx, async (be) => {
@@ -109,7 +104,7 @@ export async function editManaged(ctx: Context, ref: string, opts: { as?: string
           if (!(e instanceof TxlError)) throw e;
           if (ctx.interactive && !ctx.dryRun) {
             explain(ctx, e);
-            if (await askAgain()) continue;
+            if (await askAgain(ctx)) continue;
           }
           keep = true;
           // a config error prints its diagnostics (with their own hints) and no hint of its own

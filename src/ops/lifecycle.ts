@@ -5,21 +5,9 @@ import type { Backend, DomainInfo } from '../backend/types.js';
 import { SHUTDOWN_REASON_CODES } from '../backend/types.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { withBackend } from './connect.js';
+import { confirmOrCancel } from '../prompt.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Asks before something irreversible, only where someone can answer. */
-export async function confirmOrCancel(ctx: Context, message: string, skip: boolean): Promise<void> {
-  if (skip || ctx.yes || !ctx.interactive) return;
-  const { confirm } = await import('@inquirer/prompts');
-  let ok: boolean;
-  try {
-    ok = await confirm({ message, default: false });
-  } catch {
-    throw new CancelledError('cancelled');
-  }
-  if (!ok) throw new CancelledError('cancelled: nothing was changed');
-}
 
 function dryRun(ctx: Context, what: string, data: unknown): Result {
   ctx.info(`txl: dry run: would ${what}`);
@@ -31,7 +19,7 @@ export async function destroyDomain(ctx: Context, ref: string, opts: { force?: b
     const domid = await be.resolve(ref);
     const info = await be.domainInfo(domid);
     if (ctx.dryRun) return dryRun(ctx, `destroy domain '${info.name}' (${domid})`, { domid, name: info.name });
-    await confirmOrCancel(ctx, `Destroy domain '${info.name}' (id ${domid})? It stops at once, like pulling the power cord.`, Boolean(opts.force));
+    if (!opts.force) await confirmOrCancel(ctx, `Destroy domain '${info.name}' (id ${domid})? It stops at once, like pulling the power cord.`);
     await be.destroy(domid);
     return { data: { domid, name: info.name, destroyed: true }, text: '' };
   });
