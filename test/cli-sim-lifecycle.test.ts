@@ -179,7 +179,11 @@ describe('connections', () => {
     // run() always passes --connect; call without it through TXL_CONNECT being unset:
     const bare = h.run(['--connect', 'xen:///system', 'list']);
     expect(bare.code).toBe(1);
-    expect(bare.stderr.trim().split('\n')).toHaveLength(1);
+    // one error sentence, and at most one hint line under it
+    const lines = bare.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^txl: error: cannot connect to xen:\/\/\/system: /);
+    expect(lines.slice(1).every((l) => l.startsWith('  hint: '))).toBe(true);
+    expect(lines.length).toBeLessThanOrEqual(2);
     expect(bare.stderr).toContain('--connect test:///default');
     expect(r.code).toBe(0);
   });
