@@ -12,6 +12,13 @@ declare const TXL_VERSION: string;
 const VERSION = typeof TXL_VERSION === 'string' ? TXL_VERSION : '0.0.0-dev';
 
 export async function main(argv: string[]): Promise<void> {
+  // `txl list | head`: a reader that goes away is not an error, and must not print a stack.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   if (argv[0] === '__complete') {
     const { complete } = await import('./complete.js');
     process.exitCode = await complete(argv.slice(1));
