@@ -167,10 +167,10 @@ describe('the command line itself', () => {
 });
 
 describe('pipes', () => {
-  it('a reader that closes early (txl help | head -1) ends txl quietly with exit 0', async () => {
+  it('a reader that closes early (txl help | true) ends txl quietly with exit 0', async () => {
     const { spawnSync } = await import('node:child_process');
     const { BIN } = await import('./support/txl.js');
-    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" help | head -c 10 >/dev/null`], { encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" help | true`], { encoding: 'utf8' });
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
     expect(r.status).toBe(0);
   });
