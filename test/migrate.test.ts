@@ -37,6 +37,8 @@ describe('protocol: xl\'s messages, byte for byte', () => {
     // to xl, -t is a global option and goes before the command
     expect(migrationRune('h2', { ssh: 'ssh', remote: 'xl', tty: true, paused: true })).toBe('exec ssh h2 xl -t migrate-receive -p');
     expect(migrationRune('txl migrate-receive', { ssh: '', remote: 'txl', paused: true })).toBe('txl migrate-receive');
+    // a simulated host migrates to the same kind of host at the other end
+    expect(migrationRune('h2', { ssh: 'ssh', remote: 'txl', connect: "test:///it's.yaml" })).toBe("exec ssh h2 txl -c 'test:///it'\\''s.yaml' migrate-receive");
   });
 
   it('shows what a peer sent instead of a message', () => {
@@ -93,7 +95,7 @@ describe('migrate on the simulator: both ends are txl', () => {
     const h = hostWithGuest();
     const r = h.run(['--dry-run', 'migrate', 'web', 'host2']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('through: exec ssh host2 txl migrate-receive');
+    expect(r.stderr).toContain(`through: exec ssh host2 txl -c '${h.uri}' migrate-receive`);
     expect(names(h).map((d) => d.status)).toEqual(['running']);
   });
 });

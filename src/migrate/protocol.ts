@@ -87,6 +87,8 @@ export interface RuneOptions {
   debug?: boolean;
   /** -p: leave the domain paused at the other end */
   paused?: boolean;
+  /** a connection for the txl at the other end (a simulated host: the same kind of host there) */
+  connect?: string;
 }
 
 /** The shell command that reaches the receiver, as xl builds it: exec SSH HOST xl migrate-receive ... */
@@ -95,5 +97,6 @@ export function migrationRune(host: string, o: RuneOptions): string {
   const own = `${o.noMonitor ? ' -e' : ''}${o.debug ? ' -d' : ''}${o.paused ? ' -p' : ''}`;
   // -t is one of xl's global options (before the command); txl's receiver takes it as its own
   if (o.remote === 'xl') return `exec ${o.ssh} ${host} xl${o.tty ? ' -t' : ''} migrate-receive${own}`;
-  return `exec ${o.ssh} ${host} txl migrate-receive${o.tty ? ' -t' : ''}${own}`;
+  const conn = o.connect ? ` -c '${o.connect.replace(/'/g, `'\\''`)}'` : '';
+  return `exec ${o.ssh} ${host} txl${conn} migrate-receive${o.tty ? ' -t' : ''}${own}`;
 }

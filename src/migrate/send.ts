@@ -53,6 +53,8 @@ export async function migrateDomain(ctx: Context, ref: string, host: string, o: 
       noMonitor: o.monitor === false,
       debug: o.debug,
       paused: o.paused,
+      // xen:///system is the other end's default; a simulated host asks for one there too
+      connect: be.kind === 'test' ? be.uri : undefined,
     });
     if (ctx.dryRun) {
       ctx.info(`txl: dry run: would migrate domain '${info.name}' (${domid}) through: ${rune}`);
