@@ -311,3 +311,43 @@ describe('policy', () => {
     expect([0, 1, 2, 3, 4, 5, 9].map(reasonFromCode)).toEqual(['poweroff', 'reboot', 'suspend', 'crash', 'watchdog', 'soft_reset', 'unknown']);
   });
 });
+
+describe('starting a monitor', () => {
+  it('runs `txl domain-monitor DOMID` detached, cwd /, output to LOGDIR/txl-NAME.log, older logs rotated', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { startMonitor, monitorLogPath } = await import('../src/monitor/spawn.js');
+    const dir = mkdtempSync(join(tmpdir(), 'txl-monlog-'));
+    const entry = join(dir, 'fake-txl.mjs');
+    writeFileSync(entry, "console.log(JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), sid: process.pid }));\n");
+    const env = { TXL_MONITOR_ENTRY: process.env.TXL_MONITOR_ENTRY, TXL_MONITOR_LOG_DIR: process.env.TXL_MONITOR_LOG_DIR };
+    process.env.TXL_MONITOR_ENTRY = entry;
+    process.env.TXL_MONITOR_LOG_DIR = dir;
+    try {
+      writeFileSync(monitorLogPath('web'), 'an older monitor\n');
+      const started = startMonitor(42, 'web');
+      expect(started.log).toBe(join(dir, 'txl-web.log'));
+      expect(readFileSync(`${started.log}.1`, 'utf8')).toBe('an older monitor\n');
+      const deadline = Date.now() + 10_000;
+      while (!(existsSync(started.log) && readFileSync(started.log, 'utf8').includes('argv')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const seen = JSON.parse(readFileSync(started.log, 'utf8'));
+      expect(seen.argv).toEqual(['domain-monitor', '42']);
+      expect(seen.cwd).toBe('/');
+    } finally {
+      for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    }
+  });
+
+  it('the hidden command wants a domid, and says plainly when there is no Xen to watch', async () => {
+    const { txl } = await import('./support/txl.js');
+    const bad = txl(['domain-monitor', 'web']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("'web' is not a domain id");
+    const { existsSync } = await import('node:fs');
+    if (existsSync('/dev/xen/privcmd')) return; // a real Xen host: nothing to prove here
+    const r = txl(['domain-monitor', '5']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^txl: error: cannot connect to xen:\/\/\/system: /);
+  });
+});

@@ -3,6 +3,7 @@
 import type { Libxl } from '../../bindings/context.js';
 import { NotFoundError } from '../errors.js';
 import { runHooks, withConfigFile } from '../hooks.js';
+import { connectError } from '../xen/errors.js';
 import { modelToLibxlJson } from '../../parsers/libxl-json.js';
 import * as dom from '../xen/domains.js';
 import { runMonitor, type MonitorOptions, type MonitorOutcome } from './loop.js';
@@ -22,8 +23,13 @@ export function monitorLog(line: string): void {
 }
 
 export async function monitorDomain(domid: number, o: RunOptions = {}): Promise<MonitorOutcome> {
-  const { Libxl: L } = await import('../../bindings/index.js');
-  const lx: Libxl = await L.open();
+  let lx: Libxl;
+  try {
+    const { Libxl: L } = await import('../../bindings/index.js');
+    lx = await L.open();
+  } catch (e) {
+    throw connectError(e, 'xen:///system');
+  }
   const stop = (sig: string) => {
     monitorLog(`Monitor of domain ${domid} stopped by ${sig}`);
     process.exit(0);
