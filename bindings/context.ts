@@ -14,6 +14,7 @@
 // operation that may fork runs with koffi's `.async` on a worker thread. Run synchronously,
 // libxl would sit in its own event loop on the JS thread, the SIGCHLD handler could never
 // run, and the operation would hang until its timeout.
+import { appendFileSync } from 'node:fs';
 import { CONSTANTS, LAYOUTS } from './layout.js';
 import { bindFunctions, type CFunction, type FnName, type Functions } from './libxl.js';
 import { JsonBridge } from './json.js';
@@ -139,6 +140,9 @@ export class Libxl {
     if (this.closed) return;
     await this.queue;
     this.closed = true;
+    // TXL_LIBXL_LOG=FILE keeps everything libxl logged in this process (for bug reports)
+    const keep = process.env.TXL_LIBXL_LOG;
+    if (keep) appendFileSync(keep, this.log.since(0).map((l) => l.raw + '\n').join(''));
     process.off('SIGCHLD', this.onSigchld);
     this.fn.libxl_ctx_free(this.ctx);
     this.freeHooks();

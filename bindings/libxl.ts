@@ -23,7 +23,8 @@ export const PROTOTYPES = {
   libxl_name_to_domid: 'int libxl_name_to_domid(void *ctx, const char *name, _Out_ uint32_t *domid)',
   libxl_vm_get_start_time: 'uint32_t libxl_vm_get_start_time(void *ctx, uint32_t domid)',
   libxl_retrieve_domain_configuration: 'int libxl_retrieve_domain_configuration(void *ctx, uint32_t domid, void *d_config, void *ao_how)',
-  libxl_domain_create_new: 'int libxl_domain_create_new(void *ctx, void *d_config, _Out_ uint32_t *domid, void *ao_how, void *aop_console_how)',
+  // _Inout_: koffi zeroes _Out_ values, and 0 is dom0; INVALID_DOMID must survive an early failure
+  libxl_domain_create_new: 'int libxl_domain_create_new(void *ctx, void *d_config, _Inout_ uint32_t *domid, void *ao_how, void *aop_console_how)',
   libxl_domain_destroy: 'int libxl_domain_destroy(void *ctx, uint32_t domid, void *ao_how)',
   libxl_domain_shutdown: 'int libxl_domain_shutdown(void *ctx, uint32_t domid, void *ao_how)',
   libxl_domain_reboot: 'int libxl_domain_reboot(void *ctx, uint32_t domid, void *ao_how)',

@@ -34,6 +34,9 @@ export async function openXen(uri: string): Promise<Backend> {
 export class XenBackend implements Backend {
   readonly kind = 'xen' as const;
   readonly managed = new ManagedStore();
+  // xl's host lock is an fcntl lock, which never conflicts within one process: creates
+  // from one txl (create -j N) take turns here instead.
+  private creating: Promise<unknown> = Promise.resolve();
 
   constructor(readonly uri: string, readonly lx: Libxl, private readonly xs: XenstoreReader) {}
 
@@ -88,9 +91,12 @@ export class XenBackend implements Backend {
     return dom.domainConfig(this.lx, domid);
   }
   create(cfg: DomainConfig, opts?: CreateOptions): Promise<number> {
-    return createDomain(this.lx, cfg, opts, {
+    const run = () => createDomain(this.lx, cfg, opts, {
       onLockWait: (pid) => process.stderr.write(`txl: waiting for the lock on the host (held by ${pid ? `process ${pid}` : 'another toolstack'})...\n`),
     });
+    const next = this.creating.then(run, run);
+    this.creating = next.catch(() => undefined);
+    return next;
   }
   destroy(domid: number): Promise<void> {
     return dom.destroy(this.lx, domid);
