@@ -22,6 +22,7 @@ import {
 import { attachDisk, attachInterface, detachDisk, detachInterface, domblklist, domiflist } from './virsh-devices.js';
 import { dumpxml, config, edit } from './config.js';
 import { events, top, domstats } from './monitor.js';
+import newConfig from './new.js';
 
 export const COMMANDS: CommandDef[] = [
   create,
@@ -91,6 +92,7 @@ export const COMMANDS: CommandDef[] = [
   events,
   top,
   domstats,
+  newConfig,
 ];
 
 export function findCommand(name: string): CommandDef | undefined {

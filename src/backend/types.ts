@@ -233,6 +233,8 @@ export interface Backend {
   listCpupools(): Promise<CpupoolInfo[]>;
   /** PCI functions made assignable to guests (pciback), as BDF strings */
   pciAssignable(): Promise<string[]>;
+  /** network bridges in Domain-0 that vifs can join; absent where the backend cannot tell */
+  hostBridges?(): Promise<string[]>;
 
   // --- naming ---
   /** the domid of a live domain given by name, domid or UUID; NotFoundError otherwise */

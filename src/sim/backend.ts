@@ -83,6 +83,10 @@ export class SimBackend implements Backend {
     return this.tx((tx) => [...tx.host.pci_assignable]);
   }
 
+  hostBridges(): Promise<string[]> {
+    return this.tx((tx) => [...(tx.host.bridges ?? ['xenbr0'])]);
+  }
+
   // --- naming ---
   async resolve(ref: string): Promise<number> {
     return this.tx((tx) => {

@@ -12,6 +12,7 @@
 //   scheduler: credit2
 //   xen_version: 4.17.7
 //   pci_assignable: ['0000:03:00.0']
+//   bridges: [xenbr0, xenbr1]  # network bridges in Domain-0 (txl new offers them)
 //   reboot_limit: {count: 5, seconds: 60}   # more reboots than this: left shut down
 //   shutdown_delay: 0          # ms a guest takes to act on shutdown/reboot
 //   fail: disk-attach:2        # fault injection, like TXL_SIM_FAIL
@@ -38,6 +39,8 @@ export interface HostSpec {
   scheduler: string;
   xen_version: string;
   pci_assignable: string[];
+  /** network bridges in Domain-0 (absent in state files written before they existed) */
+  bridges?: string[];
   reboot_limit: { count: number; seconds: number };
   shutdown_delay_ms: number;
   fail?: string;
@@ -57,6 +60,7 @@ export function defaultHost(): HostSpec {
     scheduler: 'credit2',
     xen_version: '4.17.7',
     pci_assignable: ['0000:03:00.0', '0000:03:00.1'],
+    bridges: ['xenbr0'],
     reboot_limit: { count: 5, seconds: 60 },
     shutdown_delay_ms: 0,
     domains: [],
@@ -64,7 +68,7 @@ export function defaultHost(): HostSpec {
 }
 
 const KEYS = new Set(['name', 'memory', 'cpus', 'nodes', 'cores_per_socket', 'threads_per_core', 'cpu_mhz', 'dom0', 'scheduler',
-  'xen_version', 'pci_assignable', 'reboot_limit', 'shutdown_delay', 'fail', 'domains']);
+  'xen_version', 'pci_assignable', 'bridges', 'reboot_limit', 'shutdown_delay', 'fail', 'domains']);
 
 export async function loadHostFile(path: string): Promise<HostSpec> {
   let text: string;
@@ -136,6 +140,11 @@ export function hostFromYaml(doc: unknown, file: string): HostSpec {
   if (d.pci_assignable !== undefined) {
     if (!Array.isArray(d.pci_assignable)) bad("'pci_assignable' must be a list of BDFs like 0000:03:00.0");
     h.pci_assignable = (d.pci_assignable as unknown[]).map((b) => normaliseBdf(String(b)) ?? bad(`'${b}' is not a PCI address like 0000:03:00.0`));
+  }
+  if (d.bridges !== undefined) {
+    const ok = (b: unknown) => typeof b === 'string' && /^[^\s/:]{1,15}$/.test(b);
+    if (!Array.isArray(d.bridges) || !d.bridges.every(ok)) bad("'bridges' must be a list of interface names like xenbr0");
+    h.bridges = (d.bridges as string[]).map(String);
   }
   if (d.reboot_limit !== undefined) {
     const o = (d.reboot_limit ?? {}) as Record<string, unknown>;
