@@ -130,6 +130,7 @@ function toOption(o: OptDef): Option {
   if (o.hidden) opt.hideHelp();
   if (o.type === 'number') opt.argParser(numberArg);
   if (o.type === 'count') opt.argParser((_v: string, prev: number) => (prev ?? 0) + 1).default(0);
+  if (o.type === 'list') opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
   return opt;
 }
 

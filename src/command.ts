@@ -27,7 +27,8 @@ export interface OptDef {
   /** commander flag syntax: '-p, --paused', '-j, --jobs <n>', '--as <format>' */
   flags: string;
   summary: string;
-  type?: 'boolean' | 'string' | 'number' | 'count';
+  /** 'list': the option may be repeated and its values are collected in order */
+  type?: 'boolean' | 'string' | 'number' | 'count' | 'list';
   choices?: readonly string[];
   default?: string | number | boolean;
   complete?: Completion;

@@ -139,10 +139,12 @@ describe('txl new without a terminal', () => {
     expect(r.stderr).toContain('command line:1:19: error: unknown value for format');
     expect(r.stderr).toContain('  vdev=xvda, format=blah, target=/x\n                    ^^^^');
     expect(existsSync(out)).toBe(false);
-    const name = run(['new', '--disk', '/srv/a.img', 'web', '--type', 'pv', '--memory', '512', '--kernel', '/k']);
-    expect(name.code).toBe(2);
-    expect(name.stderr).toMatch(/--disk 'web': .*neither a path nor a disk spec/);
-    expect(name.stderr).toContain('hint: NAME goes before --disk');
+    // --disk takes one value and may be repeated, so NAME may come after it
+    const name = run(['new', '--disk', '/srv/a.img', 'web', '--disk', '/srv/b.img', '--type', 'pv', '--memory', '512', '--kernel', '/k']);
+    expect(name.code, name.stderr).toBe(0);
+    expect(name.stdout).toMatch(/^name = "web"$/m);
+    expect(name.stdout).toMatch(/target=\/srv\/a\.img/);
+    expect(name.stdout).toMatch(/target=\/srv\/b\.img/);
     const bad = run(['new', '9', '--type', 'pv', '--memory', '512', '--kernel', '/k']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/NAME '9': not a usable domain name: .*domain id/);

@@ -57,17 +57,10 @@ function fromFlags(name: string | undefined, o: NewOptions): NewAnswers {
   if (o.cmdline !== undefined) a.cmdline = flag('--cmdline', o.cmdline, checkCmdline(o.cmdline));
   if (o.firmware !== undefined) a.firmware = flag('--firmware', o.firmware, checkFirmware(o.firmware, a.type));
   if (o.bootloader !== undefined) a.bootloader = flag('--bootloader', o.bootloader, checkBootloader(o.bootloader, a.type));
-  try {
-    for (const d of o.disk ?? []) a.disks.push(flag('--disk', d, checkDisk(d, a.disks, a.type)));
-    for (const n of o.network ?? []) a.networks.push(flag('--network', n, checkNetwork(n)));
-  } catch (e) {
-    if (e instanceof UsageError && name === undefined) e.hint ??= VARIADIC_HINT;
-    throw e;
-  }
+  for (const d of o.disk ?? []) a.disks.push(flag('--disk', d, checkDisk(d, a.disks, a.type)));
+  for (const n of o.network ?? []) a.networks.push(flag('--network', n, checkNetwork(n)));
   return a;
 }
-
-const VARIADIC_HINT = 'NAME goes before --disk and --network, which take every word after them (or write --disk=SPEC)';
 
 /** What a run without a terminal lacks, in the words of the usage line. */
 function missing(a: NewAnswers): string[] {
@@ -142,10 +135,8 @@ export async function newDomainConfig(ctx: Context, name: string | undefined, o:
   if (!canAsk) {
     const lack = missing(answers);
     if (lack.length) {
-      const variadic = answers.name === undefined && (o.disk?.length || o.network?.length);
       throw new UsageError(`missing ${lack.join(', ')} (there is no terminal to ask on)`,
-        variadic ? VARIADIC_HINT
-          : 'for example: txl new web --type pvh --memory 1024 --kernel /boot/vmlinuz --disk /var/lib/xen/images/web.img --network xenbr0');
+        'for example: txl new web --type pvh --memory 1024 --kernel /boot/vmlinuz --disk /var/lib/xen/images/web.img --network xenbr0');
     }
   } else {
     const { askMissing } = await import('./new-ask.js');
