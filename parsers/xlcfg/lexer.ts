@@ -43,6 +43,18 @@ export function lex(src: string): { toks: Tok[]; issues: LexIssue[] } {
   // Once a string of one quote kind fails to close on a line, every later quote of that
   // kind on the same line fails too; remembering that keeps the scan linear.
   const failedUntil = { '"': -1, "'": -1 } as Record<string, number>;
+  // Only a line's first error is ever reported, so later ones on the same line are skipped
+  // without building their messages: a megabyte of junk on one line stays cheap.
+  let lineStart = 0;
+  let lastError = -1;
+  const bad = (at: number): number => {
+    const quiet = lastError >= lineStart;
+    const before = issues.length;
+    const j = lexError(src, at, issues, toks, quiet);
+    if (issues.length > before && issues[before].severity === 'error') lastError = at;
+    if (src.charCodeAt(j - 1) === 0x0a) lineStart = j;
+    return j;
+  };
   let i = 0;
 
   const push = (t: TokType, start: number, end: number, text = '') => toks.push({ t, start, end, text });
@@ -67,12 +79,13 @@ export function lex(src: string): { toks: Tok[]; issues: LexIssue[] } {
     else if (c === 0x2b && src.charCodeAt(i + 1) === 0x3d) { push('+=', i, i + 2); i += 2; }
     else if (c === 0x3d) { push('=', i, i + 1); i++; }
     else if (c === 0x3b) { push(';', i, i + 1); i++; }
-    else if (c === 0x0a) { push('nl', i, i + 1); i++; }
+    else if (c === 0x0a) { push('nl', i, i + 1); i++; lineStart = i; }
     else if (c === 0x23 && src.indexOf('\n', i) >= 0) {
       // a comment counts as a newline, but only if a newline actually ends it
       const j = src.indexOf('\n', i);
       push('nl', i, j + 1);
       i = j + 1;
+      lineStart = i;
     } else if ((c === 0x22 || c === 0x27) && i > failedUntil[src[i]]) {
       const close = scanString(src, i);
       if (close >= 0) {
@@ -82,10 +95,10 @@ export function lex(src: string): { toks: Tok[]; issues: LexIssue[] } {
       } else {
         const eol = src.indexOf('\n', i);
         failedUntil[src[i]] = eol < 0 ? n : eol;
-        i = lexError(src, i, issues, toks);
+        i = bad(i);
       }
     } else {
-      i = lexError(src, i, issues, toks);
+      i = bad(i);
     }
   }
   push('eof', n, n);
@@ -112,7 +125,7 @@ function scanString(src: string, start: number): number {
  * word (up to a blank or newline) form one error; lexing resumes after it. At the very
  * end of the input, with nothing after the bad character, xl reports nothing at all.
  */
-function lexError(src: string, i: number, issues: LexIssue[], toks: Tok[]): number {
+function lexError(src: string, i: number, issues: LexIssue[], toks: Tok[], quiet = false): number {
   const n = src.length;
   let j = i + 1;
   let newline = false;
@@ -129,7 +142,7 @@ function lexError(src: string, i: number, issues: LexIssue[], toks: Tok[]): numb
   else if (d === 0x0a) { j++; newline = true; }
   else while (j < n && !' \t\n'.includes(src[j])) j++;
   const word = src.slice(i, j).replace(/[ \t\n]$/, '');
-  issues.push({ severity: 'error', start: i, length: Math.max(1, word.length), ...explain(src, i, word) });
+  if (!quiet) issues.push({ severity: 'error', start: i, length: Math.max(1, word.length), ...explain(src, i, word) });
   if (newline) toks.push({ t: 'nl', start: j - 1, end: j, text: '' });
   return j;
 }

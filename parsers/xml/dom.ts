@@ -147,7 +147,10 @@ export function parseXml(text: string, file: string): { root: XNode; map: Source
   preflight(text, file, map);
   const v = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (v !== true) {
-    const { line, col, msg } = v.err;
+    const { msg } = v.err;
+    // the validator leaves the column out for some errors (an empty document): use the line's start
+    const line = Math.min(Math.max(1, v.err.line || 1), map.lineCol(map.text.length).line);
+    const col = Number.isInteger(v.err.col) && v.err.col >= 1 ? Math.min(v.err.col, map.lineText(line).length + 1) : 1;
     const d: Diagnostic = { severity: 'error', file, line, col, message: `malformed XML: ${msg}`, excerpt: map.lineText(line) };
     throw new ConfigError([d]);
   }

@@ -53,11 +53,26 @@ export class Reader {
     return t.length;
   }
 
+  /** Offsets of every attribute of an element, found in one scan of its tag (per element, not per attribute). */
+  private attrOffsets = new WeakMap<XNode, Map<string, number>>();
+
   attrOffset(n: XNode, name: string): number {
     if (n.pos < 0) return 0;
-    const tag = this.map.text.slice(n.pos, this.tagEnd(n));
-    const m = new RegExp(`\\s(${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})\\s*=\\s*['"]`).exec(tag);
-    return m ? n.pos + m.index + 1 : n.pos;
+    let offsets = this.attrOffsets.get(n);
+    if (!offsets) {
+      offsets = new Map();
+      const t = this.map.text;
+      const re = /\s+([^\s=<>\/'"]+)\s*=\s*(?:'[^']*'|"[^"]*")/y;
+      for (let i = n.pos + 1 + n.name.length; i < t.length && t[i] !== '>' && t[i] !== '/';) {
+        re.lastIndex = i;
+        const m = re.exec(t);
+        if (!m) break;
+        if (!offsets.has(m[1])) offsets.set(m[1], i + m[0].indexOf(m[1]));
+        i = re.lastIndex;
+      }
+      this.attrOffsets.set(n, offsets);
+    }
+    return offsets.get(name) ?? n.pos;
   }
 
   textOffset(n: XNode): number {
