@@ -3,6 +3,7 @@ import { describe, it, expect, beforeEach } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simHost, type SimHost } from './support/sim.js';
+import { ok, fails } from './support/simcheck.js';
 import { xmlToModel } from '../parsers/xml/read.js';
 import { libxlJsonToModel } from '../parsers/libxl-json.js';
 
@@ -37,19 +38,7 @@ if (process.env.ED_ALSO) writeFileSync(process.env.ED_ALSO, process.env.ED_ALSO_
 process.exit(Number(process.env.ED_EXIT ?? 0));
 `;
 
-function ok(h: SimHost, args: string[], env?: Record<string, string>) {
-  const r = h.run(args, { env });
-  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r;
-}
 
-function fails(h: SimHost, args: string[], code: number, message: string | RegExp, env?: Record<string, string>) {
-  const r = h.run(args, { env });
-  expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(code);
-  expect(r.stderr).toMatch(message);
-  expect(r.stderr).not.toMatch(/internal error/);
-  return r;
-}
 
 describe('dumpxml and config', () => {
   let h: SimHost;

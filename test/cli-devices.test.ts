@@ -5,6 +5,7 @@ import { describe, it, expect, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simHost, type SimHost } from './support/sim.js';
+import { ok, fails, dom, stateText, boot as bootCfg } from './support/simcheck.js';
 import { CORPUS, HAVE_CORPUS } from './support/txl.js';
 import { parseDisk } from '../parsers/devices/index.js';
 
@@ -19,29 +20,12 @@ channel = [ "name=org.qemu.guest_agent.0, connection=pty" ]
 vtpm = [ "backend=Domain-0, uuid=b1c6a6e2-6a5a-4b6e-9c1e-3d2a1c0f9e11" ]
 `;
 
-function boot(h: SimHost, cfg = GUEST, name = 'guest.cfg'): void {
-  const r = h.run(['create', h.file(name, cfg)]);
-  expect(r.code, r.stderr).toBe(0);
-}
+const boot = (h: SimHost, cfg = GUEST, name = 'guest.cfg') => bootCfg(h, cfg, name);
 
 type Dev = { kind: string; devid: number; evtch: number; rref: number[]; backend_state: number; config: Record<string, any> };
-const dom = (h: SimHost, name = 'guest') => h.state().domains.find((d: { name: string }) => d.name === name);
 const devs = (h: SimHost, kind: string, name = 'guest'): Dev[] => dom(h, name).devices.filter((x: Dev) => x.kind === kind);
-const stateText = (h: SimHost) => readFileSync(join(h.dir, 'state.json'), 'utf8');
 
-function ok(h: SimHost, args: string[], env?: Record<string, string>) {
-  const r = h.run(args, { env });
-  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r;
-}
 
-function fails(h: SimHost, args: string[], code: number, message: string | RegExp, env?: Record<string, string>) {
-  const r = h.run(args, { env });
-  expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(code);
-  expect(r.stderr).toMatch(message);
-  expect(r.stderr).not.toMatch(/internal error/);
-  return r;
-}
 
 describe('block-*', () => {
   let h: SimHost;

@@ -1,9 +1,8 @@
 // vcpu-list, vcpu-set, vcpu-pin, sched-credit(2), mem-set, mem-max, cpupool-list through the
 // real binary on a private simulated host: xl's text, JSON fields, state and exit codes.
 import { describe, it, expect, beforeEach } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { simHost, type SimHost } from './support/sim.js';
+import { ok, fails, dom, stateText, boot as bootCfg } from './support/simcheck.js';
 import { parseMemSize } from '../src/ops/resources.js';
 import { UsageError } from '../src/errors.js';
 
@@ -17,27 +16,10 @@ maxvcpus = 4
 disk = [ "vdev=xvda, target=/srv/guest.img" ]
 `;
 
-function boot(h: SimHost, cfg = GUEST): void {
-  const r = h.run(['create', h.file('guest.cfg', cfg)]);
-  expect(r.code, r.stderr).toBe(0);
-}
+const boot = (h: SimHost, cfg = GUEST, name = 'guest.cfg') => bootCfg(h, cfg, name);
 
-const dom = (h: SimHost, name = 'guest') => h.state().domains.find((d: { name: string }) => d.name === name);
-const stateText = (h: SimHost) => readFileSync(join(h.dir, 'state.json'), 'utf8');
 
-function ok(h: SimHost, args: string[], env?: Record<string, string>) {
-  const r = h.run(args, { env });
-  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r;
-}
 
-function fails(h: SimHost, args: string[], code: number, message: string | RegExp, env?: Record<string, string>) {
-  const r = h.run(args, { env });
-  expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(code);
-  expect(r.stderr).toMatch(message);
-  expect(r.stderr).not.toMatch(/internal error/);
-  return r;
-}
 
 describe('vcpu-list', () => {
   let h: SimHost;
