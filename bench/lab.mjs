@@ -49,11 +49,11 @@ export function labCases({ node, txl, env, dir }) {
     return missing.length ? `not running after create: ${missing.join(', ')}` : undefined;
   };
   cases.push({
-    id: 'lab-create-xl', group: 'lab', label: `${GUESTS} guests: for f; do xl create $f; done`, kind: 'xl', floors: 0, env,
+    id: 'lab-create-xl', group: 'lab', label: `${GUESTS} guests: for f; do xl create $f; done`, kind: 'xl', floors: 0, env, slow: true, timeoutS: 1800,
     argv: ['sh', '-c', 'for f; do xl create "$f" || exit 1; done', 'sh', ...files], before: clean, check: allUp,
   });
   cases.push({
-    id: 'lab-create-txl', group: 'lab', label: `${GUESTS} guests: txl create -j 4`, kind: 'txl', floors: 1, env, baseline: 'lab-create-xl',
+    id: 'lab-create-txl', group: 'lab', label: `${GUESTS} guests: txl create -j 4`, kind: 'txl', floors: 1, env, baseline: 'lab-create-xl', slow: true, timeoutS: 1800,
     argv: [node, txl, '-c', 'xen:///system', 'create', '-j', '4', ...files], before: clean, check: allUp,
   });
   // the last run of each leaves its guests up until the next case's `before`; clean at the end too

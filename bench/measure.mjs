@@ -15,8 +15,8 @@ export class Runner {
   }
 
   /** Runs argv once; stdout/stderr go to the given files (or /dev/null). */
-  async run({ argv, env, cwd, stdout = null, stderr = null }) {
-    this.child.stdin.write(JSON.stringify({ argv, env, cwd, stdout, stderr }) + '\n');
+  async run({ argv, env, cwd, stdout = null, stderr = null, timeoutS = null }) {
+    this.child.stdin.write(JSON.stringify({ argv, env, cwd, stdout, stderr, timeout_s: timeoutS }) + '\n');
     const next = await Promise.race([this.lines.next(), this.failed]);
     if (next.done) throw new Error('bench/runner.py stopped answering');
     const answer = JSON.parse(next.value);
@@ -46,7 +46,8 @@ export function summarize(samples) {
     n: samples.length,
     wall: { median: quantile(wall, 0.5), p25: quantile(wall, 0.25), p75: quantile(wall, 0.75), min: wall[0] },
     cpu: { median: quantile(cpu, 0.5) },
-    rssKb: { median: quantile(rss, 0.5), max: rss[rss.length - 1] },
+    // at or below the spawner's own peak, a child's figure is the spawner's, not its own
+    rssKb: { median: quantile(rss, 0.5), max: rss[rss.length - 1], spawner: Math.max(...samples.map((s) => s.spawner_rss_kb ?? 0)) },
   };
 }
 
@@ -68,18 +69,19 @@ function shuffler(seed) {
  * Runs each case `warmup` times (checked, not kept) then `rounds` times interleaved.
  * A case: { id, argv, env, cwd, expectCode = 0, check(out, err) -> problem | undefined,
  *           before(), after() (untimed, around every run), every = 1 (a slow case runs only
- *           in every n-th round) }.
+ *           in every n-th round), timeoutS (default: the option), slow (log its warm-up) }.
  * Returns Map id -> { samples, summary } or { error }.
  */
-export async function measureCases(runner, cases, { rounds, warmup = 1, seed = 1, outDir, log = () => {} }) {
+export async function measureCases(runner, cases, { rounds, warmup = 1, seed = 1, outDir, timeoutS = 600, log = () => {} }) {
   const results = new Map();
   const once = async (c) => {
     const stdout = join(outDir, `${c.id}.out`);
     const stderr = join(outDir, `${c.id}.err`);
     await c.before?.();
     try {
-      const r = await runner.run({ argv: c.argv, env: c.env, cwd: c.cwd, stdout, stderr });
+      const r = await runner.run({ argv: c.argv, env: c.env, cwd: c.cwd, stdout, stderr, timeoutS: c.timeoutS ?? timeoutS });
       const expect = c.expectCode ?? 0;
+      if (r.timed_out) return { error: `still running after ${c.timeoutS ?? timeoutS} s: killed`, stderrTail: tail(stderr) };
       if (r.signal !== null) return { error: `killed by signal ${r.signal}`, stderrTail: tail(stderr) };
       if (expect !== 'any' && r.code !== expect) return { error: `exit ${r.code}, expected ${expect}`, stderrTail: tail(stderr) };
       return { sample: r, stdout, stderr };
@@ -88,6 +90,7 @@ export async function measureCases(runner, cases, { rounds, warmup = 1, seed = 1
     }
   };
   for (const c of cases) {
+    if (c.slow) log(`warm-up: ${c.label}`);
     for (let i = 0; i < warmup; i++) {
       const r = await once(c);
       if (r.error) {

@@ -48,6 +48,7 @@ export function rows(cases, results) {
     const overFloor = s && c.kind === 'txl' && fs;
     out.push({
       id: c.id, group: c.group, label: c.label, kind: c.kind, baseline: c.baseline, error: r?.error, stderrTail: r?.stderrTail,
+      rssBelowSpawner: s ? s.rssKb.max <= s.rssKb.spawner * 1.05 : undefined,
       n: s?.n, median: s?.wall.median, min: s?.wall.min, p25: s?.wall.p25, p75: s?.wall.p75, cpu: s?.cpu.median, rssKb: s?.rssKb.max,
       ratio: s && b ? s.wall.median / b.wall.median : undefined,
       cpuRatio: s && b ? s.cpu.median / b.cpu.median : undefined,
@@ -66,8 +67,9 @@ const HEAD = '| case | runs | wall ms | p25–p75 ms | wall ratio | CPU ms | CPU
 export function table(rs, title) {
   const body = rs.map((r) => r.error
     ? `| ${r.label} | not measured: ${r.error.replace(/\|/g, '/')} | | | | | | | | | |`
-    : `| ${r.label} | ${r.n} | ${ms(r.median)} | ${ms(r.p25)}–${ms(r.p75)} | ${ratio(r.ratio)} | ${ms(r.cpu)} | ${ratio(r.cpuRatio)} | ${r.baseline ?? ''} | ${ms(r.minusFloor)} | ${ms(r.cpuMinusFloor)} | ${mb(r.rssKb)} |`);
-  return `### ${title}\n\n${HEAD}\n${body.join('\n')}\n`;
+    : `| ${r.label} | ${r.n} | ${ms(r.median)} | ${ms(r.p25)}–${ms(r.p75)} | ${ratio(r.ratio)} | ${ms(r.cpu)} | ${ratio(r.cpuRatio)} | ${r.baseline ?? ''} | ${ms(r.minusFloor)} | ${ms(r.cpuMinusFloor)} | ${r.rssBelowSpawner ? '≤ ' : ''}${mb(r.rssKb)} |`);
+  const note = rs.some((r) => r.rssBelowSpawner) ? `\n"≤": below what can be told apart from the measuring process's own size (Linux counts it into a child's peak RSS).\n` : '';
+  return `### ${title}\n\n${HEAD}\n${body.join('\n')}\n${note}`;
 }
 
 /**

@@ -4,12 +4,19 @@
 # only reachable here. Its own start-up is outside the timed span.
 #
 # Protocol: one JSON request per line on stdin
-#   {"argv": [...], "env": {...}, "cwd": "...", "stdout": PATH|null, "stderr": PATH|null}
+#   {"argv": [...], "env": {...}, "cwd": "...", "stdout": PATH|null, "stderr": PATH|null, "timeout_s": N|null}
 # one JSON answer per line on stdout
-#   {"wall_ms", "user_ms", "sys_ms", "maxrss_kb", "code", "signal"} or {"error": "..."}
+#   {"wall_ms", "user_ms", "sys_ms", "maxrss_kb", "spawner_rss_kb", "code", "signal", "timed_out"} or {"error": "..."}
+# Linux counts the spawner's own peak RSS into a child's ru_maxrss (the address space the
+# child had before its exec), so a child's peak RSS is only known when above spawner_rss_kb.
+# The child runs in its own process group: at the timeout the whole group is killed (a hung
+# command and whatever it forked), and the answer says timed_out.
 import json
 import os
+import resource
+import signal
 import sys
+import threading
 import time
 
 
@@ -30,9 +37,22 @@ def run(req):
         os.chdir(cwd)
     try:
         t0 = time.perf_counter_ns()
-        pid = os.posix_spawnp(req["argv"][0], req["argv"], req.get("env") or dict(os.environ), file_actions=actions)
+        pid = os.posix_spawnp(req["argv"][0], req["argv"], req.get("env") or dict(os.environ), file_actions=actions, setpgroup=0)
+        timed_out = []
+        timer = None
+        if req.get("timeout_s"):
+            def kill():
+                timed_out.append(True)
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            timer = threading.Timer(req["timeout_s"], kill)
+            timer.start()
         _, status, ru = os.wait4(pid, 0)
         t1 = time.perf_counter_ns()
+        if timer:
+            timer.cancel()
     finally:
         os.chdir(old)
     return {
@@ -40,8 +60,10 @@ def run(req):
         "user_ms": ru.ru_utime * 1000,
         "sys_ms": ru.ru_stime * 1000,
         "maxrss_kb": ru.ru_maxrss,
+        "spawner_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        "timed_out": bool(timed_out),
     }
 
 
