@@ -27,15 +27,16 @@ function destroyAll(names) {
 }
 
 export function labCases({ node, txl, env, dir }) {
-  const floor = { id: 'floor', group: 'floor', label: 'node -e 0', argv: [node, '-e', '0'], env, kind: 'node', floors: 1 };
+  // slow: under QEMU without KVM every command takes seconds; the log shows where a run is
+  const floor = { id: 'floor', group: 'floor', label: 'node -e 0', argv: [node, '-e', '0'], env, kind: 'node', floors: 1, slow: true };
   if (!onRealXen()) {
     return { cases: [floor], skipped: [{ id: 'lab', label: 'the real-Xen cases', why: 'not a dom0 with a running hypervisor (/proc/xen/capabilities has no control_d): run it in the lab, see BENCHMARKS.md' }] };
   }
   const cases = [floor];
   const skipped = [];
   const hasDom0 = (o) => (/^Domain-0\s/m.test(o) ? undefined : 'output does not list Domain-0');
-  cases.push({ id: 'lab-xl-list', group: 'lab', label: 'xl list', argv: ['xl', 'list'], env, kind: 'xl', floors: 0, check: hasDom0 });
-  cases.push({ id: 'lab-txl-list', group: 'lab', label: 'txl list', argv: [node, txl, '-c', 'xen:///system', 'list'], env, kind: 'txl', floors: 1, baseline: 'lab-xl-list', check: hasDom0 });
+  cases.push({ id: 'lab-xl-list', group: 'lab', label: 'xl list', argv: ['xl', 'list'], env, kind: 'xl', floors: 0, check: hasDom0, slow: true });
+  cases.push({ id: 'lab-txl-list', group: 'lab', label: 'txl list', argv: [node, txl, '-c', 'xen:///system', 'list'], env, kind: 'txl', floors: 1, baseline: 'lab-xl-list', check: hasDom0, slow: true });
   if (have('virsh')) {
     cases.push({ id: 'lab-virsh-list', group: 'lab', label: 'virsh -c xen:///system list', argv: ['virsh', '-c', 'xen:///system', 'list'], env, kind: 'virsh', floors: 0, baseline: 'lab-xl-list' });
   } else skipped.push({ id: 'lab-virsh-list', label: 'virsh -c xen:///system list', why: "libvirt (virsh and its libxl driver) is not installed in the lab's dom0" });

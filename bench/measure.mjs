@@ -112,6 +112,7 @@ export async function measureCases(runner, cases, { rounds, warmup = 1, seed = 1
     for (const c of shuffle(live)) {
       const entry = results.get(c.id);
       if (entry.error || round % (c.every ?? 1) !== 0) continue;
+      if (c.slow) log(`  ${c.label}`);
       const r = await once(c);
       if (r.error) Object.assign(entry, { error: `round ${round + 1}: ${r.error}`, stderrTail: r.stderrTail });
       else entry.samples.push(r.sample);
