@@ -94,7 +94,7 @@ describe('device-spec readers: any spec gives a device or a ConfigError inside t
   const specChars = fc.string({ unit: fc.constantFrom(...'abcdefgimnoprstuvwxyz0123456789=,:;@/-^.* '.split('')), maxLength: 60 });
 
   it.each(names)('%s: random specs from the language\'s alphabet', (name) => {
-    fc.assert(fc.property(specChars, fc.boolean(), (s, lenient) => void check(name, s, lenient)), params(`spec-random-${name}`, runs(250)));
+    fc.assert(fc.property(specChars, fc.boolean(), (s, lenient) => void check(name, s, lenient)), params(`spec-random-${name}`, runs(150)));
   });
 
   it.each(names)('%s: mutations of good specs', (name) => {
@@ -103,7 +103,7 @@ describe('device-spec readers: any spec gives a device or a ConfigError inside t
     for (const s of seeds) expect(check(name, s, false), `seed ${JSON.stringify(s)} of ${name} must read`).toBe('ok');
     fc.assert(fc.property(fc.constantFrom(...seeds), mutations(SPEC_PIECES, 4), fc.boolean(), (s, ms, lenient) => {
       if (check(name, applyMutations(s, ms), lenient) === 'ok') ok++;
-    }), params(`spec-mutations-${name}`, runs(250)));
+    }), params(`spec-mutations-${name}`, runs(150)));
     // the mutations must not all be rejected, or the readers' accepting paths go untested
     expect(ok).toBeGreaterThan(0);
   });
@@ -130,11 +130,19 @@ describe.skipIf(!existsSync(CASES))('device-spec readers: mutations of Xen\'s go
     ['cpus', (data.vcpupin.cases as { spec: string }[]).map((c) => c.spec)],
   ])('%s', (name, seeds) => {
     fc.assert(fc.property(fc.constantFrom(...seeds), mutations(SPEC_PIECES, 4), (s, ms) => void check(name, applyMutations(s, ms), false)),
-      params(`spec-golden-${name}`, runs(600)));
+      params(`spec-golden-${name}`, runs(400)));
   });
 });
 
 describe('device-spec readers: hostile sizes stay linear', () => {
+  // reader name -> its export and the arguments after the spec
+  const CALL: Record<string, [string, unknown[]]> = {
+    disk: ['parseDisk', [originFor('x'), { lenient: true }]],
+    vif: ['parseVif', [originFor('x'), {}, { lenient: true }]],
+    cpus: ['parseCpuList', [HOST, originFor('x')]],
+    vdispl: ['parseVdispl', [originFor('x'), { lenient: true }]],
+    pci: ['parsePci', [originFor('x'), {}, { lenient: true }]],
+  };
   const shapes: [string, string, (n: number) => string][] = [
     ['disk', 'many keys', (n) => Array.from({ length: Math.ceil(n / 12) }, (_, i) => `vdev=xvd${String.fromCharCode(97 + (i % 26))}`).join(',') + ',target=/x'],
     ['disk', 'a long target', (n) => `vdev=xvda,target=${'a'.repeat(n)}`],
@@ -145,8 +153,8 @@ describe('device-spec readers: hostile sizes stay linear', () => {
     ['pci', 'a long tail', (n) => `03:00.0,${'permissive=1,'.repeat(Math.ceil(n / 13))}`],
   ];
   it.each(shapes)('%s, %s: 1 MB costs < 30x 100 KB', (name, what, make) => {
-    const fn = (s: string) => { try { READERS[name](s, originFor('x'), [], true); } catch (e) { if (!(e instanceof ConfigError)) throw e; } };
-    const r = scalingRatio(fn, make(100_000), make(1_000_000));
+    const [fn, args] = CALL[name];
+    const r = scalingRatio('parsers/devices/index.ts', fn, make(100_000), make(1_000_000), args);
     console.log(`[fuzz] ${name} ${what}: 100 KB ${r.small.toFixed(1)} ms, 1 MB ${r.big.toFixed(1)} ms, ratio ${r.ratio.toFixed(1)}`);
     expect(r.ratio).toBeLessThan(30);
   });

@@ -2,11 +2,13 @@
 // swap, duplicate...), drawn by fast-check so that every failure shrinks and replays from its
 // seed. FUZZ_SEED fixes the seed, FUZZ_RUNS scales the number of cases.
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Diagnostic } from '../../src/errors.js';
-import { CORPUS } from './txl.js';
+import { CORPUS, ROOT } from './txl.js';
 
 /** The seed for this run: FUZZ_SEED, else a fixed one so that CI runs are reproducible. */
 export function fuzzSeed(fallback = 20261121): number {
@@ -147,31 +149,57 @@ export function expectValidDiagnostics(ds: Diagnostic[], texts: Record<string, s
   }
 }
 
-/** Best (least disturbed) wall time of fn over n runs, in ms: other work on the machine only adds. */
-export function bestMs(fn: () => void, n = 3): number {
-  let best = Infinity;
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t0);
+/**
+ * How much more a 1 MB input costs than a 100 KB one: linear is ~10, quadratic ~100.
+ * Measured in a fresh `node --expose-gc` process running the parser bundled by esbuild, in CPU
+ * time, with a full collection before every timed run and the best of several runs kept, so
+ * that neither the test runner's own heap nor other work on the machine shows up as growth.
+ */
+export function scalingRatio(module: string, exportName: string, small: string, big: string, args: unknown[] = ['input']): { small: number; big: number; ratio: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'txl-scaling-'));
+  try {
+    const bundle = bundled(module);
+    writeFileSync(join(dir, 'small'), small);
+    writeFileSync(join(dir, 'big'), big);
+    writeFileSync(join(dir, 'run.mjs'), SCALING_SCRIPT);
+    const r = spawnSync(process.execPath, ['--expose-gc', join(dir, 'run.mjs'), bundle, exportName, dir, JSON.stringify(args)], { encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`scaling run failed (${r.status ?? r.signal}): ${r.stderr}`);
+    const { s, b } = JSON.parse(r.stdout) as { s: number; b: number };
+    const smallMs = Math.max(s, 0.5);
+    return { small: smallMs, big: b, ratio: b / smallMs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return best;
 }
 
-/**
- * How much more a 1 MB input costs than a 100 KB one, measured interleaved and taking the
- * best of several runs so that load on the machine cancels out. Linear is ~10, quadratic ~100.
- */
-export function scalingRatio(fn: (text: string) => void, small: string, big: string): { small: number; big: number; ratio: number } {
-  fn(small);
-  fn(small); // warm up the JIT
-  let s = Infinity;
-  let b = Infinity;
-  for (let i = 0; i < 2; i++) {
-    s = Math.min(s, bestMs(() => fn(small), 2));
-    b = Math.min(b, bestMs(() => fn(big), 1));
-  }
-  s = Math.min(s, bestMs(() => fn(small), 1));
-  s = Math.max(s, 1);
-  return { small: s, big: b, ratio: b / s };
+const SCALING_SCRIPT = `
+import { readFileSync } from 'node:fs';
+const [bundle, name, dir, args] = process.argv.slice(2);
+const fn = (await import(bundle))[name];
+const extra = JSON.parse(args);
+const small = readFileSync(dir + '/small', 'utf8');
+const big = readFileSync(dir + '/big', 'utf8');
+const run = (t) => { try { fn(t, ...extra); } catch (e) { if (e?.name !== 'ConfigError') throw e; } };
+// CPU time, not wall time: on a busy machine the process waits for a core, which is not work
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const time = (t) => { globalThis.gc(); const t0 = cpu(); run(t); return cpu() - t0; };
+run(small); run(small);
+let s = Infinity, b = Infinity;
+// best of two rounds, and a third only when the first two look superlinear
+for (let i = 0; i < 3 && (i < 2 || b / s > 15); i++) { s = Math.min(s, time(small), time(small)); b = Math.min(b, time(big)); }
+process.stdout.write(JSON.stringify({ s, b }));
+`;
+
+const bundles = new Map<string, string>();
+/** The module (a path from the project root) bundled into one ESM file, once per test process. */
+function bundled(module: string): string {
+  let out = bundles.get(module);
+  if (out) return out;
+  out = join(mkdtempSync(join(tmpdir(), 'txl-bundle-')), 'bundle.mjs');
+  const r = spawnSync(join(ROOT, 'node_modules/.bin/esbuild'), [join(ROOT, module), '--bundle', '--format=esm', '--platform=node',
+    '--log-level=error', `--outfile=${out}`, '--external:koffi',
+    "--banner:js=import { createRequire as __txlRequire } from 'node:module'; const require = __txlRequire(import.meta.url);"], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`esbuild failed: ${r.stderr}`);
+  bundles.set(module, out);
+  return out;
 }
