@@ -77,7 +77,7 @@ function compare(texts: string[]): Outcome {
     const a = txlVerdict(text);
     const b = xl[i];
     if (a.ok && b.ok) out.accepted++;
-    const same = a.ok === b.ok && (a.ok || b.line === undefined || a.line === b.line);
+    const same = !b.crashed && a.ok === b.ok && (a.ok || b.line === undefined || a.line === b.line);
     if (same) {
       out.agree++;
       continue;
