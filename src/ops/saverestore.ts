@@ -45,7 +45,16 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
       await be.resume(domid);
       if (opts.pause) await be.pause(domid);
     } else {
-      await be.destroy(domid);
+      try {
+        await be.destroy(domid);
+      } catch (e) {
+        // the image is written but the domain is still there, suspended: run it again and
+        // drop the image, so that the guest never exists twice (running and in a file)
+        await be.resume(domid);
+        unlinkSync(file);
+        if (e instanceof TxlError) e.message = `Failed to save domain: ${e.message}; the domain was resumed and ${file} removed`;
+        throw e;
+      }
     }
     return { data: { domid, file, left: opts.pause ? 'paused' : opts.checkpoint ? 'running' : 'destroyed' }, text: '' };
   });
