@@ -115,7 +115,7 @@ export async function measureCases(runner, cases, { rounds, warmup = 1, seed = 1
       if (c.slow) log(`  ${c.label}`);
       const r = await once(c);
       if (r.error) Object.assign(entry, { error: `round ${round + 1}: ${r.error}`, stderrTail: r.stderrTail });
-      else entry.samples.push(r.sample);
+      else entry.samples.push({ ...r.sample, round });
     }
   }
   for (const entry of results.values()) if (!entry.error) entry.summary = summarize(entry.samples);

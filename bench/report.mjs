@@ -37,25 +37,48 @@ export function render(run) {
   return { text: out.join('\n'), rows: rs };
 }
 
+const wallOf = (x) => x.wall_ms;
+const cpuOf = (x) => x.user_ms + x.sys_ms;
+
+/**
+ * Median over the rounds of f(case's run, baseline's run of the same round): pairing runs that
+ * were close in time cancels the drift of a shared machine's load better than a ratio of two
+ * medians does. Runs saved without their round fall back to the ratio of the medians.
+ */
+function paired(samples, base, f, get) {
+  if (!samples?.length || !base?.length) return undefined;
+  if (samples.some((x) => x.round === undefined)) return f(median(samples.map(get)), median(base.map(get)));
+  const byRound = new Map(base.map((x) => [x.round, x]));
+  const vals = samples.filter((x) => byRound.has(x.round)).map((x) => f(get(x), get(byRound.get(x.round))));
+  return vals.length ? median(vals) : undefined;
+}
+
+function median(xs) {
+  const a = [...xs].sort((p, q) => p - q);
+  return a.length ? (a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2) : NaN;
+}
+
 /** One row per case: the numbers every table and target is made from. */
 export function rows(cases, results) {
-  const fs = results.get('floor')?.summary;
+  const floor = results.get('floor');
   const out = [];
   for (const c of cases) {
     const r = results.get(c.id);
     const s = r?.summary;
-    const b = c.baseline ? results.get(c.baseline)?.summary : undefined;
-    const overFloor = s && c.kind === 'txl' && fs;
+    const base = c.baseline ? results.get(c.baseline) : undefined;
+    const overFloor = s && c.kind === 'txl' && floor?.summary;
+    const ratioTo = (get) => (s && base?.summary ? paired(r.samples, base.samples, (a, b) => a / b, get) : undefined);
+    const minus = (get) => (overFloor ? paired(r.samples, floor.samples, (a, b) => a - c.floors * b, get) : undefined);
     out.push({
       id: c.id, group: c.group, label: c.label, kind: c.kind, baseline: c.baseline, error: r?.error, stderrTail: r?.stderrTail,
       rssBelowSpawner: s ? s.rssKb.max <= s.rssKb.spawner * 1.05 : undefined,
       n: s?.n, median: s?.wall.median, min: s?.wall.min, p25: s?.wall.p25, p75: s?.wall.p75, cpu: s?.cpu.median, rssKb: s?.rssKb.max,
-      ratio: s && b ? s.wall.median / b.wall.median : undefined,
-      cpuRatio: s && b ? s.cpu.median / b.cpu.median : undefined,
-      minusFloor: overFloor ? s.wall.median - c.floors * fs.wall.median : undefined,
-      cpuMinusFloor: overFloor ? s.cpu.median - c.floors * fs.cpu.median : undefined,
+      ratio: ratioTo(wallOf),
+      cpuRatio: ratioTo(cpuOf),
+      minusFloor: minus(wallOf),
+      cpuMinusFloor: minus(cpuOf),
       // the least disturbed runs: on a busy machine, the nearest to what a quiet one would show
-      minMinusFloor: overFloor ? s.wall.min - c.floors * fs.wall.min : undefined,
+      minMinusFloor: overFloor ? s.wall.min - c.floors * floor.summary.wall.min : undefined,
     });
   }
   return out;
