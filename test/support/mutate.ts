@@ -192,7 +192,7 @@ process.stdout.write(JSON.stringify({ s, b }));
 
 const bundles = new Map<string, string>();
 /** The module (a path from the project root) bundled into one ESM file, once per test process. */
-function bundled(module: string): string {
+export function bundled(module: string): string {
   let out = bundles.get(module);
   if (out) return out;
   out = join(mkdtempSync(join(tmpdir(), 'txl-bundle-')), 'bundle.mjs');
