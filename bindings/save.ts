@@ -9,7 +9,7 @@ export const SAVE_PROTOTYPES = {
   libxl_domain_suspend: 'int libxl_domain_suspend(void *ctx, uint32_t domid, int fd, int flags, void *ao_how)',
   libxl_domain_resume: 'int libxl_domain_resume(void *ctx, uint32_t domid, int suspend_cancel, void *ao_how)',
   libxl_domain_create_restore:
-    'int libxl_domain_create_restore(void *ctx, void *d_config, _Out_ uint32_t *domid, int restore_fd, int send_back_fd, void *params, void *ao_how, void *aop_console_how)',
+    'int libxl_domain_create_restore(void *ctx, void *d_config, _Inout_ uint32_t *domid, int restore_fd, int send_back_fd, void *params, void *ao_how, void *aop_console_how)',
 } as const;
 
 /** LIBXL_SUSPEND_* flags */

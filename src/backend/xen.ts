@@ -17,6 +17,7 @@ import * as host from '../xen/host.js';
 import { createDomain } from '../xen/create.js';
 import { attachConsole, consoleLog, type ConsoleType } from '../xen/console.js';
 import { ManagedStore } from '../xen/managed.js';
+import { resumeDomain, suspendDomain } from '../xen/save.js';
 
 export async function openXen(uri: string): Promise<Backend> {
   let lx: Libxl;
@@ -90,13 +91,24 @@ export class XenBackend implements Backend {
   domainConfig(domid: number): Promise<DomainConfig> {
     return dom.domainConfig(this.lx, domid);
   }
-  create(cfg: DomainConfig, opts?: CreateOptions): Promise<number> {
+  async create(cfg: DomainConfig, opts: CreateOptions = {}): Promise<number> {
     const run = () => createDomain(this.lx, cfg, opts, {
       onLockWait: (pid) => process.stderr.write(`txl: waiting for the lock on the host (held by ${pid ? `process ${pid}` : 'another toolstack'})...\n`),
     });
     const next = this.creating.then(run, run);
     this.creating = next.catch(() => undefined);
-    return next;
+    const domid = await next;
+    // like xl: a monitor process per domain applies on_poweroff/on_reboot/on_crash (not with -e)
+    if (!opts.noMonitor) {
+      const name = cfg.c_info?.name ?? String(domid);
+      try {
+        const { startMonitor } = await import('../monitor/spawn.js');
+        startMonitor(domid, name);
+      } catch (e) {
+        process.stderr.write(`txl: warning: domain '${name}' runs without its monitor (on_reboot and friends will not be applied): ${(e as Error).message}\n`);
+      }
+    }
+    return domid;
   }
   destroy(domid: number): Promise<void> {
     return dom.destroy(this.lx, domid);
@@ -120,11 +132,11 @@ export class XenBackend implements Backend {
     await dom.rename(this.lx, domid, newName);
     this.managed.rename(old, newName);
   }
-  async suspend(): Promise<void> {
-    throw new OperationError('save is not supported on xen:///system yet');
+  suspend(domid: number, fd: number): Promise<void> {
+    return suspendDomain(this.lx, domid, fd);
   }
-  async resume(): Promise<void> {
-    throw new OperationError('resuming a saved domain is not supported on xen:///system yet');
+  resume(domid: number): Promise<void> {
+    return resumeDomain(this.lx, domid);
   }
 
   /**

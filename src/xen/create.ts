@@ -1,5 +1,6 @@
 // Creating a domain the way xl does: under xl's host lock, make room by ballooning dom0 down
-// when autoballoon is on, libxl_domain_create_new, then unpause unless asked not to. Any
+// when autoballoon is on, libxl_domain_create_new (or _create_restore from a saved image),
+// then unpause unless asked not to. Any
 // failure after libxl handed out a domid destroys that half-built domain: no domain is ever
 // left behind.
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import type { CreateOptions } from '../backend/types.js';
 import { modelToLibxlJson } from '../../parsers/libxl-json.js';
 import { defaultXlConf, parseXlConf, type XlConf } from '../../parsers/xlcfg/xlconf.js';
 import { opError } from './errors.js';
+import { createRestore } from './save.js';
 import { jsonDiff } from './jsondiff.js';
 
 export const XL_CONF = '/etc/xen/xl.conf';
@@ -77,7 +79,6 @@ async function makeRoom(lx: Libxl, obj: LibxlObject): Promise<void> {
 }
 
 export async function createDomain(lx: Libxl, cfg: DomainConfig, opts: CreateOptions = {}, hooks: { onLockWait?: (pid?: number) => void } = {}): Promise<number> {
-  if (opts.restoreFd !== undefined) throw new OperationError('restoring a saved domain is not supported on xen:///system yet');
   const name = cfg.c_info?.name ?? '';
   const what = `creating domain '${name}'`;
   const conf = readXlConf();
@@ -92,7 +93,8 @@ export async function createDomain(lx: Libxl, cfg: DomainConfig, opts: CreateOpt
     if (autoballoonOn(conf, cmdline)) await makeRoom(lx, obj);
     const out: number[] = [CONSTANTS.INVALID_DOMID];
     try {
-      await lx.callAsync('libxl_domain_create_new', '', lx.ctx, obj.ptr, out, null, null);
+      if (opts.restoreFd !== undefined) await createRestore(lx, obj.ptr, out, opts.restoreFd);
+      else await lx.callAsync('libxl_domain_create_new', '', lx.ctx, obj.ptr, out, null, null);
     } finally {
       domid = out[0] >>> 0;
     }

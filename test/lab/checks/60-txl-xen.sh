@@ -5,13 +5,13 @@
 txl list >/dev/null 2>&1 || { skip "the xen backend checks" "txl list does not work here: $(txl list 2>&1 | tail -1)"; return 0; }
 
 # --- host --------------------------------------------------------------------
-xl_info() { xl info | awk -F' *: ' -v k="$1" '$1 == k { print $2 }'; }
-txl_info() { txl info | awk -F' *: ' -v k="$1" '$1 == k { print $2 }'; }
+field() { awk -F' *: ' -v k="$2" '$1 == k { print $2 }' "$1"; }
 same_info() {
   local k a b
+  xl info >"$WORK/xl.info" && txl info >"$WORK/txl.info" || return 1
   for k in "$@"; do
-    a=$(xl_info "$k")
-    b=$(txl_info "$k")
+    a=$(field "$WORK/xl.info" "$k")
+    b=$(field "$WORK/txl.info" "$k")
     [ "$a" = "$b" ] || { echo "$k: xl says '$a', txl says '$b'"; return 1; }
   done
 }
@@ -62,7 +62,7 @@ fi
 
 # --- devices ----------------------------------------------------------------
 truncate -s 16M "$WORK/tx6-disk.img"
-check "txl block-attach: xvdb reaches the guest" eval "txl block-attach $G 'format=raw,vdev=xvdb,access=rw,target=$WORK/tx6-disk.img,script=block' && wait_for 30 devices_match $G xvdb"
+check "txl block-attach: xvdb reaches the guest" eval "txl block-attach $G 'format=raw,vdev=xvdb,access=rw,script=block,target=$WORK/tx6-disk.img' && wait_for 30 devices_match $G xvdb"
 check "txl block-list: the disk xl block-list shows (devid 51728)" eval "xl block-list $G | awk 'NR > 1 { print \$1 }' | grep -qx 51728 && txl block-list $G | awk 'NR > 1 { print \$1 }' | grep -qx 51728"
 check "txl block-detach: xvdb leaves the guest and xl block-list" eval "txl block-detach $G xvdb && wait_for 30 eval '! devices_match $G xvdb >/dev/null' && [ -z \"\$(xl block-list $G | awk 'NR > 1')\" ]"
 check "txl network-attach: eth0 reaches the guest" eval "txl network-attach $G bridge=xenbr0 && wait_for 30 devices_match $G eth0"
