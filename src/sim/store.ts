@@ -12,6 +12,9 @@ import { FileLock } from './lock.js';
 import { defaultHost, loadHostFile, type HostSpec } from './host.js';
 import { initialState, STATE_VERSION, type SimState } from './state.js';
 
+/** The state and managed configs hold VNC/SPICE passwords (as xenstore does): owner only. */
+const SECRET_MODE = 0o600;
+
 export interface SimPaths {
   state: string;
   lock: string;
@@ -130,12 +133,12 @@ export class SimStore {
     const crash = faults.check('state-write-crash');
     const fail = faults.check('state-write');
     if (!crash && !fail) {
-      writeFileAtomicSync(this.paths.state, text + '\n');
+      writeFileAtomicSync(this.paths.state, text + '\n', SECRET_MODE);
       return;
     }
     // Simulated interruption: half the new state reaches a temp file, the rename never happens.
     const tmp = join(this.paths.dir, `.${basename(this.paths.state)}.${process.pid}.${Date.now()}.tmp`);
-    const fd = openSync(tmp, 'wx');
+    const fd = openSync(tmp, 'wx', SECRET_MODE);
     writeSync(fd, text.slice(0, Math.floor(text.length / 2)));
     fsyncSync(fd);
     closeSync(fd);
@@ -148,7 +151,7 @@ export class SimStore {
 /** Moves a file into place atomically (used for managed configs and dumps beside the state). */
 export function replaceFile(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileAtomicSync(path, text);
+  writeFileAtomicSync(path, text, SECRET_MODE);
 }
 
 export function removeFile(path: string): void {
