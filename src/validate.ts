@@ -176,30 +176,5 @@ export function isSymlink(path: string): boolean {
   }
 }
 
-// Keys whose values are secrets: VNC and SPICE passwords (xl.cfg vncpasswd/spicepasswd, vfb
-// vncpasswd=, libxl JSON "passwd", libvirt passwd='...').
-const SECRET = /((?:vnc|spice)?passw(?:or)?d[\w-]*\s*(?:=|:)\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;"'\]}>]+)/gi;
-
-/**
- * The text with every secret value masked, character for character (so that a caret under
- * a later column still points at the right place): for diagnostics' excerpts and messages,
- * debug output and logs.
- */
-export function redactSecrets(text: string): string {
-  return text.replace(SECRET, (_m, key: string, value: string) => {
-    const quoted = value[0] === '"' || value[0] === "'";
-    const inner = quoted ? value.slice(1, -1) : value;
-    const mask = '*'.repeat(inner.length);
-    return key + (quoted ? value[0] + mask + value.at(-1) : mask);
-  });
-}
-
-/**
- * The process title to set when the command line holds a secret (`txl create g.cfg
- * vncpasswd=...` is visible to every user in ps and /proc/PID/cmdline), or undefined when
- * it holds none: `process.title = t` rewrites the arguments the kernel shows.
- */
-export function secretFreeTitle(argv: string[], name = 'txl'): string | undefined {
-  const masked = argv.map(redactSecrets);
-  return masked.some((a, i) => a !== argv[i]) ? [name, ...masked].join(' ') : undefined;
-}
+// Secret redaction lives in its own module (no imports), so that src/errors.ts can use it.
+export { redactDiagnostic, redactSecrets, secretFreeTitle, secretValues } from './redact.js';
