@@ -129,7 +129,8 @@ function lexError(src: string, i: number, issues: LexIssue[], toks: Tok[], quiet
   const n = src.length;
   let j = i + 1;
   let newline = false;
-  if (j >= n) {
+  // xl drops one bad byte at the very end; a character of several UTF-8 bytes is more than one
+  if (j >= n && src.charCodeAt(i) < 0x80) {
     issues.push({
       severity: 'warning', start: i, length: 1,
       message: `stray ${describe(src[i])} at the end of the file is ignored`,
@@ -137,8 +138,9 @@ function lexError(src: string, i: number, issues: LexIssue[], toks: Tok[], quiet
     });
     return j;
   }
-  const d = src.charCodeAt(j);
-  if (d === 0x20 || d === 0x09) j++;
+  const d = j < n ? src.charCodeAt(j) : -1;
+  if (d === -1) { /* a multi-byte character ends the file */ }
+  else if (d === 0x20 || d === 0x09) j++;
   else if (d === 0x0a) { j++; newline = true; }
   else while (j < n && !' \t\n'.includes(src[j])) j++;
   const word = src.slice(i, j).replace(/[ \t\n]$/, '');
@@ -156,7 +158,10 @@ function describe(ch: string): string {
 function explain(src: string, i: number, word: string): { message: string; hint?: string } {
   const ch = src[i];
   if (ch === '\r') return { message: 'carriage return (Windows line ending) is not allowed', hint: 'xl accepts only Unix line endings: convert the file, e.g. with dos2unix' };
-  if (ch === '\ufeff') return { message: 'byte-order mark at the start of the file is not allowed', hint: 'save the file as UTF-8 without a BOM' };
+  if (ch === '\ufeff') {
+    return i === 0 ? { message: 'byte-order mark at the start of the file is not allowed', hint: 'save the file as UTF-8 without a BOM' }
+      : { message: 'invisible character U+FEFF (zero-width no-break space) is not allowed here', hint: 'delete it; it often comes from copying text' };
+  }
   if (ch === '"' || ch === "'") {
     if (src.startsWith(ch.repeat(3), i - 2) || src.startsWith(ch.repeat(3), i)) return { message: 'triple-quoted strings are not supported', hint: PYTHON_HINT };
     return { message: `unterminated string: no closing ${ch} on this line`, hint: 'a quoted string must end on the line where it starts (use \\n inside it for a newline)' };

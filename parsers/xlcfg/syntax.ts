@@ -180,6 +180,16 @@ function parseInto(cfg: CfgFile, text: string, file: string, base: number): void
     return fail(tk.start, `expected a value, found ${describeTok(tk, text)}`, 'a value is a "string", a number or a [ list ]', len);
   };
 
+  // A list still open at the end of the file: said at its `[`, unless a lexical error after
+  // it (a string that never ends, say) already explains the missing `]`, as xl reports it.
+  const unclosed = (open: Tok): null => {
+    if (issues.some((i) => i.severity === 'error' && i.start > open.start)) {
+      quietUntil = Infinity;
+      return null;
+    }
+    return fail(open.start, 'this `[` is never closed', 'add the closing `]`');
+  };
+
   // Lists are parsed with an explicit stack so that deep nesting cannot overflow ours.
   // xl's bison parser has a fixed stack (10000 entries, one used up front); `h` follows its
   // height so that txl gives up on exactly the nesting xl gives up on.
@@ -215,7 +225,7 @@ function parseInto(cfg: CfgFile, text: string, file: string, base: number): void
         if (!fits(h + 2)) return null;
         v = close(toks[p]); p++;
       } else if (tk.t === 'eof' && stack.length) {
-        return fail(stack.at(-1)!.open.start, 'this `[` is never closed', 'add the closing `]`');
+        return unclosed(stack.at(-1)!.open);
       } else return unexpectedValue(tk, stack.length === 0);
       // a complete value: hand it to the enclosing list, if any
       for (;;) {
@@ -234,7 +244,7 @@ function parseInto(cfg: CfgFile, text: string, file: string, base: number): void
           if (toks[p].t !== ']') break;
           v = close(toks[p]); p++;
         } else if (sep.t === ']') { v = close(sep); p++; }
-        else if (sep.t === 'eof') return fail(f.open.start, 'this `[` is never closed', 'add the closing `]`');
+        else if (sep.t === 'eof') return unclosed(f.open);
         else return fail(sep.start, `expected \`,\` or \`]\` in list, found ${describeTok(sep, text)}`, 'separate list items with commas', sep.end - sep.start);
       }
     }
