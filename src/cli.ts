@@ -7,6 +7,7 @@ import type { CommandDef, OptDef } from './command.js';
 import { makeContext, type Context } from './context.js';
 import { CancelledError, ConfigError, TxlError, UsageError, exitCodeFor, formatDiagnostic } from './errors.js';
 import { parseOutputFormat, render } from './output.js';
+import { secretFreeTitle } from './redact.js';
 
 declare const TXL_VERSION: string;
 const VERSION = typeof TXL_VERSION === 'string' ? TXL_VERSION : '0.0.0-dev';
@@ -19,6 +20,9 @@ export async function main(argv: string[]): Promise<void> {
       throw err;
     });
   }
+  // `txl create g.cfg vncpasswd=...` must not show the password in ps
+  const title = secretFreeTitle(argv);
+  if (title) process.title = title;
   if (argv[0] === '__complete') {
     const { complete } = await import('./complete.js');
     process.exitCode = await complete(argv.slice(1));

@@ -1,3 +1,5 @@
+import { redactDiagnostic } from './redact.js';
+
 // Every failure txl reports is one of these classes; `exitCodeFor` is the single place
 // that maps them to exit codes (0 ok, 1 operation failed, 2 usage/invalid config, 130 cancelled).
 
@@ -38,7 +40,9 @@ export class UsageError extends TxlError {}
 export class ConfigError extends TxlError {
   diagnostics: Diagnostic[];
   constructor(diagnostics: Diagnostic[], hint?: string) {
-    const first = diagnostics.find((d) => d.severity === 'error') ?? diagnostics[0];
+    // a config line may hold a VNC or SPICE password: never let it reach a message
+    const found = diagnostics.find((d) => d.severity === 'error') ?? diagnostics[0];
+    const first = found && redactDiagnostic(found);
     super(first ? `${first.file}:${first.line}:${first.col}: ${first.message}` : 'invalid configuration', hint ?? first?.hint);
     this.diagnostics = diagnostics;
   }
@@ -57,6 +61,7 @@ export function exitCodeFor(err: unknown): number {
 }
 
 export function formatDiagnostic(d: Diagnostic, color = false): string {
+  d = redactDiagnostic(d);
   const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const sev = d.severity === 'error' ? paint('31;1', 'error') : paint('33;1', 'warning');
   const out = [`${d.file}:${d.line}:${d.col}: ${sev}: ${d.message}`];

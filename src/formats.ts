@@ -66,8 +66,13 @@ async function readStdin(): Promise<string> {
 
 export async function readDomainFile(file: string, opts: ReadOptions = {}): Promise<ReadResult> {
   const text = await readText(file);
-  const name = file === '-' ? '<stdin>' : file;
-  return parseDomainText(text, name, { ...opts, xlconf: await loadXlConf() });
+  if (file === '-') return parseDomainText(text, '<stdin>', { ...opts, xlconf: await loadXlConf() });
+  // txl runs as root: a config anyone could have rewritten is refused, a shared one flagged
+  const { checkTrustedFile } = await import('./validate.js');
+  const trust = checkTrustedFile(file, 'config');
+  const r = await parseDomainText(text, file, { ...opts, xlconf: await loadXlConf() });
+  const flagged: Diagnostic[] = trust.warnings.map((message) => ({ severity: 'warning', file, line: 1, col: 1, message, hint: 'make it writable only by its owner (chmod go-w)' }));
+  return { ...r, warnings: [...flagged, ...r.warnings] };
 }
 
 export async function parseDomainText(text: string, file: string, opts: ReadOptions & { xlconf?: unknown } = {}): Promise<ReadResult> {

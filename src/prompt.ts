@@ -27,5 +27,5 @@ export async function confirm(ctx: Context, question: string, opts: { default?: 
 
 /** Like confirm, but "no" cancels the whole operation (exit 130) with nothing changed. */
 export async function confirmOrCancel(ctx: Context, question: string, opts: { default?: boolean; io?: PromptIO } = {}): Promise<void> {
-  if (!(await confirm(ctx, question, opts))) throw new CancelledError('cancelled; nothing was changed');
+  if (!(await confirm(ctx, question, opts))) throw new CancelledError('cancelled: nothing was changed');
 }

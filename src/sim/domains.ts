@@ -1,5 +1,6 @@
 // Creating, finding and describing simulated domains, with libxl's rules: unique names and
 // UUIDs, memory that must fit, vCPU affinity within the host, devices attached in order.
+import { checkDomainName } from '../validate.js';
 import { NotFoundError, OperationError } from '../errors.js';
 import type { DomainConfig } from '../model.js';
 import type { DomainInfo, DomainState, DeviceKind } from '../backend/types.js';
@@ -38,9 +39,7 @@ export function byDomid(tx: Tx, domid: number): SimDomain {
 
 export function checkName(tx: Tx, name: string | undefined, self?: SimDomain): string {
   if (!name) throw new OperationError('the domain has no name', "set 'name' in the config");
-  if (/^\d+$/.test(name)) throw new OperationError(`'${name}' cannot be a domain name: it would be taken for a domain id`);
-  if (isUuid(name)) throw new OperationError(`'${name}' cannot be a domain name: it would be taken for a UUID`);
-  if (/[\s/]/.test(name) || name.length > 64) throw new OperationError(`'${name}' cannot be a domain name: use at most 64 characters, without spaces or '/'`);
+  checkDomainName(name);
   const other = tx.st.domains.find((d) => d.name === name && d !== self);
   if (other) throw new OperationError(`domain with name "${name}" already exists (domid ${other.domid})`, "pick another 'name', or destroy the existing domain first");
   return name;
