@@ -114,7 +114,7 @@ function kvmUsable() {
 function qemuArgs(accel) {
   const xenCmdline = `console=com1 com1=115200,8n1 dom0_mem=${DOM0_MEM},max:${DOM0_MEM} dom0_max_vcpus=2 smap=0 smep=0 bootscrub=0`;
   const a = [
-    accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,thread=multi', '-cpu', 'max'],
+    accel === 'kvm' ? ['-accel', 'kvm', '-cpu', process.env.TXL_LAB_CPU || 'host'] : ['-accel', `tcg,thread=${process.env.TXL_LAB_TCG_THREAD || 'multi'}`, '-cpu', process.env.TXL_LAB_CPU || 'max'],
     ['-m', '4096', '-smp', '2', '-nodefaults', '-display', 'none', '-no-reboot'],
     ['-kernel', join(CACHE, 'xen.elf'), '-append', xenCmdline],
     ['-initrd', `${join(CACHE, 'vmlinuz')} console=hvc0 quiet,${initrd}`],

@@ -153,6 +153,10 @@ rm -rf "$R"
 mkdir -p "$R"
 tar -C "$R" -xf "$CACHE/rootfs.tar"
 rm -rf "$R/var/cache/apt/"* "$R/var/lib/apt/lists/"*
+# dom0 unpacks all of this into RAM at every boot under TCG: drop what nothing
+# there uses (the full perl that usrmerge pulls in; perl-base stays; udev's
+# hardware database, with no udev running).
+rm -rf "$R/usr/share/perl/"5.* "$R/usr/lib/x86_64-linux-gnu/perl/"5.* "$R/usr/lib/udev/hwdb.bin" "$R/usr/lib/udev/hwdb.d"
 copy_modules "$R" xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback \
   bridge loop tun
 mkdir -p "$R/var/lib/txl-lab"
