@@ -4,7 +4,9 @@ import type { Backend } from '../backend/types.js';
 
 export async function connect(ctx: Context): Promise<Backend> {
   const { openBackend } = await import('../backend/index.js');
-  return openBackend(ctx.connect);
+  const { withHooks } = await import('../hooks-backend.js');
+  // every command reaches create/destroy/reboot through here, so hooks cannot be bypassed
+  return withHooks(await openBackend(ctx.connect), { warn: (m) => ctx.warn(m) });
 }
 
 /** Opens the connection, runs fn, and closes the connection whatever happens. */
