@@ -17,7 +17,7 @@ import { SIM_BIN, simHost, type SimHost } from './support/sim.js';
 import { bundled } from './support/mutate.js';
 import type { Run } from './support/txl.js';
 
-const RUNS = Number(process.env.TXL_INTERRUPT_RUNS) || 8;
+const RUNS = Number(process.env.TXL_INTERRUPT_RUNS) || 6;
 // Without a SIGINT handler, an interrupted txl dies where it stands: no guest is lost (each
 // step is one atomic transaction), but a partial save file, a state temp file or a lock can
 // stay behind. Those are listed in RELIABILITY.md as open; TXL_STRICT_INTERRUPT=1 fails on them.

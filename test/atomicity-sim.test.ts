@@ -5,7 +5,7 @@
 // each operation is first run in-process with a recording fault injector, so a step added to
 // the simulator later is covered without touching this file.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,8 @@ async function pool<T>(items: T[], n: number, fn: (x: T) => Promise<void>): Prom
 interface Case { op: string; fault: string }
 const tally = { faults: 0, untouched: 0, ops: new Map<string, number>() };
 
+const readState = (h: SimHost) => (existsSync(join(h.dir, 'state.json')) ? h.state() : { domains: [] });
+
 /** What a user of the host sees: each domain, its state, memory and devices. */
 function essentials(st: { domains: { domid: number; name: string; uuid: string; status: string; target_kb: number; max_kb: number; online_vcpus: number; devices: { kind: string; devid: number; config: unknown }[] }[] }) {
   return st.domains.map((d) => ({
@@ -127,11 +129,14 @@ function essentials(st: { domains: { domid: number; name: string; uuid: string; 
  */
 async function everyFaultLeavesNoTrace(op: string, faults: string[], prepare: (h: SimHost) => Promise<void> | void, args: (h: SimHost) => string[]) {
   const failures: string[] = [];
+  // the host is prepared once and copied for each fault (its state names no paths)
+  const template = simHost();
+  await prepare(template);
   await pool(faults, 3, async (fault) => {
     const h = simHost();
-    await prepare(h);
+    cpSync(template.dir, h.dir, { recursive: true });
     const before = snapshot(h.dir);
-    const beforeState = h.state();
+    const beforeState = readState(h);
     const r = await start(h, args(h), { TXL_SIM_FAIL: fault });
     const after = snapshot(h.dir);
     tally.faults++;
@@ -147,7 +152,7 @@ async function everyFaultLeavesNoTrace(op: string, faults: string[], prepare: (h
     // further step: the guest's console and the event log then tell what happened, but no
     // file may come or go and every domain must be as it was, devices and all.
     const allowed = changed.every((k) => before[k] && after[k] && (k === 'state.json' || k.startsWith('console/')));
-    if (!allowed || JSON.stringify(essentials(beforeState)) !== JSON.stringify(essentials(h.state()))) {
+    if (!allowed || JSON.stringify(essentials(beforeState)) !== JSON.stringify(essentials(readState(h)))) {
       failures.push(`${op} with ${fault}: changed ${changed.map((k) => `${k} (${before[k] ? (after[k] ? 'modified' : 'removed') : 'added'})`).join(', ')}\n${r.stderr}`);
     }
   });

@@ -38,7 +38,8 @@ describe('concurrency: 50 txl processes against one simulated host', () => {
     for (let i = 0; i < 18; i++) h.file(`c${i}.cfg`, cfg(`c${i}`));
     for (let i = 0; i < 3; i++) h.file(`dup${i}.cfg`, cfg('dup'));
     h.file('p3again.cfg', cfg('p3'));
-    for (let i = 0; i < 10; i++) expect(h.run(['create', `p${i}.cfg`]).code).toBe(0);
+    const pre = h.run(['create', ...Array.from({ length: 10 }, (_, i) => `p${i}.cfg`)]);
+    expect(pre.code, pre.stderr).toBe(0);
     const st0 = h.state();
     const ops = plan();
     expect(ops.length).toBe(50);

@@ -127,8 +127,8 @@ describe.skipIf(!HAVE_XLU)('xl.cfg: txl and libxlutil 4.17 agree', () => {
     expect(o.unknown).toEqual([]);
   });
 
+  const n = Number(process.env.DIFF_CASES) || 3000;
   it.skipIf(!HAVE_CORPUS)('on mutated corpus configs', () => {
-    const n = Number(process.env.DIFF_CASES) || 3000;
     const seed = fuzzSeed();
     console.log(`[differential] ${n} mutated configs, seed=${seed} (replay: FUZZ_SEED=${seed} DIFF_CASES=${n})`);
     const gen = fc.tuple(fc.constantFrom(...seeds), mutations(CFG_PIECES, 5)).map(([[, t], ms]) => applyMutations(t, ms));
@@ -140,5 +140,5 @@ describe.skipIf(!HAVE_XLU)('xl.cfg: txl and libxlutil 4.17 agree', () => {
     // both outcomes must be exercised, or the comparison proves little
     expect(o.accepted).toBeGreaterThan(n / 10);
     expect(texts.length - o.accepted).toBeGreaterThan(n / 10);
-  });
+  }, Math.max(60_000, n * 10));
 });
