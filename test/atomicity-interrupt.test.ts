@@ -81,7 +81,7 @@ function g1(h: SimHost) {
   return (h.state().domains as { name: string; status: string; devices: unknown[] }[]).find((d) => d.name === 'g1');
 }
 
-describe('Ctrl-C (SIGINT) during a command', () => {
+describe('Ctrl-C (SIGINT) during a command', { timeout: 300_000 }, () => {
   it('while txl waits for the host (lock held): create and save change nothing and exit', async () => {
     for (const cmd of ['create', 'save'] as const) {
       const h = simHost();
@@ -165,7 +165,7 @@ describe('Ctrl-C (SIGINT) during a command', () => {
   });
 });
 
-describe('kill -9 during a write keeps the old content', () => {
+describe('kill -9 during a write keeps the old content', { timeout: 300_000 }, () => {
   it('the state write of a create, killed half-way (state-write-crash): old state intact, next command fine', () => {
     const h = simHost();
     h.file('g1.cfg', CFG);

@@ -165,7 +165,7 @@ function ok(r: Run, what: string): void {
 
 const model = (cfg: string): DomainConfig => xlcfgToModel(cfg, 'guest.cfg').config;
 
-describe('atomicity: every step of an operation, made to fail, leaves no trace', () => {
+describe('atomicity: every step of an operation, made to fail, leaves no trace', { timeout: 300_000 }, () => {
   beforeAll(() => {
     expect(existsSync(SIM_BIN)).toBe(true);
   });

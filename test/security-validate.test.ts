@@ -117,7 +117,7 @@ describe('validate.ts: files others could have written', () => {
   });
 });
 
-describe('through bin/txl: names the simulator refuses today', () => {
+describe('through bin/txl: names the simulator refuses today', { timeout: 120_000 }, () => {
   it.each([
     ['create', 'a config naming its domain ../../etc/x', '../../etc/x'],
     ['create', 'a name with white space', 'two words'],
