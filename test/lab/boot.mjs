@@ -112,7 +112,11 @@ function kvmUsable() {
   try { return (statSync('/dev/kvm').mode & 0o060000) !== 0; } catch { return false; }
 }
 function qemuArgs(accel) {
-  const xenCmdline = `console=com1 com1=115200,8n1 dom0_mem=${DOM0_MEM},max:${DOM0_MEM} dom0_max_vcpus=2 smap=0 smep=0 bootscrub=0`;
+  // spec-ctrl=eager-fpu: with Xen's default lazy FPU switching for PV, dom0
+  // processes (node) crashed or computed wrong results while guests ran, under
+  // TCG with or without AVX, multi- or single-threaded; eager switching is the
+  // suspected cure (see README). TXL_LAB_XEN_ARGS adds options (last one wins).
+  const xenCmdline = `console=com1 com1=115200,8n1 dom0_mem=${DOM0_MEM},max:${DOM0_MEM} dom0_max_vcpus=2 smap=0 smep=0 bootscrub=0 spec-ctrl=eager-fpu ${process.env.TXL_LAB_XEN_ARGS || ''}`.trim();
   const a = [
     accel === 'kvm' ? ['-accel', 'kvm', '-cpu', process.env.TXL_LAB_CPU || 'host'] : ['-accel', `tcg,thread=${process.env.TXL_LAB_TCG_THREAD || 'multi'}`, '-cpu', process.env.TXL_LAB_CPU || 'max'],
     ['-m', '4096', '-smp', '2', '-nodefaults', '-display', 'none', '-no-reboot'],
