@@ -151,7 +151,7 @@ describe('Ctrl-C (SIGINT) during a command', { timeout: 300_000 }, () => {
           note = ', left suspended beside its whole image (destroy + restore recovers it)';
         } else if (saved) note = ', running, with a partial save file beside it';
         if (!d && !lost && !left.length) outcome = 'as after';
-        else outcome = `half-done: g1 ${d ? '' : 'saved and destroyed'}${note}${left.length ? `, leftovers [${left.join(', ')}]` : ''}`;
+        else outcome = `half-done: g1${d ? '' : ' saved and destroyed'}${note}${left.length ? `, leftovers [${left.join(', ')}]` : ''}`;
       }
       count(`${cmd}: ${outcome}`);
       const what = `${cmd} interrupted ${delay} ms into its work (${Math.round(work)} ms uninterrupted; exit ${r.code}/${r.signal})`;
