@@ -195,7 +195,9 @@ const bundles = new Map<string, string>();
 export function bundled(module: string): string {
   let out = bundles.get(module);
   if (out) return out;
-  out = join(mkdtempSync(join(tmpdir(), 'txl-bundle-')), 'bundle.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'txl-bundle-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  out = join(dir, 'bundle.mjs');
   const r = spawnSync(join(ROOT, 'node_modules/.bin/esbuild'), [join(ROOT, module), '--bundle', '--format=esm', '--platform=node',
     '--log-level=error', `--outfile=${out}`, '--external:koffi',
     "--banner:js=import { createRequire as __txlRequire } from 'node:module'; const require = __txlRequire(import.meta.url);"], { encoding: 'utf8' });
