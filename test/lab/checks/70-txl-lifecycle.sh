@@ -28,21 +28,27 @@ start_guest() { # NAME [cfg lines...]: created by xl, ticking
 
 # --- save and restore, both ways with xl ------------------------------------
 G=labtx7s
+# dom0's root is in RAM: a 128 MiB guest makes a 128 MiB file, so one at a time
+S=$WORK/$G.save
 if start_guest $G; then
   t=$(last_tick $G)
-  check "txl save: $G is saved to a file in xl's format and gone" eval "txl save $G '$WORK/$G.txl.save' && wait_for 20 xl_gone $G && magic_is_xl '$WORK/$G.txl.save'"
-  check "xl restore reads txl's save file: $G counts on from tick $t" eval "xl restore '$WORK/$G.txl.save' && wait_for 60 counts_on $G $t && one_boot $G"
+  check "txl save: $G is saved to a file in xl's format and gone" eval "txl save $G '$S' && wait_for 20 xl_gone $G && magic_is_xl '$S'"
+  check "xl restore reads txl's save file: $G counts on from tick $t" eval "xl restore '$S' && wait_for 60 counts_on $G $t && one_boot $G"
+  rm -f "$S"
   t=$(last_tick $G)
-  check "txl restore reads xl's save file: $G counts on from tick $t" eval "xl save $G '$WORK/$G.xl.save' >/dev/null && wait_for 20 xl_gone $G && txl restore '$WORK/$G.xl.save' && wait_for 60 counts_on $G $t && one_boot $G"
+  check "txl restore reads xl's save file: $G counts on from tick $t" eval "xl save $G '$S' >/dev/null && wait_for 20 xl_gone $G && txl restore '$S' && wait_for 60 counts_on $G $t && one_boot $G"
+  rm -f "$S"
   t=$(last_tick $G)
-  check "txl save -c: $G keeps running after the checkpoint" eval "txl save -c $G '$WORK/$G.ck.save' && state_is $G '^-?[rb]' && wait_for 30 counts_on $G $t"
+  check "txl save -c: $G keeps running after the checkpoint" eval "txl save -c $G '$S' && state_is $G '^-?[rb]' && wait_for 30 counts_on $G $t"
+  rm -f "$S"
   t=$(last_tick $G)
-  check "txl save + txl restore -p: $G comes back paused, then counts on" eval "txl save $G '$WORK/$G.2.save' && wait_for 20 xl_gone $G && txl restore -p '$WORK/$G.2.save' && state_is $G '^..p' && txl unpause $G && wait_for 60 counts_on $G $t && one_boot $G"
+  check "txl save + txl restore -p: $G comes back paused, then counts on" eval "txl save $G '$S' && wait_for 20 xl_gone $G && txl restore -p '$S' && state_is $G '^..p' && txl unpause $G && wait_for 60 counts_on $G $t && one_boot $G"
+  rm -f "$S"
 else
   skip "save and restore" "xl could not start $G: $(tail -1 "$WORK/$G.create.log")"
 fi
 cleanup $G
-rm -f "$WORK"/*.save
+rm -f "$S"
 
 # --- localhost migration, txl and xl at either end ------------------------------
 G=labtx7m
