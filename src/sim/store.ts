@@ -82,7 +82,8 @@ export class SimStore {
     await this.lock.acquire({ timeoutMs: timeout });
     const afterCommit: (() => void)[] = [];
     try {
-      let st = this.load();
+      const loaded = this.load();
+      let st = loaded?.st;
       let fresh = false;
       const hostFromFile = this.paths.hostFile ? await this.host() : undefined;
       if (!st) {
@@ -93,13 +94,14 @@ export class SimStore {
       }
       const host = hostFromFile ?? st.host ?? defaultHost();
       this.faults ??= new Faults([host.fail, process.env.TXL_SIM_FAIL].filter(Boolean).join(','));
-      const before = fresh ? '' : JSON.stringify(st);
+      // The file holds exactly what write() made of the last state, so it is the "before".
+      const before = fresh ? '' : loaded!.text;
       const tx: Tx = { st, host, now: Date.now(), faults: this.faults, paths: this.paths, after: (f) => afterCommit.push(f) };
       if (fresh && this.populate) await this.populate(tx);
       settle?.(tx);
       const result = await fn(tx);
       const after = JSON.stringify(tx.st);
-      if (after !== before) this.write(after, tx.faults);
+      if (after + '\n' !== before) this.write(after, tx.faults);
       for (const f of afterCommit) f();
       return result;
     } finally {
@@ -115,18 +117,20 @@ export class SimStore {
     }
   }
 
-  load(): SimState | undefined {
+  load(): { st: SimState; text: string } | undefined {
     if (!existsSync(this.paths.state)) return undefined;
     let st: SimState;
+    let text: string;
     try {
-      st = JSON.parse(readFileSync(this.paths.state, 'utf8')) as SimState;
+      text = readFileSync(this.paths.state, 'utf8');
+      st = JSON.parse(text) as SimState;
     } catch (e) {
       throw new TxlError(`the simulator state '${this.paths.state}' is unreadable: ${(e as Error).message}`, `move it away to start a fresh simulated host`);
     }
     if (!st || st.version !== STATE_VERSION || !Array.isArray(st.domains)) {
       throw new TxlError(`the simulator state '${this.paths.state}' is not one this txl understands (version ${st?.version})`, 'move it away to start a fresh simulated host');
     }
-    return st;
+    return { st, text };
   }
 
   private write(text: string, faults: Faults): void {
