@@ -100,6 +100,14 @@ export interface NumaNodeInfo {
 
 export interface CpuTopology { cpu: number; core: number; socket: number; node: number }
 
+/** How libxl_domain_suspend sends the image (ignored by the simulator). */
+export interface SuspendOptions {
+  /** pre-copy memory while the guest runs (migration), as xl migrate does: needs log-dirty paging */
+  live?: boolean;
+  /** libxl's debug checks of the stream (xl migrate --debug) */
+  debug?: boolean;
+}
+
 /** What `xl info` shows: uname of dom0, libxl_physinfo and libxl_version_info. */
 export interface HostInfo {
   host: string;
@@ -256,7 +264,7 @@ export interface Backend {
   unpause(domid: number): Promise<void>;
   rename(domid: number, newName: string): Promise<void>;
   /** libxl_domain_suspend: writes the domain's image to fd (after xl's header); the domain is left suspended */
-  suspend(domid: number, fd: number): Promise<void>;
+  suspend(domid: number, fd: number, opts?: SuspendOptions): Promise<void>;
   /** libxl_domain_resume after a suspend (save -c / -p) */
   resume(domid: number): Promise<void>;
   /** the domain's console output so far; with follow, keeps yielding until the domain dies or signal aborts */

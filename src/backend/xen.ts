@@ -7,7 +7,7 @@ import { NotFoundError, OperationError } from '../errors.js';
 import type { Bitmap, DomainConfig, Disk, SchedParams } from '../model.js';
 import type {
   Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
-  DomainStats, HostInfo, ManagedDomain, ShutdownOptions, VcpuInfo,
+  DomainStats, HostInfo, ManagedDomain, ShutdownOptions, SuspendOptions, VcpuInfo,
 } from './types.js';
 import { connectError } from '../xen/errors.js';
 import * as dom from '../xen/domains.js';
@@ -132,8 +132,8 @@ export class XenBackend implements Backend {
     await dom.rename(this.lx, domid, newName);
     this.managed.rename(old, newName);
   }
-  suspend(domid: number, fd: number): Promise<void> {
-    return suspendDomain(this.lx, domid, fd);
+  suspend(domid: number, fd: number, opts?: SuspendOptions): Promise<void> {
+    return suspendDomain(this.lx, domid, fd, opts);
   }
   resume(domid: number): Promise<void> {
     return resumeDomain(this.lx, domid);

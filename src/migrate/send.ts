@@ -13,6 +13,8 @@ import { describe, encodeHeader } from '../ops/savefile.js';
 import { progress } from '../progress.js';
 import { AWAY_SUFFIX, BANNER, expectMessage, GO, migrationRune, ProtocolError, readExactly, READY, REPORT, writeAll } from './protocol.js';
 import { childReport, startTransport, type Transport } from './transport.js';
+import { migrationMode } from './live.js';
+import { domainType } from '../model.js';
 
 export interface MigrateOptions {
   /** -s: the ssh command ('' = HOST is the command to run) */
@@ -29,9 +31,6 @@ export interface MigrateOptions {
   /** run xl migrate-receive at the other end instead of txl's */
   remoteXl?: boolean;
 }
-
-/** Backend.suspend, with the live/debug flags the Xen backend may take (ignored elsewhere). */
-type SuspendWithFlags = (domid: number, fd: number, opts?: { live?: boolean; debug?: boolean }) => Promise<void>;
 
 const STREAM = 'migration receiver stream';
 
@@ -60,9 +59,11 @@ export async function migrateDomain(ctx: Context, ref: string, host: string, o: 
       ctx.info(`txl: dry run: would migrate domain '${info.name}' (${domid}) through: ${rune}`);
       return { data: { dry_run: true, domid, name: info.name, command: rune }, text: '' };
     }
+    const mode = migrationMode((await be.hostInfo()).physinfo.virt_caps, domainType(cfg));
+    if (!mode.live) ctx.warn(`migrating '${info.name}' non-live: ${mode.why}; it is paused while its memory is copied`);
     const t = await startTransport(rune);
     try {
-      await send(ctx, be, t, { domid, name: info.name, memkb: info.current_memkb, json, rune, debug: Boolean(o.debug) });
+      await send(ctx, be, t, { domid, name: info.name, memkb: info.current_memkb, json, rune, debug: Boolean(o.debug), live: mode.live });
     } finally {
       t.close();
     }
@@ -72,7 +73,7 @@ export async function migrateDomain(ctx: Context, ref: string, host: string, o: 
   });
 }
 
-interface Job { domid: number; name: string; memkb: number; json: string; rune: string; debug: boolean }
+interface Job { domid: number; name: string; memkb: number; json: string; rune: string; debug: boolean; live: boolean }
 
 async function send(ctx: Context, be: Backend, t: Transport, j: Job): Promise<void> {
   const fail = async (message: string, cause: unknown, resume: boolean): Promise<never> => {
@@ -106,7 +107,7 @@ async function send(ctx: Context, be: Backend, t: Transport, j: Job): Promise<vo
   const p = (ctx.stderr as NodeJS.WriteStream).isTTY ? progress(ctx, `Migrating ${j.name}`) : { update() {}, done() {}, fail() {} };
   p.update(`(${Math.round(j.memkb / 1024)} MiB)`);
   try {
-    await (be.suspend as SuspendWithFlags).call(be, j.domid, t.send, { live: true, debug: j.debug });
+    await be.suspend(j.domid, t.send, { live: j.live, debug: j.debug });
     p.done('sent');
   } catch (e) {
     p.fail();
