@@ -38,12 +38,23 @@ export function printable(s: string, max = 80): string {
   return s.length > max ? `${out}...` : out;
 }
 
+/**
+ * The names a migration gives a domain while it is under way (src/migrate/protocol.ts, as xl
+ * does): the limit applies to the name before them, so that every valid name can migrate.
+ */
+export const MIGRATION_SUFFIXES = ['--incoming', '--migratedaway'] as const;
+
+function withoutMigrationSuffix(name: string): string {
+  const s = MIGRATION_SUFFIXES.find((x) => name.endsWith(x) && name.length > x.length);
+  return s ? name.slice(0, -s.length) : name;
+}
+
 /** Why a domain name cannot be used, or undefined if it can. */
 export function domainNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'the name is empty';
   const ctl = findControl(name);
   if (ctl) return `it contains the control character ${hex(ctl.code)} at position ${ctl.index + 1}`;
-  if ([...name].length > NAME_MAX_LENGTH) return `it is longer than ${NAME_MAX_LENGTH} characters`;
+  if ([...withoutMigrationSuffix(name)].length > NAME_MAX_LENGTH) return `it is longer than ${NAME_MAX_LENGTH} characters`;
   if (/\s/.test(name)) return 'it contains white space';
   if (name.includes('/')) return "it contains '/'";
   if (name.includes('\\')) return "it contains '\\'";
@@ -104,7 +115,8 @@ export function checkPath(path: string, what = 'path'): string {
 /** A file that someone other than its owner (or root) could have changed. */
 export class UnsafeFileError extends TxlError {}
 
-export type TrustKind = 'config' | 'hook';
+/** config: a domain config; hook: a program run as root; policy: the host's txl.yaml (as strict as a hook). */
+export type TrustKind = 'config' | 'hook' | 'policy';
 
 export interface TrustReport {
   /** the file as resolved (symlinks followed) */
@@ -124,13 +136,15 @@ export interface TrustOptions {
  * Checks that a config or hook file can only have been written by root or its user.
  * Refused (UnsafeFileError): a file anyone may write; a file or directory on its path that
  * another user may replace (world-writable without the sticky bit); for hooks, which run as
- * root, also group-writable files and a file or directory owned by another user. Configs that
+ * root, and the host's settings (which may lift restrictions), also group-writable files and
+ * a file or directory owned by another user. Configs that
  * are group-writable or owned by another user are accepted with a warning.
  */
 export function checkTrustedFile(file: string, kind: TrustKind, opts: TrustOptions = {}): TrustReport {
   const uid = opts.uid ?? (typeof process.geteuid === 'function' ? process.geteuid() : 0);
   const st = opts.stat ?? statSync;
-  const what = kind === 'hook' ? 'hook' : 'config file';
+  const what = kind === 'hook' ? 'hook' : kind === 'policy' ? 'settings file' : 'config file';
+  const strict = kind !== 'config';
   let real: string;
   try {
     real = realpathSync(file);
@@ -142,16 +156,16 @@ export function checkTrustedFile(file: string, kind: TrustKind, opts: TrustOptio
   const warnings: string[] = [];
   const refuse = (why: string): never => {
     throw new UnsafeFileError(`refusing to use the ${what} '${printable(file)}': ${why}`,
-      kind === 'hook' ? `make it owned by root and not writable by group or others (chown root: ${real}; chmod go-w ${real})`
+      strict ? `make it owned by root and not writable by group or others (chown root: ${real}; chmod go-w ${real})`
         : `make it writable only by its owner (chmod go-w ${real})`);
   };
   if (s.mode & 0o002) refuse('it is writable by every user');
   if (!trusted(s.uid)) {
-    if (kind === 'hook') refuse(`it belongs to another user (uid ${s.uid})`);
+    if (strict) refuse(`it belongs to another user (uid ${s.uid})`);
     warnings.push(`the ${what} '${printable(file)}' belongs to another user (uid ${s.uid})`);
   }
   if (s.mode & 0o020) {
-    if (kind === 'hook') refuse('it is writable by its group');
+    if (strict) refuse('it is writable by its group');
     warnings.push(`the ${what} '${printable(file)}' is writable by its group (gid ${s.gid})`);
   }
   // every directory up to the root: whoever may rename entries there may swap the file
@@ -159,7 +173,7 @@ export function checkTrustedFile(file: string, kind: TrustKind, opts: TrustOptio
     const d = st(dir);
     if ((d.mode & 0o002) && !(d.mode & 0o1000)) refuse(`the directory '${dir}' is writable by every user`);
     if (!trusted(d.uid)) {
-      if (kind === 'hook') refuse(`the directory '${dir}' belongs to another user (uid ${d.uid})`);
+      if (strict) refuse(`the directory '${dir}' belongs to another user (uid ${d.uid})`);
       warnings.push(`the directory '${dir}' holding the ${what} belongs to another user (uid ${d.uid})`);
     }
     if (dir === dirname(dir)) break;

@@ -5,8 +5,10 @@ import type { Backend } from '../backend/types.js';
 export async function connect(ctx: Context): Promise<Backend> {
   const { openBackend } = await import('../backend/index.js');
   const { withHooks } = await import('../hooks-backend.js');
-  // every command reaches create/destroy/reboot through here, so hooks cannot be bypassed
-  return withHooks(await openBackend(ctx.connect), { warn: (m) => ctx.warn(m) });
+  const { withBootPolicy } = await import('../policy.js');
+  // every command reaches create/destroy/reboot through here, so hooks cannot be bypassed;
+  // the boot policy sits inside them, so that a migration (which drops the hooks) keeps it
+  return withHooks(withBootPolicy(await openBackend(ctx.connect)), { warn: (m) => ctx.warn(m) });
 }
 
 /** Opens the connection, runs fn, and closes the connection whatever happens. */
