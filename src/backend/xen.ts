@@ -18,6 +18,13 @@ import { createDomain } from '../xen/create.js';
 import { attachConsole, consoleLog, type ConsoleType } from '../xen/console.js';
 import { ManagedStore } from '../xen/managed.js';
 import { resumeDomain, suspendDomain } from '../xen/save.js';
+import { checkDomainName } from '../validate.js';
+
+/** The simulator's name rules, before libxl sees the name (libxl itself takes almost anything). */
+function checkNewName(name: string | undefined): string {
+  if (!name) throw new OperationError('the domain has no name', "set 'name' in the config");
+  return checkDomainName(name);
+}
 
 export async function openXen(uri: string): Promise<Backend> {
   let lx: Libxl;
@@ -92,6 +99,7 @@ export class XenBackend implements Backend {
     return dom.domainConfig(this.lx, domid);
   }
   async create(cfg: DomainConfig, opts: CreateOptions = {}): Promise<number> {
+    checkNewName(cfg.c_info?.name);
     const run = () => createDomain(this.lx, cfg, opts, {
       onLockWait: (pid) => process.stderr.write(`txl: waiting for the lock on the host (held by ${pid ? `process ${pid}` : 'another toolstack'})...\n`),
     });
@@ -126,6 +134,7 @@ export class XenBackend implements Backend {
     return dom.unpause(this.lx, domid);
   }
   async rename(domid: number, newName: string): Promise<void> {
+    checkNewName(newName);
     const old = (await dom.domainInfo(this.lx, domid)).name;
     if (old === newName) return;
     if (this.managed.get(newName)) throw new OperationError(`a managed domain named '${newName}' already exists`, 'undefine it first, or pick another name');
@@ -207,8 +216,8 @@ export class XenBackend implements Backend {
     return this.managed.get(name);
   }
   async define(cfg: DomainConfig): Promise<boolean> {
-    const name = cfg.c_info?.name;
-    const live = name ? dom.listDomains(this.lx).find((d) => d.name === name) : undefined;
+    const name = checkNewName(cfg.c_info?.name);
+    const live = dom.listDomains(this.lx).find((d) => d.name === name);
     return this.managed.define(cfg, live?.uuid);
   }
   async undefine(name: string): Promise<void> {

@@ -7,6 +7,7 @@ import type { DomainConfig } from '../model.js';
 import type { DomainInfo, DomainState, ShutdownOptions, ShutdownReason } from '../backend/types.js';
 import { libxlJsonToModel } from '../../parsers/libxl-json.js';
 import { ERROR_NOPARAVIRT, guard, opError } from './errors.js';
+import { checkDomainName } from '../validate.js';
 
 type Obj = Record<string, unknown>;
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
@@ -166,8 +167,6 @@ export async function unpause(lx: Libxl, domid: number): Promise<void> {
 
 export async function rename(lx: Libxl, domid: number, newName: string): Promise<void> {
   if (domid === 0) throw new OperationError('cannot rename Domain-0');
-  if (!newName || /^\d+$/.test(newName) || isUuid(newName) || /[\s/]/.test(newName)) {
-    throw new OperationError(`'${newName}' cannot be a domain name`, 'use letters, digits, - or _, and not only digits');
-  }
+  checkDomainName(newName);
   await guard(`renaming domain ${domid}`, domid, () => lx.call('libxl_domain_rename', lx.ctx, domid, null, newName));
 }
