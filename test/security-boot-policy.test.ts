@@ -229,6 +229,15 @@ describe('through bin/txl on the simulator: create, restore and an incoming migr
     expect(domains(h)).toEqual(['in:running', 'rel:running']);
   });
 
+  it('start of a managed domain is checked too', () => {
+    const { h, other, env, guest } = host();
+    expect(h.run(['define', guest('m', join(other, 'vmlinuz'))]).code).toBe(0);
+    const r = h.run(['start', 'm'], { env });
+    expect(r.code, r.stderr).toBe(1);
+    expect(oneError(r.stderr)).toEqual([expect.stringContaining(`its kernel '${join(other, 'vmlinuz')}'`)]);
+    expect(h.run(['start', 'm']).code).toBe(0);
+  });
+
   it.skipIf(systemConf)('without the file there is no restriction (so the file is what refuses)', () => {
     const { h, other, guest } = host();
     const r = h.run(['create', guest('free', join(other, 'vmlinuz'))]);
