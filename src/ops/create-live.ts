@@ -6,12 +6,15 @@ import type { CreateOptions } from './create.js';
 import type { Backend } from '../backend/types.js';
 import { SHUTDOWN_REASON_CODES } from '../backend/types.js';
 import { TxlError } from '../errors.js';
+import { acknowledgeInterrupt, checkInterrupt, explain, installInterruptHandler, InterruptedError, undoing } from '../interrupt.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
 
 export interface Created { file: string; domid: number; name: string; uuid: string }
 
 export async function createOnBackend(ctx: Context, files: string[], overrides: string[], opts: CreateOptions): Promise<Result> {
+  // a signal undoes a half-done create (interrupt.ts); installed here for every entry path
+  installInterruptHandler();
   return withBackend(ctx, async (be) => {
     const jobs = Math.max(1, Math.min(opts.jobs ?? 1, files.length));
     const results: (Created | Error)[] = new Array(files.length);
@@ -24,10 +27,13 @@ export async function createOnBackend(ctx: Context, files: string[], overrides: 
         } catch (e) {
           if (files.length === 1) throw e;
           results[i] = e as Error;
+          // a signal stops the whole batch: no further file is started
+          if (e instanceof InterruptedError) next = files.length;
         }
       }
     };
     await Promise.all(Array.from({ length: jobs }, worker));
+    if (results.some((r) => r instanceof InterruptedError)) throw interruptedBatch(files, results);
     const ok = results.filter((r): r is Created => !(r instanceof Error));
     const failed = results.map((r, i) => [files[i], r] as const).filter(([, r]) => r instanceof Error) as [string, Error][];
     for (const [file, e] of failed) {
@@ -36,7 +42,11 @@ export async function createOnBackend(ctx: Context, files: string[], overrides: 
     }
     if (ok.length === 1 && files.length === 1) {
       if (opts.console) await followConsole(ctx, be, ok[0].domid);
-      if (opts.foreground) await waitForDeath(ctx, be, ok[0]);
+      if (opts.foreground) {
+        await waitForDeath(ctx, be, ok[0]).catch((e) => {
+          throw explain(e, `stopped waiting; domain '${ok[0].name}' keeps running`);
+        });
+      }
     }
     return { data: files.length === 1 ? ok[0] : ok, text: '', exitCode: failed.length ? 1 : 0 };
   });
@@ -46,10 +56,41 @@ async function createOne(ctx: Context, be: Backend, file: string, overrides: str
   ctx.info(`Parsing config from ${file === '-' ? '<stdin>' : file}`);
   const { config, warnings } = await readDomainFile(file, { overrides });
   warnings.forEach((w) => ctx.warn(w));
-  const domid = await be.create(config, { paused: opts.paused, noMonitor: opts.monitor === false });
-  const info = await be.domainInfo(domid);
-  ctx.debug(1, `created domain '${info.name}' with domid ${domid}`);
-  return { file, domid, name: info.name, uuid: info.uuid };
+  const name = config.c_info?.name ?? file;
+  let domid: number;
+  try {
+    domid = await be.create(config, { paused: opts.paused, noMonitor: opts.monitor === false });
+  } catch (e) {
+    throw explain(e, `domain '${name}' was not created`);
+  }
+  // until the command has said it is done, a signal undoes the whole create
+  try {
+    checkInterrupt();
+    const info = await be.domainInfo(domid);
+    checkInterrupt();
+    ctx.debug(1, `created domain '${info.name}' with domid ${domid}`);
+    return { file, domid, name: info.name, uuid: info.uuid };
+  } catch (e) {
+    if (!(e instanceof InterruptedError)) throw e;
+    await undoing(() => be.destroy(domid)).catch(() => undefined);
+    throw explain(e, `domain '${name}' (domid ${domid}) was destroyed`);
+  }
+}
+
+/** One message for a batch: what a signal undid or stopped, and what was done before it. */
+function interruptedBatch(files: string[], results: (Created | Error)[]): InterruptedError {
+  const parts: string[] = [];
+  const done = results.filter((r): r is Created => r !== undefined && !(r instanceof Error)).map((r) => `'${r.name}'`);
+  results.forEach((r, i) => {
+    if (r instanceof InterruptedError) parts.push(`${files[i]}: ${r.message.replace(/^interrupted: /, '')}`);
+  });
+  const skipped = files.filter((_, i) => results[i] === undefined);
+  if (skipped.length) parts.push(`not started: ${skipped.join(', ')}`);
+  if (done.length) parts.push(`created before the signal and kept: ${done.join(', ')}`);
+  const e = results.find((r): r is InterruptedError => r instanceof InterruptedError)!;
+  const out = new InterruptedError(e.signal);
+  explain(out, parts.join('; '));
+  return out;
 }
 
 async function followConsole(ctx: Context, be: Backend, domid: number): Promise<void> {
@@ -58,8 +99,12 @@ async function followConsole(ctx: Context, be: Backend, domid: number): Promise<
   process.once('SIGINT', stop);
   try {
     for await (const chunk of be.console(domid, { follow: ctx.interactive, signal: ac.signal })) ctx.stdout.write(chunk);
+  } catch (e) {
+    // Ctrl-C leaves the console; the domain was created and stays
+    if (!(e instanceof InterruptedError && ac.signal.aborted)) throw explain(e, `left the console; domain ${domid} keeps running`);
   } finally {
     process.off('SIGINT', stop);
+    if (ac.signal.aborted) acknowledgeInterrupt();
   }
 }
 

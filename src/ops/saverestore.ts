@@ -2,16 +2,30 @@
 import { closeSync, openSync, unlinkSync } from 'node:fs';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
+import type { Backend } from '../backend/types.js';
 import { OperationError, NotFoundError, TxlError, UsageError } from '../errors.js';
 import { parseDomainText, readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
 import { configText } from './views.js';
 import { describe, readHeader, writeHeader } from './savefile.js';
+import { checkInterrupt, explain, installInterruptHandler, InterruptedError, undoing } from '../interrupt.js';
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    /* nothing to clean */
+  }
+}
 
 export interface SaveOptions { checkpoint?: boolean; pause?: boolean; preserveDomid?: boolean }
 
 export async function saveDomain(ctx: Context, ref: string, file: string, configFile: string | undefined, opts: SaveOptions): Promise<Result> {
-  return withBackend(ctx, async (be) => {
+  installInterruptHandler();
+  return withBackend(ctx, saveOn).catch((e) => {
+    throw explain(e, `domain '${ref}' was not saved`);
+  });
+  async function saveOn(be: Backend): Promise<Result> {
     const domid = await be.resolve(ref);
     const cfg = configFile ? (await readDomainFile(configFile)).config : await be.domainConfig(domid);
     if (opts.preserveDomid) cfg.c_info = { ...cfg.c_info, domid };
@@ -20,6 +34,8 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
       ctx.info(`txl: dry run: would save domain ${domid} to ${file}`);
       return { data: { dry_run: true, domid, file }, text: '' };
     }
+    const name = cfg.c_info?.name ?? ref;
+    checkInterrupt();
     let fd: number;
     try {
       fd = openSync(file, 'w', 0o644);
@@ -32,32 +48,36 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
       await be.suspend(domid, fd);
     } catch (e) {
       closeSync(fd);
-      try {
-        unlinkSync(file);
-      } catch {
-        /* nothing to clean */
-      }
-      if (e instanceof TxlError) e.message = `Failed to save domain: ${e.message}`;
-      throw e;
+      removeQuietly(file);
+      if (e instanceof TxlError && !(e instanceof InterruptedError)) e.message = `Failed to save domain: ${e.message}`;
+      throw explain(e, `domain '${name}' was not saved and keeps running; ${file} removed`);
     }
     closeSync(fd);
+    // From here the domain is suspended beside its whole image. Whatever stops the save now
+    // (a failed destroy, a signal), the guest must not exist twice: run it again and drop
+    // the image. Resuming is never interrupted itself.
     if (opts.checkpoint || opts.pause) {
-      await be.resume(domid);
-      if (opts.pause) await be.pause(domid);
+      await undoing(() => be.resume(domid));
+      try {
+        checkInterrupt();
+        if (opts.pause) await be.pause(domid);
+      } catch (e) {
+        if (e instanceof InterruptedError) removeQuietly(file);
+        throw explain(e, `domain '${name}' keeps running; ${file} removed`);
+      }
     } else {
       try {
+        checkInterrupt();
         await be.destroy(domid);
       } catch (e) {
-        // the image is written but the domain is still there, suspended: run it again and
-        // drop the image, so that the guest never exists twice (running and in a file)
-        await be.resume(domid);
-        unlinkSync(file);
-        if (e instanceof TxlError) e.message = `Failed to save domain: ${e.message}; the domain was resumed and ${file} removed`;
-        throw e;
+        await undoing(() => be.resume(domid));
+        removeQuietly(file);
+        if (e instanceof TxlError && !(e instanceof InterruptedError)) e.message = `Failed to save domain: ${e.message}; the domain was resumed and ${file} removed`;
+        throw explain(e, `domain '${name}' was resumed and ${file} removed`);
       }
     }
     return { data: { domid, file, left: opts.pause ? 'paused' : opts.checkpoint ? 'running' : 'destroyed' }, text: '' };
-  });
+  }
 }
 
 export interface RestoreOptions { paused?: boolean; monitor?: boolean }
@@ -65,6 +85,7 @@ export interface RestoreOptions { paused?: boolean; monitor?: boolean }
 export async function restoreDomain(ctx: Context, words: string[], opts: RestoreOptions): Promise<Result> {
   if (words.length < 1 || words.length > 2) throw new UsageError('usage: txl restore [options] [CONFIG] FILE');
   const [configFile, file] = words.length === 2 ? words : [undefined, words[0]];
+  installInterruptHandler();
   return withBackend(ctx, async (be) => {
     let fd: number;
     try {
@@ -94,10 +115,23 @@ export async function restoreDomain(ctx: Context, words: string[], opts: Restore
         ctx.info(`txl: dry run: would restore domain '${cfg.c_info.name}' from ${file}`);
         return { data: { dry_run: true, name: cfg.c_info.name }, text: '' };
       }
-      const domid = await be.create(cfg, { restoreFd: fd, paused: opts.paused, noMonitor: opts.monitor === false });
+      let domid: number;
+      try {
+        domid = await be.create(cfg, { restoreFd: fd, paused: opts.paused, noMonitor: opts.monitor === false });
+      } catch (e) {
+        throw explain(e, `domain '${cfg.c_info.name}' was not restored; ${file} is kept`);
+      }
+      try {
+        checkInterrupt();
+      } catch (e) {
+        await undoing(() => be.destroy(domid));
+        throw explain(e, `the restored domain '${cfg.c_info.name}' (domid ${domid}) was destroyed; ${file} is kept`);
+      }
       return { data: { domid, name: cfg.c_info.name, file }, text: '' };
     } finally {
       closeSync(fd);
     }
+  }).catch((e) => {
+    throw explain(e, `nothing was restored; ${file} is kept`);
   });
 }

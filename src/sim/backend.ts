@@ -125,6 +125,7 @@ export class SimBackend implements Backend {
   create(cfg: DomainConfig, opts: CreateOptions = {}): Promise<number> {
     const image = opts.restoreFd !== undefined ? this.readImage(opts.restoreFd) : undefined;
     return this.tx((tx) => {
+      if (image) tx.faults.hit('restore-read', `reading the saved image of '${cfg.c_info?.name ?? '?'}'`);
       const d = createDomain(tx, cfg, { paused: opts.paused, monitor: !opts.noMonitor, restoring: image !== undefined });
       if (image) {
         d.cpu_ns = image.cpu_ns;

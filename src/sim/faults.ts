@@ -1,6 +1,11 @@
 // Fault injection: TXL_SIM_FAIL=step[:nth],... (or `fail:` in the host file) makes a named
 // step fail, so that tests can prove an operation rolls back completely. Without `:nth`
 // every occurrence of the step fails; with it only the nth one in this process does.
+//
+// TXL_SIM_DELAY=step[:nth]:ms,... holds a step for ms milliseconds (every occurrence, or
+// only the nth), announcing it on stderr first, so that a test can send a signal while txl
+// is inside that step instead of at a moment picked by the clock.
+import { writeSync } from 'node:fs';
 import { OperationError } from '../errors.js';
 
 export const FAULT_STEPS = [
@@ -8,16 +13,21 @@ export const FAULT_STEPS = [
   'vkb-attach', 'vtpm-attach', 'channel-attach', 'usbctrl-attach', 'console-setup', 'domain-unpause',
   'state-write', 'state-write-crash', 'device-detach', 'memory-set', 'vcpu-set', 'save-write', 'restore-read',
 ] as const;
+/** Steps that TXL_SIM_DELAY can hold but TXL_SIM_FAIL cannot fail: the start of each transaction. */
+export const DELAY_ONLY_STEPS = ['transaction'] as const;
 export type FaultStep = (typeof FAULT_STEPS)[number] | string;
 
 export class InjectedFault extends OperationError {}
 
+type Rule = number[] | 'always';
+
 export class Faults {
-  private rules = new Map<string, number[] | 'always'>();
+  private rules = new Map<string, Rule>();
+  private delays = new Map<string, { nth: number | 'always'; ms: number }[]>();
   private seen = new Map<string, number>();
 
-  constructor(spec: string | undefined) {
-    for (const word of (spec ?? '').split(',').map((w) => w.trim()).filter(Boolean)) {
+  constructor(spec: string | undefined, delaySpec?: string) {
+    for (const word of words(spec)) {
       const [step, nth] = word.split(':');
       if (nth === undefined || nth === '' || nth === '*') {
         this.rules.set(step, 'always');
@@ -28,12 +38,20 @@ export class Faults {
       const prev = this.rules.get(step);
       if (prev !== 'always') this.rules.set(step, [...(prev ?? []), n]);
     }
+    for (const word of words(delaySpec)) {
+      const parts = word.split(':');
+      const ms = Number(parts[parts.length - 1]);
+      const nth = parts.length === 3 ? Number(parts[1]) : 'always';
+      if (parts.length < 2 || parts.length > 3 || !Number.isFinite(ms) || ms < 0 || (nth !== 'always' && (!Number.isInteger(nth) || nth < 1))) {
+        throw new OperationError(`bad delay '${word}' in TXL_SIM_DELAY: write step:ms or step:nth:ms`);
+      }
+      this.delays.set(parts[0], [...(this.delays.get(parts[0]) ?? []), { nth, ms }]);
+    }
   }
 
   /** Counts one occurrence of a step and throws if it is meant to fail. */
   hit(step: FaultStep, what?: string): void {
-    const count = (this.seen.get(step) ?? 0) + 1;
-    this.seen.set(step, count);
+    const count = this.count(step);
     if (this.shouldFail(step, count)) {
       throw new InjectedFault(`${what ?? step} failed (simulated fault '${step}:${count}' from TXL_SIM_FAIL)`);
     }
@@ -41,13 +59,37 @@ export class Faults {
 
   /** Whether the next occurrence of a step would fail, counting it. */
   check(step: FaultStep): boolean {
+    return this.shouldFail(step, this.count(step));
+  }
+
+  /** A point that can only be held (TXL_SIM_DELAY), never failed: counted on its own. */
+  pause(step: (typeof DELAY_ONLY_STEPS)[number]): void {
+    this.count(step);
+  }
+
+  private count(step: string): number {
     const count = (this.seen.get(step) ?? 0) + 1;
     this.seen.set(step, count);
-    return this.shouldFail(step, count);
+    const delay = this.delays.get(step)?.find((d) => d.nth === 'always' || d.nth === count);
+    if (delay) hold(step, count, delay.ms);
+    return count;
   }
 
   private shouldFail(step: string, count: number): boolean {
     const rule = this.rules.get(step);
     return rule === 'always' || (Array.isArray(rule) && rule.includes(count));
   }
+}
+
+function words(spec: string | undefined): string[] {
+  return (spec ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+}
+
+/**
+ * Steps run inside synchronous transaction code, so the wait is synchronous too; a signal
+ * that arrives meanwhile is seen at the transaction's next safe point, before it commits.
+ */
+function hold(step: string, count: number, ms: number): void {
+  writeSync(2, `txl: sim: holding step '${step}:${count}' for ${ms} ms (TXL_SIM_DELAY)\n`);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

@@ -1,21 +1,28 @@
-// An exclusive lock between txl processes on one simulator host: a lock file created with
-// O_EXCL that holds the owner's pid. A lock whose owner died (same host, pid gone) is broken,
-// under a second O_EXCL file so that two waiters never both break it and then both win.
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+// An exclusive lock between txl processes on one simulator host: a lock file that holds its
+// owner (pid, host, start time, a random token). The owner line is written to a temp file
+// first and hard-linked into place, so the lock file is never seen empty or half written.
+// A lock is stale only when its owner is gone (same host, pid dead or reused by a process
+// that started later); it is broken under a second linked file (".break") so that two
+// waiters never both break it and then both win.
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OperationError } from '../errors.js';
+import { pidAlive } from '../fsutil.js';
+import { checkInterrupt, onHardExit } from '../interrupt.js';
 
 export interface LockOptions {
   timeoutMs?: number;
 }
 
-interface Owner { pid: number; host: string; since: number; token: string }
+interface Owner { pid: number; host: string; since: number; token: string; started?: string }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class FileLock {
   private token: string | undefined;
+  private dropHook: (() => void) | undefined;
 
   constructor(readonly path: string) {}
 
@@ -23,102 +30,96 @@ export class FileLock {
     const timeout = opts.timeoutMs ?? 20000;
     const deadline = Date.now() + timeout;
     const token = randomBytes(8).toString('hex');
+    const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${token}.tmp`);
+    try {
+      writeFileSync(tmp, `${process.pid} ${hostname()} ${Date.now()} ${token} ${startTime(process.pid) ?? '-'}\n`, { flag: 'wx', mode: 0o644 });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new OperationError(`cannot create the lock '${this.path}': ${err.code === 'ENOENT' ? 'no such directory' : err.message}`);
+    }
     let delay = 2;
-    for (;;) {
-      if (this.tryCreate(token)) {
-        this.token = token;
-        return;
+    try {
+      for (;;) {
+        checkInterrupt();
+        if (place(tmp, this.path)) {
+          this.token = token;
+          this.dropHook = onHardExit(() => this.release());
+          return;
+        }
+        const owner = readOwner(this.path);
+        if (owner === 'gone') continue;
+        if (isStale(owner)) {
+          this.breakStale(owner, tmp);
+          continue;
+        }
+        if (Date.now() >= deadline) {
+          const who = owner ? `process ${owner.pid}${owner.host !== hostname() ? ` on ${owner.host}` : ''} since ${new Date(owner.since).toISOString()}` : 'another process';
+          throw new OperationError(
+            `the simulator is busy: '${this.path}' has been locked by ${who} for more than ${Math.round(timeout / 1000)} s`,
+            `if no txl is running, remove ${this.path}`,
+          );
+        }
+        await sleep(delay + Math.random() * delay);
+        delay = Math.min(delay * 2, 50);
       }
-      const owner = readOwner(this.path);
-      if (owner === 'gone') continue;
-      if (this.isStale(owner)) {
-        this.breakStale(owner);
-        continue;
-      }
-      if (Date.now() >= deadline) {
-        const who = owner ? `process ${owner.pid}${owner.host !== hostname() ? ` on ${owner.host}` : ''} since ${new Date(owner.since).toISOString()}` : 'another process';
-        throw new OperationError(
-          `the simulator is busy: '${this.path}' has been locked by ${who} for more than ${Math.round(timeout / 1000)} s`,
-          `if no txl is running, remove ${this.path}`,
-        );
-      }
-      await sleep(delay + Math.random() * delay);
-      delay = Math.min(delay * 2, 50);
+    } finally {
+      removeQuietly(tmp);
     }
   }
 
   release(): void {
+    this.dropHook?.();
+    this.dropHook = undefined;
     if (!this.token) return;
     const owner = readOwner(this.path);
-    if (owner && owner !== 'gone' && owner.token === this.token) {
-      try {
-        unlinkSync(this.path);
-      } catch {
-        /* already gone */
-      }
-    }
+    if (owner && owner !== 'gone' && owner.token === this.token) removeQuietly(this.path);
     this.token = undefined;
   }
 
-  private tryCreate(token: string): boolean {
-    let fd: number;
-    try {
-      fd = openSync(this.path, 'wx', 0o644);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === 'EEXIST') return false;
-      throw new OperationError(`cannot create the lock '${this.path}': ${err.code === 'ENOENT' ? 'no such directory' : err.message}`);
-    }
-    try {
-      writeSync(fd, `${process.pid} ${hostname()} ${Date.now()} ${token}\n`);
-    } finally {
-      closeSync(fd);
-    }
-    return true;
-  }
-
-  private isStale(owner: Owner | null): boolean {
-    if (owner === null) {
-      // created but not yet written: stale only if it stays empty for a while
-      try {
-        return Date.now() - statSync(this.path).mtimeMs > 2000;
-      } catch {
-        return false;
-      }
-    }
-    if (owner.host !== hostname()) return false;
-    return !pidAlive(owner.pid);
-  }
-
-  private breakStale(owner: Owner | null): void {
+  private breakStale(owner: Owner | null, tmp: string): void {
     const breaker = this.path + '.break';
-    let fd: number;
-    try {
-      fd = openSync(breaker, 'wx');
-    } catch {
-      // someone else is breaking it; a breaker left by a dead process goes after 5 s
-      try {
-        if (Date.now() - statSync(breaker).mtimeMs > 5000) unlinkSync(breaker);
-      } catch {
-        /* gone meanwhile */
-      }
+    if (!place(tmp, breaker)) {
+      // someone else is breaking it; a breaker whose owner died is removed like a lock
+      const b = readOwner(breaker);
+      if (b !== 'gone' && isStale(b)) removeQuietly(breaker);
       return;
     }
     try {
-      closeSync(fd);
       const now = readOwner(this.path);
       const same = now === null ? owner === null : now !== 'gone' && owner !== null && now.token === owner.token;
-      if (same) unlinkSync(this.path);
-    } catch {
-      /* the lock vanished meanwhile: fine */
+      if (same) removeQuietly(this.path);
     } finally {
-      try {
-        unlinkSync(breaker);
-      } catch {
-        /* ignore */
-      }
+      removeQuietly(breaker);
     }
   }
+}
+
+/** link(2) the owner file into place: atomic, and fails if the name exists. */
+function place(tmp: string, path: string): boolean {
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EEXIST') return false;
+    throw new OperationError(
+      `cannot create the lock '${path}': ${err.code === 'ENOENT' ? 'no such directory' : err.message}`,
+      err.code === 'EPERM' || err.code === 'ENOTSUP' ? "the simulator's state directory must be on a file system with hard links (set TXL_SIM_STATE)" : undefined,
+    );
+  }
+}
+
+/**
+ * Every lock file is written whole before it appears, so one without an owner line is
+ * debris (an older txl, a crash of the file system): stale at once. Otherwise stale only
+ * when the owner process is gone on this host.
+ */
+function isStale(owner: Owner | null): boolean {
+  if (owner === null) return true;
+  if (owner.host !== hostname()) return false;
+  if (!pidAlive(owner.pid)) return true;
+  const started = owner.started && owner.started !== '-' ? startTime(owner.pid) : undefined;
+  return started !== undefined && started !== owner.started;
 }
 
 /** The lock's owner, null if the file is empty or garbled, 'gone' if it does not exist. */
@@ -129,16 +130,25 @@ function readOwner(path: string): Owner | null | 'gone' {
   } catch {
     return 'gone';
   }
-  const [pid, host, since, token] = text.trim().split(/\s+/);
+  const [pid, host, since, token, started] = text.trim().split(/\s+/);
   if (!pid || !token || !Number.isInteger(Number(pid))) return null;
-  return { pid: Number(pid), host, since: Number(since), token };
+  return { pid: Number(pid), host, since: Number(since), token, started };
 }
 
-function pidAlive(pid: number): boolean {
+/** When a process started (clock ticks since boot, Linux); tells a reused pid from its first owner. */
+function startTime(pid: number): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* already gone */
   }
 }

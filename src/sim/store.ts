@@ -2,11 +2,14 @@
 // holds the host's lock, reads the state, lets the caller change it in memory and, if
 // anything changed, writes it back atomically (temp file, fsync, rename). A failure anywhere
 // before the rename leaves the previous state as it was: that is the simulator's rollback.
+// A signal (see interrupt.ts) is looked at when a transaction starts and just before it
+// commits, so an interrupted command unwinds as a failed one does.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { OperationError, TxlError } from '../errors.js';
-import { writeFileAtomicSync } from '../fsutil.js';
+import { sweepDeadTemps, writeFileAtomicSync } from '../fsutil.js';
+import { settleAndCheck } from '../interrupt.js';
 import { Faults } from './faults.js';
 import { FileLock } from './lock.js';
 import { defaultHost, loadHostFile, type HostSpec } from './host.js';
@@ -82,6 +85,7 @@ export class SimStore {
     await this.lock.acquire({ timeoutMs: timeout });
     const afterCommit: (() => void)[] = [];
     try {
+      this.sweepOnce();
       const loaded = this.load();
       let st = loaded?.st;
       let fresh = false;
@@ -93,7 +97,9 @@ export class SimStore {
         fresh = true;
       }
       const host = hostFromFile ?? st.host ?? defaultHost();
-      this.faults ??= new Faults([host.fail, process.env.TXL_SIM_FAIL].filter(Boolean).join(','));
+      this.faults ??= new Faults([host.fail, process.env.TXL_SIM_FAIL].filter(Boolean).join(','), process.env.TXL_SIM_DELAY);
+      this.faults.pause('transaction');
+      await settleAndCheck();
       // The file holds exactly what write() made of the last state, so it is the "before".
       const before = fresh ? '' : loaded!.text;
       const tx: Tx = { st, host, now: Date.now(), faults: this.faults, paths: this.paths, after: (f) => afterCommit.push(f) };
@@ -101,7 +107,12 @@ export class SimStore {
       settle?.(tx);
       const result = await fn(tx);
       const after = JSON.stringify(tx.st);
-      if (after + '\n' !== before) this.write(after, tx.faults);
+      if (after + '\n' !== before) {
+        const crash = tx.faults.check('state-write-crash');
+        const fail = tx.faults.check('state-write');
+        await settleAndCheck();
+        this.write(after, crash, fail);
+      } else await settleAndCheck();
       for (const f of afterCommit) f();
       return result;
     } finally {
@@ -133,9 +144,19 @@ export class SimStore {
     return { st, text };
   }
 
-  private write(text: string, faults: Faults): void {
-    const crash = faults.check('state-write-crash');
-    const fail = faults.check('state-write');
+  /** Temp files of killed txl processes, once per process, under the lock. */
+  private swept = false;
+  private sweepOnce(): void {
+    if (this.swept) return;
+    this.swept = true;
+    // the state's directory may be the user's own (test:///PATH): only our names there
+    sweepDeadTemps(this.paths.dir, basename(this.paths.state));
+    sweepDeadTemps(this.paths.dir, basename(this.paths.lock));
+    sweepDeadTemps(this.paths.managed);
+    sweepDeadTemps(this.paths.dump);
+  }
+
+  private write(text: string, crash: boolean, fail: boolean): void {
     if (!crash && !fail) {
       writeFileAtomicSync(this.paths.state, text + '\n', SECRET_MODE);
       return;

@@ -10,6 +10,7 @@ import { CONSTANTS } from '../../bindings/layout.js';
 import { acquireXlLock, type HeldLock } from '../../bindings/xllock.js';
 import { FromJsonError, type LibxlObject } from '../../bindings/json.js';
 import { OperationError, TxlError } from '../errors.js';
+import { checkInterrupt, explain } from '../interrupt.js';
 import type { DomainConfig } from '../model.js';
 import type { CreateOptions } from '../backend/types.js';
 import { modelToLibxlJson } from '../../parsers/libxl-json.js';
@@ -70,6 +71,7 @@ async function makeRoom(lx: Libxl, obj: LibxlObject): Promise<void> {
     lx.call('libxl_get_free_memory', lx.ctx, free);
     const [needKb, freeKb] = [BigInt(need[0]), BigInt(free[0])];
     if (freeKb >= needKb) return;
+    checkInterrupt();
     if (credit <= 0) throw new OperationError(`not enough free memory for the domain: it needs ${needKb} KiB, the host has ${freeKb} KiB free`, 'free memory (txl mem-set 0 ...), or give the domain less');
     lx.call('libxl_set_memory_target', lx.ctx, 0, freeKb - needKb, 1, 0);
     const start = Date.now();
@@ -88,9 +90,11 @@ export async function createDomain(lx: Libxl, cfg: DomainConfig, opts: CreateOpt
   let domid: number = CONSTANTS.INVALID_DOMID;
   try {
     lock = await acquireXlLock(conf.lockfile, { onWait: (w) => hooks.onLockWait?.(w.pid) });
+    checkInterrupt();
     const vinfo = lx.fn.libxl_get_version_info(lx.ctx) as bigint | null;
     const cmdline = vinfo ? String(lx.json.toObject('version_info', vinfo).commandline ?? '') : '';
     if (autoballoonOn(conf, cmdline)) await makeRoom(lx, obj);
+    checkInterrupt();
     const out: number[] = [CONSTANTS.INVALID_DOMID];
     try {
       if (opts.restoreFd !== undefined) await createRestore(lx, obj.ptr, out, opts.restoreFd);
@@ -100,10 +104,13 @@ export async function createDomain(lx: Libxl, cfg: DomainConfig, opts: CreateOpt
     }
     lock.release();
     lock = undefined;
+    // a signal during libxl's long create is seen here, before the guest runs
+    checkInterrupt();
     if (!opts.paused) await lx.callAsync('libxl_domain_unpause', '', lx.ctx, domid, null);
     return domid;
   } catch (e) {
     if (validGuest(domid)) await destroyQuietly(lx, domid);
+    explain(e, validGuest(domid) ? `domain '${name}' (domid ${domid}) was destroyed` : `domain '${name}' was not created`);
     throw e instanceof TxlError ? e : opError(e, what);
   } finally {
     lock?.release();

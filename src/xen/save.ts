@@ -5,6 +5,7 @@ import type { Libxl } from '../../bindings/context.js';
 import { saveFunctions, SUSPEND_DEBUG, SUSPEND_LIVE } from '../../bindings/save.js';
 import { ERROR_GUEST_TIMEDOUT } from '../../bindings/events.js';
 import { OperationError } from '../errors.js';
+import { checkInterrupt, InterruptedError, interruptRequested } from '../interrupt.js';
 import { opError } from './errors.js';
 
 export interface SuspendOptions {
@@ -19,9 +20,16 @@ export async function suspendDomain(lx: Libxl, domid: number, fd: number, opts: 
   if (domid === 0) throw new OperationError('cannot save Domain-0');
   const f = saveFunctions(lx.libs);
   const flags = (opts.live ? SUSPEND_LIVE : 0) | (opts.debug ? SUSPEND_DEBUG : 0);
+  checkInterrupt();
   try {
     await lx.callAsync(f.libxl_domain_suspend, 'libxl_domain_suspend', lx.ctx, domid, fd, flags, null);
   } catch (e) {
+    // Ctrl-C on a terminal also reaches libxl-save-helper (same process group), which
+    // fails the suspend: run the guest again, as xl does after a failed save
+    if (interruptRequested()) {
+      await resumeDomain(lx, domid).catch(() => undefined);
+      throw new InterruptedError();
+    }
     if ((e as { rc?: number }).rc === ERROR_GUEST_TIMEDOUT) {
       throw new OperationError(
         `domain ${domid} did not suspend: the guest did not answer the request in time`,
