@@ -11,7 +11,7 @@ import {
 } from '../src/validate.js';
 import { listHooks } from '../src/hooks.js';
 import { ROOT, tempDir } from './support/txl.js';
-import { simHost } from './support/sim.js';
+import { SIM_BIN, simHost } from './support/sim.js';
 
 const src = (f: string) => (existsSync(join(ROOT, f)) ? readFileSync(join(ROOT, f), 'utf8') : '');
 /** Where validate.ts should be called from, and whether it is. */
@@ -143,6 +143,18 @@ describe('through bin/txl: names the simulator refuses today', { timeout: 120_00
     expect(h.run(['define', 'evil.cfg']).code).not.toBe(0);
     expect(readdirSync(h.dir).filter((f) => /escape|evil\.json/.test(f))).toEqual([]);
     expect(existsSync(join(h.dir, '..', 'evil.json'))).toBe(false);
+  });
+});
+
+describe('through bin/txl: the longest name still migrates (its --incoming and --migratedaway names are allowed)', { timeout: 120_000 }, () => {
+  it('a domain of a 64-character name moves on the simulator', () => {
+    const h = simHost();
+    const name = 'm'.repeat(NAME_MAX_LENGTH);
+    h.file('g.cfg', `name = "${name}"\ntype = "pv"\nkernel = "/k"\nmemory = 128\n`);
+    expect(h.run(['create', 'g.cfg']).code).toBe(0);
+    const r = h.run(['migrate', '-s', '', name, `'${process.execPath}' '${SIM_BIN}' --connect '${h.uri}' migrate-receive`]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(h.state().domains.filter((d: { domid: number }) => d.domid !== 0).map((d: { name: string }) => d.name)).toEqual([name]);
   });
 });
 

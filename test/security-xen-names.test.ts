@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XenBackend } from '../src/backend/xen.js';
 import { OperationError, UsageError } from '../src/errors.js';
-import { NAME_MAX_LENGTH } from '../src/validate.js';
+import { MIGRATION_SUFFIXES, NAME_MAX_LENGTH, domainNameProblem } from '../src/validate.js';
 import { AWAY_SUFFIX, INCOMING_SUFFIX } from '../src/migrate/protocol.js';
 import type { DomainConfig } from '../src/model.js';
 import { txl } from './support/txl.js';
@@ -60,6 +60,13 @@ describe('XenBackend refuses a bad name before any libxl call', () => {
     touched.length = 0;
     await expect(be.rename(5, `${'y'.repeat(NAME_MAX_LENGTH)}${AWAY_SUFFIX}`)).rejects.toThrow(/libxl touched/);
     expect(touched.length).toBeGreaterThan(0);
+  });
+  it('the length limit leaves room for the names a migration gives (and only those)', () => {
+    expect([...MIGRATION_SUFFIXES]).toEqual([INCOMING_SUFFIX, AWAY_SUFFIX]);
+    const longest = 'x'.repeat(NAME_MAX_LENGTH);
+    for (const sfx of MIGRATION_SUFFIXES) expect(domainNameProblem(longest + sfx)).toBeUndefined();
+    expect(domainNameProblem(`${longest}x${INCOMING_SUFFIX}`)).toMatch(/longer than/);
+    expect(domainNameProblem(`${longest}--other`)).toMatch(/longer than/);
   });
   it('a managed config of a bad name is never written', async () => {
     const { be, stateDir } = trapped();
