@@ -1,12 +1,14 @@
 // Bundles the CLI into dist/ so that start-up loads a few files instead of hundreds.
 // Commands import their heavy modules lazily; code splitting keeps those in separate chunks.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const result = await build({
-  entryPoints: { cli: 'src/cli.ts' },
+  // src/entry.ts is small and loads commander (src/cli.ts) only when a command line needs it
+  entryPoints: { cli: 'src/entry.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -45,6 +47,23 @@ for (const name of readdirSync(chunks)) {
     }
   }
 }
+
+// dist/fast.cjs answers `txl --version` and `txl --help` for bin/txl before any of the above
+// loads. The help is what the build just made prints into a pipe, so it is commander's own.
+const help = spawnSync(process.execPath, ['--input-type=module', '-e', "(await import('./dist/cli.js')).main(['--help'])"], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+if (help.status !== 0 || !help.stdout.includes('Usage: txl')) throw new Error(`build: cannot capture txl --help: ${help.stderr}`);
+const fast = await build({
+  entryPoints: ['src/fast.ts'],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  define: { TXL_VERSION: JSON.stringify(pkg.version), TXL_HELP: JSON.stringify(help.stdout) },
+  logLevel: 'warning',
+  write: false,
+});
+writeFileSync(`dist/fast.cjs.${process.pid}.tmp`, fast.outputFiles[0].contents);
+renameSync(`dist/fast.cjs.${process.pid}.tmp`, 'dist/fast.cjs');
 
 // The manual, man/txl.1, is generated from the command table so that it cannot drift.
 const { generateMan } = await import('./scripts/gen-man.mjs');

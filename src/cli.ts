@@ -5,24 +5,24 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { COMMANDS } from '../commands/table.js';
 import type { CommandDef, OptDef } from './command.js';
 import { makeContext, type Context } from './context.js';
-import { CancelledError, ConfigError, TxlError, UsageError, exitCodeFor, formatDiagnostic } from './errors.js';
-import { parseOutputFormat, render } from './output.js';
+import { UsageError } from './errors.js';
+import { parseOutputFormat } from './output.js';
 import { secretFreeTitle } from './redact.js';
+import { guardStdio, reportError, runCommand } from './run.js';
 
 declare const TXL_VERSION: string;
 const VERSION = typeof TXL_VERSION === 'string' ? TXL_VERSION : '0.0.0-dev';
 
 export async function main(argv: string[]): Promise<void> {
-  // `txl list | head`: a reader that goes away is not an error, and must not print a stack.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw err;
-    });
-  }
+  guardStdio();
   // `txl create g.cfg vncpasswd=...` must not show the password in ps
   const title = secretFreeTitle(argv);
   if (title) process.title = title;
+  await runFull(argv);
+}
+
+/** The whole command line through commander (main, or the entry once no fast path applies). */
+export async function runFull(argv: string[]): Promise<void> {
   if (argv[0] === '__complete') {
     const { complete } = await import('./complete.js');
     process.exitCode = await complete(argv.slice(1));
@@ -138,14 +138,7 @@ function toOption(o: OptDef): Option {
   return opt;
 }
 
-export async function runCommand(def: CommandDef, ctx: Context, args: Record<string, unknown>, opts: Record<string, unknown>): Promise<void> {
-  const result = await def.run({ ctx, args, opts });
-  if (result) {
-    const text = await render(result, ctx, def);
-    if (text) ctx.stdout.write(text);
-    if (result.exitCode) process.exitCode = result.exitCode;
-  }
-}
+export { runCommand };
 
 function numberArg(v: string): number {
   if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(v.trim())) throw new InvalidArgumentError(`'${v}' is not a number`);
@@ -174,26 +167,7 @@ export function report(err: unknown, stderr: NodeJS.WritableStream): number {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     return err.exitCode === 0 ? 0 : 2;
   }
-  const color = Boolean((stderr as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
-  if (err instanceof ConfigError && err.diagnostics.length) {
-    for (const d of err.diagnostics) stderr.write(formatDiagnostic(d, color) + '\n');
-    const n = err.diagnostics.filter((d) => d.severity === 'error').length;
-    stderr.write(`txl: error: ${err.message}${n > 1 ? ` (and ${n - 1} more)` : ''}\n`);
-    return exitCodeFor(err);
-  }
-  if (err instanceof CancelledError) {
-    stderr.write(`txl: ${err.message || 'cancelled'}\n`);
-    return exitCodeFor(err);
-  }
-  if (err instanceof TxlError) {
-    stderr.write(`txl: error: ${err.message}\n`);
-    if (err.hint) stderr.write(`  hint: ${err.hint}\n`);
-    return exitCodeFor(err);
-  }
-  const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'EPIPE') return 0;
-  stderr.write(`txl: error: internal error: ${e?.stack ?? String(err)}\n  hint: this is a bug in txl; please report it with the command you ran\n`);
-  return 1;
+  return reportError(err, stderr);
 }
 
 export { UsageError };
