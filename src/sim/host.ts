@@ -19,10 +19,11 @@
 //   domains:                   # created when the state is first made
 //     - file: guest.cfg        # any config txl reads, relative to this file
 //     - {name: web, memory: 512, vcpus: 2, type: pvh}
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { NotFoundError, TxlError } from '../errors.js';
+import { writeFileAtomicSync } from '../fsutil.js';
 import { loadYaml } from '../yaml.js';
 
 export interface SimNode { cpus: number[]; memory_mib: number }
@@ -71,6 +72,55 @@ const KEYS = new Set(['name', 'memory', 'cpus', 'nodes', 'cores_per_socket', 'th
   'xen_version', 'pci_assignable', 'bridges', 'reboot_limit', 'shutdown_delay', 'fail', 'domains']);
 
 export async function loadHostFile(path: string): Promise<HostSpec> {
+  const cache = await hostCache(path);
+  const cached = cache?.read();
+  if (cached) return cached;
+  const host = await parseHostFile(path);
+  cache?.write(host);
+  return host;
+}
+
+declare const TXL_VERSION: string;
+/** Bump when hostFromYaml reads a file differently: older caches are then ignored. */
+const CACHE_FORMAT = 1;
+
+/**
+ * Every command on test:///PATH/host.yaml needs the host, and parsing YAML (with a long
+ * `domains:` list) costs more than the command: the parsed host is kept in the state's
+ * directory, valid while the file is the same one (device, inode, size, change times) on the
+ * same machine and txl. A cache that is missing, stale, corrupt or unwritable is ignored.
+ */
+async function hostCache(path: string): Promise<{ read(): HostSpec | undefined; write(h: HostSpec): void } | undefined> {
+  let key: string;
+  try {
+    const st = statSync(path, { bigint: true });
+    key = JSON.stringify([CACHE_FORMAT, typeof TXL_VERSION === 'string' ? TXL_VERSION : 'dev', resolve(path), hostname(),
+      String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs)]);
+  } catch {
+    return undefined;
+  }
+  const { simPaths } = await import('./store.js');
+  const file = simPaths(path).state.replace(/\.json$/, '') + '.host-cache.json';
+  return {
+    read() {
+      try {
+        const c = JSON.parse(readFileSync(file, 'utf8')) as { key?: string; host?: HostSpec };
+        return c.key === key && c.host && typeof c.host === 'object' && Array.isArray(c.host.domains) ? c.host : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    write(host) {
+      try {
+        writeFileAtomicSync(file, JSON.stringify({ key, host }) + '\n', 0o600);
+      } catch {
+        // a read-only directory: parse again next time
+      }
+    },
+  };
+}
+
+async function parseHostFile(path: string): Promise<HostSpec> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
