@@ -58,6 +58,8 @@ export function checkInterrupt(): void {
 /**
  * A safe point that first lets a signal that arrived during synchronous work reach its
  * handler: two turns of the event loop pass through a poll phase, where Node reads it.
+ * Use it right after a step that committed (a plain checkInterrupt would run before Node
+ * has read a signal that came during the step's synchronous part).
  */
 export async function settleAndCheck(): Promise<void> {
   if (!installed) return;

@@ -200,6 +200,7 @@ describe('atomicity: every step of an operation, made to fail, leaves no trace',
         closeSync(fd);
       }
     });
+    expect(faults).toContain('restore-read:1');
     expect(faults).toContain('domain-create:1');
     expect(faults).toContain('disk-attach:1');
     await everyFaultLeavesNoTrace('restore', faults, prepare, (h) => ['restore', join(h.dir, 'base.save')]);

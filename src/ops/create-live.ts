@@ -6,7 +6,7 @@ import type { CreateOptions } from './create.js';
 import type { Backend } from '../backend/types.js';
 import { SHUTDOWN_REASON_CODES } from '../backend/types.js';
 import { TxlError } from '../errors.js';
-import { acknowledgeInterrupt, checkInterrupt, explain, installInterruptHandler, InterruptedError, undoing } from '../interrupt.js';
+import { acknowledgeInterrupt, explain, installInterruptHandler, InterruptedError, settleAndCheck, undoing } from '../interrupt.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
 
@@ -65,9 +65,9 @@ async function createOne(ctx: Context, be: Backend, file: string, overrides: str
   }
   // until the command has said it is done, a signal undoes the whole create
   try {
-    checkInterrupt();
+    await settleAndCheck();
     const info = await be.domainInfo(domid);
-    checkInterrupt();
+    await settleAndCheck();
     ctx.debug(1, `created domain '${info.name}' with domid ${domid}`);
     return { file, domid, name: info.name, uuid: info.uuid };
   } catch (e) {

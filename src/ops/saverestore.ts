@@ -8,7 +8,7 @@ import { parseDomainText, readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
 import { configText } from './views.js';
 import { describe, readHeader, writeHeader } from './savefile.js';
-import { checkInterrupt, explain, installInterruptHandler, InterruptedError, undoing } from '../interrupt.js';
+import { checkInterrupt, explain, installInterruptHandler, InterruptedError, settleAndCheck, undoing } from '../interrupt.js';
 
 function removeQuietly(file: string): void {
   try {
@@ -59,7 +59,7 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
     if (opts.checkpoint || opts.pause) {
       await undoing(() => be.resume(domid));
       try {
-        checkInterrupt();
+        await settleAndCheck();
         if (opts.pause) await be.pause(domid);
       } catch (e) {
         if (e instanceof InterruptedError) removeQuietly(file);
@@ -67,7 +67,7 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
       }
     } else {
       try {
-        checkInterrupt();
+        await settleAndCheck();
         await be.destroy(domid);
       } catch (e) {
         await undoing(() => be.resume(domid));
@@ -122,7 +122,7 @@ export async function restoreDomain(ctx: Context, words: string[], opts: Restore
         throw explain(e, `domain '${cfg.c_info.name}' was not restored; ${file} is kept`);
       }
       try {
-        checkInterrupt();
+        await settleAndCheck();
       } catch (e) {
         await undoing(() => be.destroy(domid));
         throw explain(e, `the restored domain '${cfg.c_info.name}' (domid ${domid}) was destroyed; ${file} is kept`);

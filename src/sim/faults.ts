@@ -4,8 +4,10 @@
 //
 // TXL_SIM_DELAY=step[:nth]:ms,... holds a step for ms milliseconds (every occurrence, or
 // only the nth), announcing it on stderr first, so that a test can send a signal while txl
-// is inside that step instead of at a moment picked by the clock.
-import { writeSync } from 'node:fs';
+// is inside that step instead of at a moment picked by the clock. With
+// TXL_SIM_DELAY_UNTIL=FILE the hold ends as soon as FILE exists: a test creates it once it
+// has sent its signal, so no load on the machine can make the signal arrive too late.
+import { existsSync, writeSync } from 'node:fs';
 import { OperationError } from '../errors.js';
 
 export const FAULT_STEPS = [
@@ -13,8 +15,8 @@ export const FAULT_STEPS = [
   'vkb-attach', 'vtpm-attach', 'channel-attach', 'usbctrl-attach', 'console-setup', 'domain-unpause',
   'state-write', 'state-write-crash', 'device-detach', 'memory-set', 'vcpu-set', 'save-write', 'restore-read',
 ] as const;
-/** Steps that TXL_SIM_DELAY can hold but TXL_SIM_FAIL cannot fail: the start of each transaction. */
-export const DELAY_ONLY_STEPS = ['transaction'] as const;
+/** Points TXL_SIM_DELAY can hold but TXL_SIM_FAIL cannot fail: each transaction's start, and just after it committed. */
+export const DELAY_ONLY_STEPS = ['transaction', 'committed'] as const;
 export type FaultStep = (typeof FAULT_STEPS)[number] | string;
 
 export class InjectedFault extends OperationError {}
@@ -27,6 +29,20 @@ export class Faults {
   private seen = new Map<string, number>();
 
   constructor(spec: string | undefined, delaySpec?: string) {
+    this.fail(spec);
+    for (const word of words(delaySpec)) {
+      const parts = word.split(':');
+      const ms = Number(parts[parts.length - 1]);
+      const nth = parts.length === 3 ? Number(parts[1]) : 'always';
+      if (parts.length < 2 || parts.length > 3 || !Number.isFinite(ms) || ms < 0 || (nth !== 'always' && (!Number.isInteger(nth) || nth < 1))) {
+        throw new OperationError(`bad delay '${word}' in TXL_SIM_DELAY: write step:ms or step:nth:ms`);
+      }
+      this.delays.set(parts[0], [...(this.delays.get(parts[0]) ?? []), { nth, ms }]);
+    }
+  }
+
+  /** Adds TXL_SIM_FAIL rules (the host file's `fail:` is only known once the state is read). */
+  fail(spec: string | undefined): void {
     for (const word of words(spec)) {
       const [step, nth] = word.split(':');
       if (nth === undefined || nth === '' || nth === '*') {
@@ -37,15 +53,6 @@ export class Faults {
       if (!Number.isInteger(n) || n < 1) throw new OperationError(`bad fault '${word}' in TXL_SIM_FAIL: the count after ':' must be 1 or more`);
       const prev = this.rules.get(step);
       if (prev !== 'always') this.rules.set(step, [...(prev ?? []), n]);
-    }
-    for (const word of words(delaySpec)) {
-      const parts = word.split(':');
-      const ms = Number(parts[parts.length - 1]);
-      const nth = parts.length === 3 ? Number(parts[1]) : 'always';
-      if (parts.length < 2 || parts.length > 3 || !Number.isFinite(ms) || ms < 0 || (nth !== 'always' && (!Number.isInteger(nth) || nth < 1))) {
-        throw new OperationError(`bad delay '${word}' in TXL_SIM_DELAY: write step:ms or step:nth:ms`);
-      }
-      this.delays.set(parts[0], [...(this.delays.get(parts[0]) ?? []), { nth, ms }]);
     }
   }
 
@@ -91,5 +98,11 @@ function words(spec: string | undefined): string[] {
  */
 function hold(step: string, count: number, ms: number): void {
   writeSync(2, `txl: sim: holding step '${step}:${count}' for ${ms} ms (TXL_SIM_DELAY)\n`);
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const until = process.env.TXL_SIM_DELAY_UNTIL;
+  const end = Date.now() + ms;
+  for (let left = ms; left > 0; left = end - Date.now()) {
+    if (until && existsSync(until)) return;
+    Atomics.wait(cell, 0, 0, until ? Math.min(left, 10) : left);
+  }
 }

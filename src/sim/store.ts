@@ -67,6 +67,7 @@ export class SimStore {
   readonly lock: FileLock;
   private hostCache: HostSpec | undefined;
   faults: Faults | undefined;
+  private failuresRead = false;
 
   constructor(readonly paths: SimPaths, private populate?: Populate) {
     this.lock = new FileLock(paths.lock);
@@ -82,6 +83,10 @@ export class SimStore {
   async transact<T>(fn: (tx: Tx) => T | Promise<T>, settle?: (tx: Tx) => void): Promise<T> {
     this.ensureDir();
     const timeout = Number(process.env.TXL_SIM_LOCK_TIMEOUT ?? '') || undefined;
+    // the start of every transaction, before the lock: a safe point, and one a test can hold
+    this.faults ??= new Faults(undefined, process.env.TXL_SIM_DELAY);
+    this.faults.pause('transaction');
+    await settleAndCheck();
     await this.lock.acquire({ timeoutMs: timeout });
     const afterCommit: (() => void)[] = [];
     try {
@@ -97,9 +102,8 @@ export class SimStore {
         fresh = true;
       }
       const host = hostFromFile ?? st.host ?? defaultHost();
-      this.faults ??= new Faults([host.fail, process.env.TXL_SIM_FAIL].filter(Boolean).join(','), process.env.TXL_SIM_DELAY);
-      this.faults.pause('transaction');
-      await settleAndCheck();
+      if (!this.failuresRead) this.faults.fail([host.fail, process.env.TXL_SIM_FAIL].filter(Boolean).join(','));
+      this.failuresRead = true;
       // The file holds exactly what write() made of the last state, so it is the "before".
       const before = fresh ? '' : loaded!.text;
       const tx: Tx = { st, host, now: Date.now(), faults: this.faults, paths: this.paths, after: (f) => afterCommit.push(f) };
@@ -112,6 +116,7 @@ export class SimStore {
         const fail = tx.faults.check('state-write');
         await settleAndCheck();
         this.write(after, crash, fail);
+        tx.faults.pause('committed');
       } else await settleAndCheck();
       for (const f of afterCommit) f();
       return result;
