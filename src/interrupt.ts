@@ -98,8 +98,11 @@ export function onHardExit(fn: () => void): () => void {
   return () => hardExitHooks.delete(fn);
 }
 
-/** For tests that run commands in-process. */
+/** For tests that run commands in-process: back to Node's own handling of both signals. */
 export function resetInterruptState(): void {
   received = undefined;
   undoDepth = 0;
+  installed = false;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
 }
