@@ -17,6 +17,7 @@ export class InterruptedError extends CancelledError {
 }
 
 let received: NodeJS.Signals | undefined;
+let controller: AbortController | undefined;
 let undoDepth = 0;
 let installed = false;
 const hardExitHooks = new Set<() => void>();
@@ -34,6 +35,7 @@ function onSignal(sig: NodeJS.Signals): void {
     process.exit(130);
   }
   received = sig;
+  controller?.abort();
   if (process.stderr.isTTY) writeSync(2, 'txl: interrupted: stopping at the next safe point and undoing (Ctrl-C again stops at once)\n');
 }
 
@@ -48,6 +50,13 @@ export function installInterruptHandler(): void {
 /** Whether a signal asked this process to stop, whether or not checks are suspended. */
 export function interruptRequested(): boolean {
   return received !== undefined;
+}
+
+/** Aborted by the first signal: for waits that take an AbortSignal (xl's lock). */
+export function interruptSignal(): AbortSignal {
+  controller ??= new AbortController();
+  if (received) controller.abort();
+  return controller.signal;
 }
 
 /** A safe point: throws InterruptedError if a signal came, unless the caller is undoing. */
@@ -101,6 +110,7 @@ export function onHardExit(fn: () => void): () => void {
 /** For tests that run commands in-process: back to Node's own handling of both signals. */
 export function resetInterruptState(): void {
   received = undefined;
+  controller = undefined;
   undoDepth = 0;
   installed = false;
   process.off('SIGINT', onSignal);

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeContext } from '../src/context.js';
-import { CancelledError } from '../src/errors.js';
-import { installInterruptHandler, interruptRequested, resetInterruptState } from '../src/interrupt.js';
+import { CancelledError, exitCodeFor } from '../src/errors.js';
+import { checkInterrupt, explain, installInterruptHandler, InterruptedError, interruptRequested, interruptSignal, resetInterruptState, settleAndCheck, undoing } from '../src/interrupt.js';
 import { confirm } from '../src/prompt.js';
 import { SIM_BIN, simHost } from './support/sim.js';
 
@@ -35,6 +35,34 @@ describe('prompts with the interrupt handler installed', () => {
     }, 10);
     await expect(answer).rejects.toBeInstanceOf(CancelledError);
     expect(interruptRequested()).toBe(false);
+  });
+});
+
+describe('interrupt.ts: safe points, undoing, explanations', () => {
+  afterEach(() => resetInterruptState());
+
+  it('the first signal only sets the flag; safe points throw InterruptedError (130) except while undoing', async () => {
+    installInterruptHandler();
+    const waits = interruptSignal();
+    expect(() => checkInterrupt()).not.toThrow();
+    process.emit('SIGINT', 'SIGINT');
+    expect(interruptRequested()).toBe(true);
+    expect(waits.aborted).toBe(true);
+    let thrown: unknown;
+    try {
+      checkInterrupt();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(InterruptedError);
+    expect(exitCodeFor(thrown)).toBe(130);
+    await expect(settleAndCheck()).rejects.toBeInstanceOf(InterruptedError);
+    // clean-up work is not interrupted at its own safe points
+    await expect(undoing(async () => (checkInterrupt(), await settleAndCheck(), 'undone'))).resolves.toBe('undone');
+    // the innermost explanation wins
+    explain(thrown, "domain 'g1' was destroyed");
+    explain(thrown, 'something vaguer');
+    expect((thrown as Error).message).toBe("interrupted: domain 'g1' was destroyed");
   });
 });
 

@@ -10,7 +10,7 @@ import { CONSTANTS } from '../../bindings/layout.js';
 import { acquireXlLock, type HeldLock } from '../../bindings/xllock.js';
 import { FromJsonError, type LibxlObject } from '../../bindings/json.js';
 import { OperationError, TxlError } from '../errors.js';
-import { checkInterrupt, explain } from '../interrupt.js';
+import { checkInterrupt, explain, InterruptedError, interruptRequested, interruptSignal } from '../interrupt.js';
 import type { DomainConfig } from '../model.js';
 import type { CreateOptions } from '../backend/types.js';
 import { modelToLibxlJson } from '../../parsers/libxl-json.js';
@@ -89,7 +89,7 @@ export async function createDomain(lx: Libxl, cfg: DomainConfig, opts: CreateOpt
   let lock: HeldLock | undefined;
   let domid: number = CONSTANTS.INVALID_DOMID;
   try {
-    lock = await acquireXlLock(conf.lockfile, { onWait: (w) => hooks.onLockWait?.(w.pid) });
+    lock = await acquireXlLock(conf.lockfile, { onWait: (w) => hooks.onLockWait?.(w.pid), signal: interruptSignal() });
     checkInterrupt();
     const vinfo = lx.fn.libxl_get_version_info(lx.ctx) as bigint | null;
     const cmdline = vinfo ? String(lx.json.toObject('version_info', vinfo).commandline ?? '') : '';
@@ -108,7 +108,10 @@ export async function createDomain(lx: Libxl, cfg: DomainConfig, opts: CreateOpt
     checkInterrupt();
     if (!opts.paused) await lx.callAsync('libxl_domain_unpause', '', lx.ctx, domid, null);
     return domid;
-  } catch (e) {
+  } catch (err) {
+    // a failure the signal caused (xl's lock wait given up, libxl's children killed by a
+    // Ctrl-C typed on the terminal) is an interrupt too
+    const e = !(err instanceof TxlError) && interruptRequested() ? new InterruptedError() : err;
     if (validGuest(domid)) await destroyQuietly(lx, domid);
     explain(e, validGuest(domid) ? `domain '${name}' (domid ${domid}) was destroyed` : `domain '${name}' was not created`);
     throw e instanceof TxlError ? e : opError(e, what);
