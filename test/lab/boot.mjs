@@ -93,7 +93,9 @@ chmodSync(join(stage, 'init'), 0o755);
 writeFileSync(join(stage, 'usr/local/sbin/poweroff'), '#!/bin/sh\nsync\necho 1 >/proc/sys/kernel/sysrq\necho o >/proc/sysrq-trigger\n', { mode: 0o755 });
 const quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 const cmd = opts.cmd.length ? opts.cmd.map(quote).join(' ') : 'bash test/lab/suite.sh';
-writeFileSync(join(stage, 'txl-lab/payload'), `cd /opt/txl || exit 125\n${cmd}\n`);
+// the suite's own settings travel into dom0 (it has none of this host's environment)
+const forwarded = ['TXL_LAB_CHECKS', 'TXL_LAB_CHECK_TIMEOUT'].filter((k) => process.env[k]).map((k) => `export ${k}=${quote(process.env[k])}\n`).join('');
+writeFileSync(join(stage, 'txl-lab/payload'), `cd /opt/txl || exit 125\n${forwarded}${cmd}\n`);
 writeFileSync(join(stage, 'txl-lab/mode'), opts.shell ? 'shell\n' : 'run\n');
 // dom0 takes one initrd: the rootfs cpio and the payload cpio, concatenated
 // (the kernel unpacks them in turn; later files win).

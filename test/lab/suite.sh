@@ -93,7 +93,7 @@ guest_cfg() { # NAME FILE [extra cfg lines...]
   shift 2
   {
     echo "name = \"$name\""
-    echo 'type = "pv"'
+    echo "type = \"${GUEST_TYPE:-pv}\""
     echo "kernel = \"$GUEST_DIR/vmlinux\""
     echo "ramdisk = \"$GUEST_DIR/guest.cpio.gz\""
     echo 'extra = "console=hvc0 quiet"'
@@ -122,6 +122,14 @@ ticks_grow() { # NAME BEFORE
 }
 
 txl() { node "$PROJECT/bin/txl" --connect xen:///system "$@"; }
+# xl list and txl list agree on every domain: name, id, memory, vCPUs, and the state
+# flags that do not flicker (paused, shut down, crashed, dying; running/blocked may).
+list_rows() { awk 'NR > 1 { print $1, $2, $3, $4, substr($5, 3) }' | sort; }
+lists_agree() {
+  local a b
+  a=$(xl list | list_rows) && b=$(txl list | list_rows) || { echo "xl list or txl list failed"; return 1; }
+  [ "$a" = "$b" ] || { diff <(echo "$a") <(echo "$b") | sed 's/^/  /'; echo "xl list (<) and txl list (>) differ"; return 1; }
+}
 
 echo "txl lab suite: $(xl info 2>/dev/null | awk -F': ' '/^xen_version/ {print "Xen " $2}'), dom0 $(uname -r), node $(node --version 2>/dev/null)"
 patterns=${TXL_LAB_CHECKS:-*}

@@ -70,6 +70,12 @@ if start_guest $G; then
     wait_for 60 ticks_past "$1" $((t + 1)) || return 1
     [ "$(both_logs "$1" | grep -c 'txl-guest: up')" = 1 ] || { echo "guest $1 booted again"; return 1; }
   }
+  # Live migration of a PV guest needs shadow paging for log-dirty; Debian's Xen is built
+  # without it. xl migrate is always live and fails there; txl falls back to non-live.
+  live=no
+  xl info | grep -q '^virt_caps *:.*\bshadow\b' && live=yes
+  mig_log=$WORK/$G.migrate.log
+  said_non_live() { grep -q "migrating '$G' non-live: this Xen has no shadow paging" "$mig_log" || { echo "txl did not say it migrated non-live:"; cat "$mig_log"; return 1; }; }
   for how in "txl to txl" "xl to txl" "txl to xl"; do
     id=$(domid_of $G)
     case $how in
@@ -77,7 +83,14 @@ if start_guest $G; then
       "xl to txl") cmd="xl migrate -s '' $G '$TXL_BIN migrate-receive'" ;;
       "txl to xl") cmd="txl migrate --remote-xl -s '' $G 'xl migrate-receive'" ;;
     esac
-    check "migrate localhost, $how: $G moves and counts on" eval "$cmd && after_migration $G $id" || break
+    if [ "$how" = "xl to txl" ] && [ $live = no ]; then
+      skip "migrate localhost, $how" "xl migrate is always live, and this Xen has no shadow paging for a PV guest's log-dirty (xl info virt_caps)"
+      continue
+    fi
+    check "migrate localhost, $how: $G moves and counts on" eval "$cmd >'$mig_log' 2>&1 && after_migration $G $id || { cat '$mig_log'; false; }" || break
+    if [ $live = no ] && [ "${how%% *}" = txl ]; then
+      check "migrate localhost, $how: txl said the PV guest went non-live (no shadow paging)" said_non_live
+    fi
   done
 else
   skip "localhost migration" "xl could not start $G: $(tail -1 "$WORK/$G.create.log")"
@@ -136,7 +149,7 @@ cleanup $G
 
 G=labtx7c
 if txl_start $G 'on_reboot = "coredump-destroy"'; then
-  check "monitor: coredump-destroy writes /var/lib/xen/dump/$G and destroys $G" eval "txl reboot $G && wait_for 90 xl_gone $G && [ -s /var/lib/xen/dump/$G ]"
+  check "monitor: coredump-destroy writes /var/lib/xen/dump/$G and destroys $G" eval "txl reboot $G && wait_for 200 xl_gone $G && [ -s /var/lib/xen/dump/$G ]"
 else
   skip "monitor coredump" "txl create of $G failed"
 fi
