@@ -6,12 +6,11 @@
 // entries, run the hotplug script, wait for the frontend); fault injection can fail the
 // first (`<kind>-attach`) or the hotplug step (`<kind>-hotplug`), the latter after the
 // device is already in the domain, so that tests see the whole transaction roll back.
-import { randomUUID } from 'node:crypto';
 import { NotFoundError, OperationError } from '../errors.js';
 import type { DomainConfig, Pci } from '../model.js';
 import type { DeviceId, DeviceKind, DeviceTypes } from '../backend/types.js';
 import { normaliseBdf } from './host.js';
-import { pushEvent, type SimDevice, type SimDomain } from './state.js';
+import { newUuid, pushEvent, type SimDevice, type SimDomain } from './state.js';
 import type { Tx } from './store.js';
 
 /** The model's list for each device kind, in the order libxl attaches them at create. */
@@ -137,7 +136,7 @@ export function attach<K extends DeviceKind>(tx: Tx, d: SimDomain, kind: K, dev:
         if (!cfg.name) throw new OperationError(`${what}: the channel has no name`);
         if (mine.some((x) => (x.config as { name?: string }).name === cfg.name)) throw new OperationError(`${what}: domain '${d.name}' already has a channel '${cfg.name}'`);
       }
-      if (kind === 'vtpm') cfg.uuid ??= randomUUID();
+      if (kind === 'vtpm') cfg.uuid ??= newUuid();
       devid = typeof cfg.devid === 'number' && cfg.devid >= 0 ? cfg.devid : nextDevid(d, kind);
       if (mine.some((x) => x.devid === devid)) throw new OperationError(`${what}: domain '${d.name}' already has a ${LABEL[kind]} with devid ${devid}`);
   }

@@ -1,13 +1,13 @@
 // An exclusive lock between txl processes on one simulator host: a lock file that holds its
-// owner (pid, host, start time, a random token). The owner line is written to a temp file
-// first and hard-linked into place, so the lock file is never seen empty or half written.
+// owner (pid, host, start time, a token unique to this acquisition). The owner line is
+// written to a temp file first and hard-linked into place, so the lock file is never seen
+// empty or half written.
 // A lock is stale only when its owner is gone (same host, pid dead or reused by a process
 // that started later); it is broken under a second linked file (".break") so that two
 // waiters never both break it and then both win.
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { OperationError } from '../errors.js';
 import { pidAlive } from '../fsutil.js';
 import { checkInterrupt, onHardExit } from '../interrupt.js';
@@ -29,7 +29,7 @@ export class FileLock {
   async acquire(opts: LockOptions = {}): Promise<void> {
     const timeout = opts.timeoutMs ?? 20000;
     const deadline = Date.now() + timeout;
-    const token = randomBytes(8).toString('hex');
+    const token = newToken();
     const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${token}.tmp`);
     try {
       writeFileSync(tmp, `${process.pid} ${hostname()} ${Date.now()} ${token} ${startTime(process.pid) ?? '-'}\n`, { flag: 'wx', mode: 0o644 });
@@ -92,6 +92,19 @@ export class FileLock {
       removeQuietly(breaker);
     }
   }
+}
+
+/**
+ * 16 hex digits that tell this acquisition from any other: the pid (unique among live
+ * processes on the host), a counter (acquisitions of this process) and 32 random bits (a
+ * later process that reuses the pid). Not a secret: the lock file is world-readable. No
+ * node:crypto, which read-only commands would otherwise load just for this (~6 ms).
+ */
+let acquisitions = 0;
+function newToken(): string {
+  const hex = (n: number, width: number) => (n >>> 0).toString(16).padStart(width, '0').slice(-width);
+  acquisitions = (acquisitions + 1) % 256;
+  return hex(process.pid, 6) + hex(acquisitions, 2) + hex(Math.random() * 2 ** 32, 8);
 }
 
 /** link(2) the owner file into place: atomic, and fails if the name exists. */

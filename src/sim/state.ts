@@ -1,5 +1,5 @@
 // What the simulator keeps in its state file: the shape libxl and the hypervisor keep, no more.
-import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Bitmap, DomainConfig, SchedParams } from '../model.js';
 import type { DeviceKind, DeviceTypes, DomainEvent, ShutdownReason, XenbusState, EventType, GuestAction } from '../backend/types.js';
 import type { HostSpec } from './host.js';
@@ -143,8 +143,12 @@ export function schedulerLongName(s: string): string {
   return ({ credit: 'Credit Scheduler', credit2: 'Credit2 Scheduler', rtds: 'RTDS Scheduler', arinc653: 'ARINC 653 Scheduler', null: 'null Scheduler' } as Record<string, string>)[s] ?? s;
 }
 
+// node:crypto costs read-only commands several ms to load (it pulls in webcrypto and
+// streams): it is loaded on the first new uuid, which only a create or a vTPM needs.
+const nodeRequire = createRequire(import.meta.url);
+
 export function newUuid(): string {
-  return randomUUID();
+  return (nodeRequire('node:crypto') as typeof import('node:crypto')).randomUUID();
 }
 
 export function pushEvent(st: SimState, type: EventType, dom: { domid: number | null; name: string; uuid?: string }, extra: { reason?: ShutdownReason; detail?: string } = {}, now = Date.now()): void {
