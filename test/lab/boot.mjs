@@ -19,7 +19,10 @@ import { fileURLToPath } from 'node:url';
 const LAB = dirname(fileURLToPath(import.meta.url));
 const PROJECT = resolve(LAB, '../..');
 const CACHE = process.env.TXL_LAB_CACHE || '/var/tmp/txl-lab';
-const DOM0_MEM = process.env.TXL_LAB_DOM0_MEM || '1536M';
+// TXL_LAB_LIBVIRT=1: dom0 with libvirtd and virsh (build-libvirt.sh), which needs more room
+const LIBVIRT = !!process.env.TXL_LAB_LIBVIRT && process.env.TXL_LAB_LIBVIRT !== '0';
+const ROOTFS = LIBVIRT ? 'dom0-libvirt.cpio' : 'dom0.cpio';
+const DOM0_MEM = process.env.TXL_LAB_DOM0_MEM || (LIBVIRT ? '1792M' : '1536M');
 
 const opts = { shell: false, timeout: Number(process.env.TXL_LAB_TIMEOUT || 600), log: '', accel: process.env.TXL_LAB_ACCEL || 'auto', verbose: !!process.env.TXL_LAB_VERBOSE, build: true, cmd: [] };
 const argv = process.argv.slice(2);
@@ -43,10 +46,10 @@ const t0 = Date.now();
 const secs = (ms) => (ms / 1000).toFixed(1);
 
 if (opts.build) {
-  const b = spawnSync('bash', [join(LAB, 'build.sh')], { stdio: 'inherit' });
+  const b = spawnSync('bash', [join(LAB, LIBVIRT ? 'build-libvirt.sh' : 'build.sh')], { stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status === 10 ? 10 : 1);
 }
-for (const f of ['xen.elf', 'vmlinuz', 'dom0.cpio']) {
+for (const f of ['xen.elf', 'vmlinuz', ROOTFS]) {
   if (!existsSync(join(CACHE, f))) { console.error(`boot: ${join(CACHE, f)} missing: run test/lab/build.sh`); process.exit(1); }
 }
 
@@ -100,7 +103,7 @@ writeFileSync(join(stage, 'txl-lab/mode'), opts.shell ? 'shell\n' : 'run\n');
 // dom0 takes one initrd: the rootfs cpio and the payload cpio, concatenated
 // (the kernel unpacks them in turn; later files win).
 const initrd = join(run, 'initrd.cpio');
-copyFileSync(join(CACHE, 'dom0.cpio'), initrd);
+copyFileSync(join(CACHE, ROOTFS), initrd);
 const cpio = spawnSync('bash', ['-c', `cd ${quote(stage)} && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet >> ${quote(initrd)}`], { stdio: ['ignore', 'inherit', 'inherit'] });
 if (cpio.status !== 0) { console.error('boot: cpio failed'); process.exit(1); }
 rmSync(stage, { recursive: true, force: true });

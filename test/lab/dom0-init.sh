@@ -59,6 +59,23 @@ xenconsoled --pid-file=/run/xenconsoled.pid --log=guest || fail "xenconsoled"
 ip link set lo up
 ip link add xenbr0 type bridge && ip link set xenbr0 up || say "warning: no xenbr0 bridge"
 
+# Only in the libvirt lab (TXL_LAB_LIBVIRT=1). Debian 12's libvirt 9 ships the
+# monolithic libvirtd only (no virtxend); its libxl driver serves xen:///system.
+if [ -x /usr/sbin/libvirtd ]; then
+  mkdir -p /run/libvirt /var/log/libvirt /var/lib/libvirt /var/cache/libvirt
+  LIBVIRT_LOG_OUTPUTS="3:file:/var/log/libvirt/libvirtd.log" libvirtd --daemon --pid-file=/run/libvirtd.pid ||
+    say "warning: libvirtd did not start"
+  # the socket appears once the drivers are loaded, which takes a while under TCG
+  # (it exits when a driver it needs fails: see its log)
+  for _ in $(seq 240); do
+    [ -S /run/libvirt/libvirt-sock ] && break
+    [ -f /run/libvirtd.pid ] && ! kill -0 "$(cat /run/libvirtd.pid)" 2>/dev/null && break
+    sleep 0.5
+  done
+  [ -S /run/libvirt/libvirt-sock ] && say "libvirtd up at $(up)s" ||
+    say "warning: libvirtd is not serving: $(grep -m1 ' error : .*[Ii]nitiali' /var/log/libvirt/libvirtd.log)"
+fi
+
 # Lets the payload find the lab's guest kernel and initramfs.
 export TXL_LAB=1 TXL_LAB_GUEST_DIR=/var/lib/txl-lab
 cd /opt/txl 2>/dev/null || cd /
