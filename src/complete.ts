@@ -9,6 +9,7 @@
 import type { ArgDef, CommandDef, Completion, OptDef } from './command.js';
 import type { Backend, DeviceKind } from './backend/types.js';
 import { XL_CFG_VALUES } from './cfgkeys.js';
+import { GLOBAL_FLAGS, VERSION_FLAG } from './fast-parse.js';
 
 export interface Candidate {
   value: string;
@@ -47,18 +48,18 @@ export function flagSpec(o: OptDef): FlagSpec {
   return { names, takesValue: /[<[]/.test(o.flags), summary: o.summary, choices: o.choices, complete: o.complete };
 }
 
-async function globalFlags(): Promise<FlagSpec[]> {
-  // The global options live in cli.ts; reading them from the program keeps this list exact.
-  const { buildProgram } = await import('./cli.js');
-  const program = buildProgram([]);
-  const specs: FlagSpec[] = program.options.map((o) => ({
-    names: [o.short, o.long].filter((n): n is string => Boolean(n)),
-    takesValue: o.required || o.optional,
-    summary: o.description,
-    choices: o.long === '--output' ? ['text', 'table', 'json', 'yaml'] : o.argChoices,
-  }));
-  specs.push({ names: ['-h', '--help'], takesValue: false, summary: 'show help' });
-  return specs;
+/** The global options in commander's order (--version first), then the help option. */
+function globalFlags(): FlagSpec[] {
+  return [
+    { names: VERSION_FLAG.names, takesValue: false, summary: VERSION_FLAG.summary },
+    ...GLOBAL_FLAGS.map((f) => ({
+      names: f.names,
+      takesValue: Boolean(f.value),
+      summary: f.summary,
+      choices: f.key === 'output' ? ['text', 'table', 'json', 'yaml'] : undefined,
+    })),
+    { names: ['-h', '--help'], takesValue: false, summary: 'show help' },
+  ];
 }
 
 function findFlag(specs: FlagSpec[], word: string): FlagSpec | undefined {
@@ -81,7 +82,7 @@ export async function completions(words: string[], opts: CompleteOptions = {}): 
   const env = opts.env ?? process.env;
   const partial = words.length ? words[words.length - 1] : '';
   const before = words.slice(0, -1);
-  const globals = await globalFlags();
+  const globals = globalFlags();
 
   let connect = env.TXL_CONNECT || undefined;
   let i = 0;
@@ -311,14 +312,14 @@ export function formatAnswer(a: Answer): string {
 }
 
 /** The hidden command itself. Output only on stdout, and within a fixed time. */
-export async function complete(words: string[]): Promise<number> {
+export async function complete(words: string[], opts: CompleteOptions = {}): Promise<number> {
   const stdoutWrite = process.stdout.write.bind(process.stdout);
   process.stderr.write = (() => true) as typeof process.stderr.write;
   // A hung connection must not hang the shell: give up and complete nothing.
   const deadline = setTimeout(() => process.exit(0), Number(process.env.TXL_COMPLETE_TIMEOUT_MS) || 3000);
   deadline.unref();
   try {
-    const answer = await completions(words);
+    const answer = await completions(words, opts);
     stdoutWrite(formatAnswer(answer));
   } catch {
     // nothing to offer

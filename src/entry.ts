@@ -1,6 +1,7 @@
 // dist/cli.js: what every command but --version and --help starts with (bin/txl answers those
 // from dist/fast.cjs). It loads the command table, runs a plain command line itself (see
-// fast-parse.ts) and leaves the rest to commander in cli.ts, loaded only then.
+// fast-parse.ts), answers `__complete` (complete.ts, which needs no commander either) and
+// leaves the rest to commander in cli.ts, loaded only then.
 import { COMMANDS } from '../commands/table.js';
 import { makeContext } from './context.js';
 import { fastParse } from './fast-parse.js';
@@ -13,18 +14,18 @@ export async function main(argv: string[]): Promise<void> {
   const title = secretFreeTitle(argv);
   if (title) process.title = title;
   if (argv[0] === '__complete') {
-    const { fastComplete } = await import('./fast-complete.js');
-    if (await fastComplete(argv.slice(1), COMMANDS)) return;
-  } else {
-    const parsed = fastParse(argv, COMMANDS);
-    if (parsed) {
-      try {
-        await runCommand(parsed.def, makeContext(parsed.globals), parsed.args, parsed.opts);
-      } catch (err) {
-        process.exitCode = reportError(err, process.stderr);
-      }
-      return;
+    const { complete } = await import('./complete.js');
+    process.exitCode = await complete(argv.slice(1), { commands: COMMANDS });
+    return;
+  }
+  const parsed = fastParse(argv, COMMANDS);
+  if (parsed) {
+    try {
+      await runCommand(parsed.def, makeContext(parsed.globals), parsed.args, parsed.opts);
+    } catch (err) {
+      process.exitCode = reportError(err, process.stderr);
     }
+    return;
   }
   const { runFull } = await import('./cli.js');
   await runFull(argv);

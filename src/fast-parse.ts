@@ -7,22 +7,29 @@ import type { CommandDef, OptDef } from './command.js';
 import type { ContextOptions } from './context.js';
 import { parseOutputFormat } from './output.js';
 
-interface GlobalFlag {
+export interface GlobalFlag {
   names: string[];
   key: keyof ContextOptions;
   value?: boolean;
+  summary: string;
 }
 
-/** The global options of buildProgram (cli.ts), as data; the test compares the two. */
+/**
+ * The global options of buildProgram (cli.ts), as data, for this parser and for completion
+ * (complete.ts), neither of which loads commander; test/fast-paths.test.ts compares them.
+ */
 export const GLOBAL_FLAGS: GlobalFlag[] = [
-  { names: ['-c', '--connect'], key: 'connect', value: true },
-  { names: ['-o', '--output'], key: 'output', value: true },
-  { names: ['-N', '--dry-run'], key: 'dryRun' },
-  { names: ['-y', '--yes'], key: 'yes' },
-  { names: ['-v', '--verbose'], key: 'verbose' },
-  { names: ['-q', '--quiet'], key: 'quiet' },
-  { names: ['--no-color'], key: 'color' },
+  { names: ['-c', '--connect'], key: 'connect', value: true, summary: 'connection: xen:///system or test:///default (or test:///PATH/host.yaml)' },
+  { names: ['-o', '--output'], key: 'output', value: true, summary: 'output format: text (xl/virsh style), table, json or yaml' },
+  { names: ['-N', '--dry-run'], key: 'dryRun', summary: 'show what would be done, change nothing' },
+  { names: ['-y', '--yes'], key: 'yes', summary: 'assume yes at every confirmation prompt' },
+  { names: ['-v', '--verbose'], key: 'verbose', summary: 'more messages on stderr (repeat for more)' },
+  { names: ['-q', '--quiet'], key: 'quiet', summary: 'only errors on stderr' },
+  { names: ['--no-color'], key: 'color', summary: 'no colour, even on a terminal (also: NO_COLOR)' },
 ];
+
+/** commander's --version, which this parser leaves to commander (or dist/fast.cjs) */
+export const VERSION_FLAG = { names: ['--version'], summary: 'print the version and exit' };
 
 export interface Parsed {
   def: CommandDef;
