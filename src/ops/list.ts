@@ -51,25 +51,32 @@ export async function listDomains(ctx: Context, domain: string | undefined, opts
   return withBackend(ctx, async (be) => {
     const infos = domain ? [await be.domainInfo(await be.resolve(domain))] : await be.listDomains();
     if (opts.long) return longList(be, infos);
-    const managed = opts.all && !domain ? (await be.listManaged()).filter((m) => !infos.some((d) => d.name === m.name)) : [];
-    const lines = [listHeader(Boolean(opts.verbose)), ...infos.map((d) => listLine(d, Boolean(opts.verbose))), ...managed.map((m) => managedLine(m, Boolean(opts.verbose)))];
-    const data = [
-      ...infos.map((d) => ({ ...d, state_flags: stateLetters(d), managed: undefined as boolean | undefined })),
-      ...managed.map((m) => ({ domid: null, name: m.name, uuid: m.uuid, state: 'shutoff', managed: true })),
-    ];
-    const managedNames = new Set((opts.all ? await be.listManaged() : []).map((m) => m.name));
-    for (const d of data) d.managed = opts.all ? managedNames.has(d.name) : undefined;
+    const allManaged = opts.all ? await be.listManaged() : [];
+    const managed = domain ? [] : allManaged.filter((m) => !infos.some((d) => d.name === m.name));
+    const verbose = Boolean(opts.verbose);
+    const lines = [listHeader(verbose), ...infos.map((d) => listLine(d, verbose)), ...managed.map((m) => managedLine(m, verbose))];
+    // the views other than the text are built only when the output format asks for them
+    // (a copy of every domain for -o json is most of the cost of a long list)
     return {
-      data,
+      get data() {
+        const managedNames = new Set(allManaged.map((m) => m.name));
+        const mark = (name: string) => (opts.all ? managedNames.has(name) : undefined);
+        return [
+          ...infos.map((d) => ({ ...d, state_flags: stateLetters(d), managed: mark(d.name) })),
+          ...managed.map((m) => ({ domid: null, name: m.name, uuid: m.uuid, state: 'shutoff', managed: mark(m.name) })),
+        ];
+      },
       text: lines.join('\n') + '\n',
-      table: {
-        head: ['Name', 'ID', 'Mem', 'VCPUs', 'State', 'Time(s)', ...(opts.verbose ? ['UUID', 'Reason'] : [])],
-        rows: [
-          ...infos.map((d) => [d.name, d.domid, Math.floor(d.current_memkb / 1024), d.vcpu_online, d.state, (d.cpu_time / 1e9).toFixed(1),
-            ...(opts.verbose ? [d.uuid, d.shutdown_reason ?? '-'] : [])]),
-          ...managed.map((m) => [m.name, '-', Math.floor((m.config.b_info?.target_memkb ?? 0) / 1024), m.config.b_info?.max_vcpus ?? 1, 'shut off', '-',
-            ...(opts.verbose ? [m.uuid, '-'] : [])]),
-        ],
+      get table() {
+        return {
+          head: ['Name', 'ID', 'Mem', 'VCPUs', 'State', 'Time(s)', ...(verbose ? ['UUID', 'Reason'] : [])],
+          rows: [
+            ...infos.map((d) => [d.name, d.domid, Math.floor(d.current_memkb / 1024), d.vcpu_online, d.state, (d.cpu_time / 1e9).toFixed(1),
+              ...(verbose ? [d.uuid, d.shutdown_reason ?? '-'] : [])]),
+            ...managed.map((m) => [m.name, '-', Math.floor((m.config.b_info?.target_memkb ?? 0) / 1024), m.config.b_info?.max_vcpus ?? 1, 'shut off', '-',
+              ...(verbose ? [m.uuid, '-'] : [])]),
+          ],
+        };
       },
     };
   });
