@@ -69,6 +69,26 @@ tar -C "$L" -xf "$CACHE/rootfs-libvirt.tar"
 # what build.sh drops from the plain rootfs, dropped here too
 rm -rf "$L/var/cache/apt/"* "$L/var/lib/apt/lists/"* "$L/usr/share/perl/"5.* "$L/usr/lib/x86_64-linux-gnu/perl/"5.* \
   "$L/usr/lib/udev/hwdb.bin" "$L/usr/lib/udev/hwdb.d"
+# libvirt-daemon needs the QEMU driver, which needs the user libvirt-daemon-system would
+# make; unable to start, it takes libvirtd down with it. Xen needs none of it.
+rm -f "$L/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so"
+# QEMU's TCG has no VME, so Xen's hw_caps lack it, and every x86 model in libvirt's CPU
+# map (all need vme) fails to describe the host: the libxl driver then refuses to start
+# ("Cannot find suitable CPU model for given data"). A lab-only model without it lets
+# libvirt describe the emulated CPU; guests' CPUs are not affected (PV).
+cpu_map=$L/usr/share/libvirt/cpu_map
+[ -f "$cpu_map/index.xml" ] || cannot "no libvirt CPU map in the libvirt rootfs"
+cat >"$cpu_map/x86_txl-lab-tcg.xml" <<'EOF'
+<cpus>
+  <model name='txl-lab-tcg'>
+    <decode host='on' guest='off'/>
+    <feature name='fpu'/>
+    <feature name='pse'/>
+  </model>
+</cpus>
+EOF
+sed -i "s|^\( *\)<include filename='x86_486.xml'/>|&\n\1<include filename='x86_txl-lab-tcg.xml'/>|" "$cpu_map/index.xml"
+grep -q x86_txl-lab-tcg.xml "$cpu_map/index.xml" || cannot "could not add the lab's CPU model to libvirt's CPU map"
 # The layer: every path of the libvirt rootfs that is new or different, with its
 # parent directories (the kernel's unpacker does not make them).
 (cd "$L" && find . -mindepth 1 ! -type d) | LC_ALL=C sort | while IFS= read -r p; do
