@@ -2,6 +2,7 @@
 // from dist/fast.cjs). It loads the command table, runs a plain command line itself (see
 // fast-parse.ts), answers `__complete` (complete.ts, which needs no commander either) and
 // leaves the rest to commander in cli.ts, loaded only then.
+import { isatty } from 'node:tty';
 import { COMMANDS } from '../commands/table.js';
 import { makeContext } from './context.js';
 import { fastParse } from './fast-parse.js';
@@ -21,7 +22,9 @@ export async function main(argv: string[]): Promise<void> {
   const parsed = fastParse(argv, COMMANDS);
   if (parsed) {
     try {
-      await runCommand(parsed.def, makeContext(parsed.globals), parsed.args, parsed.opts);
+      // isatty(0), not process.stdin.isTTY: making process.stdin loads streams (or net) for nothing
+      const io = { stdout: process.stdout, stderr: process.stderr, stdin: { isTTY: isatty(0) } as typeof process.stdin };
+      await runCommand(parsed.def, makeContext(parsed.globals, io), parsed.args, parsed.opts);
     } catch (err) {
       process.exitCode = reportError(err, process.stderr);
     }

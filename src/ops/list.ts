@@ -4,7 +4,6 @@ import type { Result } from '../command.js';
 import type { Backend, DomainInfo, ManagedDomain } from '../backend/types.js';
 import { SHUTDOWN_REASON_CODES } from '../backend/types.js';
 import { withBackend } from './connect.js';
-import { configText } from './views.js';
 
 export interface ListOptions {
   long?: boolean;
@@ -84,6 +83,7 @@ export async function listDomains(ctx: Context, domain: string | undefined, opts
 
 /** xl list -l: each domain's live config in libxl JSON, laid out as xl's yajl prints it. */
 async function longList(be: Backend, infos: DomainInfo[]): Promise<Result> {
+  const { configText } = await import('./views.js');
   const data: { domid: number; config: unknown }[] = [];
   const items: string[] = [];
   for (const d of infos) {
