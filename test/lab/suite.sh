@@ -8,7 +8,7 @@
 #
 # Writing a check (see checks/*.sh):
 #   check "what it proves" cmd args...       passes when cmd exits 0 within
-#                                             $TXL_LAB_CHECK_TIMEOUT (240 s); cmd may be a
+#                                             $TXL_LAB_CHECK_TIMEOUT (360 s); cmd may be a
 #                                             function or `eval "..."`; its last output
 #                                             line is the reason shown on failure
 #   skip "what" "why"                         counted as skipped, never as passed
@@ -17,7 +17,7 @@
 #   console_has NAME REGEX, txl ARGS... (bin/txl --connect xen:///system).
 set -u
 set -a # checks run in a child bash: export every variable a group sets
-CHECK_TIMEOUT=${TXL_LAB_CHECK_TIMEOUT:-240}
+CHECK_TIMEOUT=${TXL_LAB_CHECK_TIMEOUT:-360}
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PROJECT=$(cd "$LAB_DIR/../.." && pwd)
 WORK=${TXL_LAB_WORK:-/tmp/txl-lab-suite}

@@ -21,7 +21,7 @@ ups() { grep -c 'txl-guest: up' "$(console_log "$1")" 2>/dev/null || echo 0; }
 
 check "PVH: txl create -p, xl list shows $G paused and as PVH, txl list agrees" eval "txl create -p '$WORK/$G.cfg' && state_is $G '^..p' && is_pvh $G && lists_agree" ||
   { skip "the rest of the PVH checks" "$G was not created"; xl destroy $G >/dev/null 2>&1; return 0; }
-check "PVH: txl unpause, $G boots; the lists agree" eval "txl unpause $G && wait_for 120 console_has $G 'txl-guest: tick 2' && lists_agree"
+check "PVH: txl unpause, $G boots; the lists agree" eval "txl unpause $G && wait_for 200 console_has $G 'txl-guest: tick 2' && lists_agree"
 check "PVH: txl pause; xl list shows it paused; the lists agree" eval "txl pause $G && state_is $G '^..p' && lists_agree"
 check "PVH: txl unpause; it runs on; the lists agree" eval "t=\$(last_tick $G); txl unpause $G && state_is $G \"\$ALIVE\" && wait_for 60 counts_on $G \$t && lists_agree"
 check "PVH: txl vcpu-set 1; xl list shows 1 vCPU; the lists agree" eval "txl vcpu-set $G 1 && wait_for 30 col_is $G 4 1 && lists_agree"
