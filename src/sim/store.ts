@@ -4,7 +4,7 @@
 // before the rename leaves the previous state as it was: that is the simulator's rollback.
 // A signal (see interrupt.ts) is looked at when a transaction starts and just before it
 // commits, so an interrupted command unwinds as a failed one does.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { OperationError, TxlError } from '../errors.js';
@@ -111,7 +111,9 @@ export class SimStore {
       settle?.(tx);
       const result = await fn(tx);
       const after = JSON.stringify(tx.st);
-      if (after + '\n' !== before) {
+      // compared in place: `after + '\n'` would copy the whole state (~0.9 MB at 1,000 domains)
+      const unchanged = before.length === after.length + 1 && before.endsWith('\n') && before.startsWith(after);
+      if (!unchanged) {
         const crash = tx.faults.check('state-write-crash');
         const fail = tx.faults.check('state-write');
         await settleAndCheck();
@@ -134,11 +136,15 @@ export class SimStore {
   }
 
   load(): { st: SimState; text: string } | undefined {
-    if (!existsSync(this.paths.state)) return undefined;
     let st: SimState;
     let text: string;
     try {
       text = readFileSync(this.paths.state, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new TxlError(`the simulator state '${this.paths.state}' is unreadable: ${(e as Error).message}`, `move it away to start a fresh simulated host`);
+    }
+    try {
       st = JSON.parse(text) as SimState;
     } catch (e) {
       throw new TxlError(`the simulator state '${this.paths.state}' is unreadable: ${(e as Error).message}`, `move it away to start a fresh simulated host`);
