@@ -46,6 +46,7 @@ export class Libxl {
   /** SIGCHLDs handed to libxl so far */
   sigchldForwarded = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly running = new Set<Promise<number>>();
   private readonly onSigchld = () => this.sigchld();
 
   private constructor(
@@ -106,20 +107,37 @@ export class Libxl {
   /** The same on a worker thread, one at a time, for operations that may fork or wait. */
   callAsync(name: FnName | CFunction, label: string, ...args: unknown[]): Promise<number> {
     this.alive();
-    const f = typeof name === 'string' ? this.fn[name] : name;
-    const fname = typeof name === 'string' ? name : label;
-    const run = () =>
-      new Promise<number>((resolve, reject) => {
-        const mark = this.log.mark();
-        f.async(...args, (err: unknown, rc: number) => {
-          if (err) return reject(err);
-          if (rc < 0) return reject(new LibxlCallError(fname, rc, this.log.since(mark), errorName(this.fn, rc)));
-          resolve(rc);
-        });
-      });
+    const run = () => this.onWorker(name, label, args);
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * On a worker thread at once, beside whatever else runs: for domain builds of `create -j N`
+   * (a libxl_ctx is thread-safe; libvirt builds domains side by side on one too). Its log
+   * slice may hold lines of the calls running beside it.
+   */
+  callConcurrent(name: FnName | CFunction, label: string, ...args: unknown[]): Promise<number> {
+    this.alive();
+    const p = this.onWorker(name, label, args);
+    this.running.add(p);
+    const done = () => this.running.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  private onWorker(name: FnName | CFunction, label: string, args: unknown[]): Promise<number> {
+    const f = typeof name === 'string' ? this.fn[name] : name;
+    const fname = typeof name === 'string' ? name : label;
+    return new Promise<number>((resolve, reject) => {
+      const mark = this.log.mark();
+      f.async(...args, (err: unknown, rc: number) => {
+        if (err) return reject(err);
+        if (rc < 0) return reject(new LibxlCallError(fname, rc, this.log.since(mark), errorName(this.fn, rc)));
+        resolve(rc);
+      });
+    });
   }
 
   /** Calls a device or type function bound elsewhere, on the JS thread, with the same checks. */
@@ -139,6 +157,7 @@ export class Libxl {
   async close(): Promise<void> {
     if (this.closed) return;
     await this.queue;
+    await Promise.allSettled([...this.running]);
     this.closed = true;
     // TXL_LIBXL_LOG=FILE keeps everything libxl logged in this process (for bug reports)
     const keep = process.env.TXL_LIBXL_LOG;

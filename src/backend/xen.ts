@@ -42,9 +42,6 @@ export async function openXen(uri: string): Promise<Backend> {
 export class XenBackend implements Backend {
   readonly kind = 'xen' as const;
   readonly managed = new ManagedStore();
-  // xl's host lock is an fcntl lock, which never conflicts within one process: creates
-  // from one txl (create -j N) take turns here instead.
-  private creating: Promise<unknown> = Promise.resolve();
 
   constructor(readonly uri: string, readonly lx: Libxl, private readonly xs: XenstoreReader) {}
 
@@ -100,12 +97,10 @@ export class XenBackend implements Backend {
   }
   async create(cfg: DomainConfig, opts: CreateOptions = {}): Promise<number> {
     checkNewName(cfg.c_info?.name);
-    const run = () => createDomain(this.lx, cfg, opts, {
+    // creates of one process take turns only where xl's lock is taken (src/xen/create.ts)
+    const domid = await createDomain(this.lx, cfg, opts, {
       onLockWait: (pid) => process.stderr.write(`txl: waiting for the lock on the host (held by ${pid ? `process ${pid}` : 'another toolstack'})...\n`),
     });
-    const next = this.creating.then(run, run);
-    this.creating = next.catch(() => undefined);
-    const domid = await next;
     // like xl: a monitor process per domain applies on_poweroff/on_reboot/on_crash (not with -e)
     if (!opts.noMonitor) {
       const name = cfg.c_info?.name ?? String(domid);

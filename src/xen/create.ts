@@ -1,5 +1,5 @@
-// Creating a domain the way xl does: under xl's host lock, make room by ballooning dom0 down
-// when autoballoon is on, libxl_domain_create_new (or _create_restore from a saved image),
+// Creating a domain the way xl does: when autoballoon is on, under xl's host lock, make room
+// by ballooning dom0 down; libxl_domain_create_new (or _create_restore from a saved image),
 // then unpause unless asked not to. Any
 // failure after libxl handed out a domid destroys that half-built domain: no domain is ever
 // left behind.
@@ -89,24 +89,37 @@ export async function createDomain(lx: Libxl, cfg: DomainConfig, opts: CreateOpt
   let lock: HeldLock | undefined;
   let domid: number = CONSTANTS.INVALID_DOMID;
   try {
-    lock = await acquireXlLock(conf.lockfile, { onWait: (w) => hooks.onLockWait?.(w.pid), signal: interruptSignal() });
-    checkInterrupt();
     const vinfo = lx.fn.libxl_get_version_info(lx.ctx) as bigint | null;
     const cmdline = vinfo ? String(lx.json.toObject('version_info', vinfo).commandline ?? '') : '';
-    if (autoballoonOn(conf, cmdline)) await makeRoom(lx, obj);
-    checkInterrupt();
-    const out: number[] = [CONSTANTS.INVALID_DOMID];
-    try {
-      if (opts.restoreFd !== undefined) await createRestore(lx, obj.ptr, out, opts.restoreFd);
-      else await lx.callAsync('libxl_domain_create_new', '', lx.ctx, obj.ptr, out, null, null);
-    } finally {
-      domid = out[0] >>> 0;
-    }
-    lock.release();
-    lock = undefined;
+    // As xl: the lock covers "make room + build" only when dom0 is ballooned for it. Without
+    // ballooning xl takes no lock, and domain builds run side by side (create -j N).
+    const balloon = autoballoonOn(conf, cmdline);
+    const build = async () => {
+      try {
+        if (balloon) {
+          lock = await acquireXlLock(conf.lockfile, { onWait: (w) => hooks.onLockWait?.(w.pid), signal: interruptSignal() });
+          checkInterrupt();
+          await makeRoom(lx, obj);
+        }
+        checkInterrupt();
+        const out: number[] = [CONSTANTS.INVALID_DOMID];
+        try {
+          if (opts.restoreFd !== undefined) await createRestore(lx, obj.ptr, out, opts.restoreFd);
+          else if (balloon) await lx.callAsync('libxl_domain_create_new', '', lx.ctx, obj.ptr, out, null, null);
+          else await lx.callConcurrent('libxl_domain_create_new', '', lx.ctx, obj.ptr, out, null, null);
+        } finally {
+          domid = out[0] >>> 0;
+        }
+      } finally {
+        // before the next create of this process takes its turn (see inTurn)
+        lock?.release();
+        lock = undefined;
+      }
+    };
+    await (balloon ? inTurn(build) : build());
     // a signal during libxl's long create is seen here, before the guest runs
     checkInterrupt();
-    if (!opts.paused) await lx.callAsync('libxl_domain_unpause', '', lx.ctx, domid, null);
+    if (!opts.paused) await lx.callConcurrent('libxl_domain_unpause', '', lx.ctx, domid, null);
     return domid;
   } catch (err) {
     // a failure the signal caused (xl's lock wait given up, libxl's children killed by a
@@ -119,6 +132,15 @@ export async function createDomain(lx: Libxl, cfg: DomainConfig, opts: CreateOpt
     lock?.release();
     lx.json.dispose(obj);
   }
+}
+
+// xl's lock is an fcntl lock, which never conflicts within one process (and closing any of
+// the process's descriptors of the file drops it): the creates of one txl take turns here.
+let turn: Promise<unknown> = Promise.resolve();
+function inTurn<T>(fn: () => Promise<T>): Promise<T> {
+  const next = turn.then(fn, fn);
+  turn = next.catch(() => undefined);
+  return next;
 }
 
 const validGuest = (domid: number) => domid > 0 && domid < 0x7ff0;
