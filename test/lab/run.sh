@@ -8,7 +8,7 @@ PROJECT=$(cd "$LAB_DIR/../.." && pwd)
 started=$(date +%s)
 # boot.mjs alone gives up after 10 min; the whole suite grows with txl's checks
 # and a busy 2-core machine can triple its time.
-export TXL_LAB_TIMEOUT=${TXL_LAB_TIMEOUT:-1800}
+export TXL_LAB_TIMEOUT=${TXL_LAB_TIMEOUT:-3300}
 
 skipped() {
   echo
