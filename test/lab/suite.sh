@@ -125,7 +125,10 @@ txl() { node "$PROJECT/bin/txl" --connect xen:///system "$@"; }
 # xl list and txl list agree on every domain: name, id, memory, vCPUs, and the state
 # flags that do not flicker (paused, shut down, crashed, dying; running/blocked may).
 list_rows() { awk 'NR > 1 { print $1, $2, $3, $4, substr($5, 3) }' | sort; }
-lists_agree() {
+# A booting guest onlines vCPUs and balloons between the two calls: agreement may take a
+# few tries, a real difference stays.
+lists_agree() { wait_for 60 lists_agree_now; }
+lists_agree_now() {
   local a b
   a=$(xl list | list_rows) && b=$(txl list | list_rows) || { echo "xl list or txl list failed"; return 1; }
   [ "$a" = "$b" ] || { diff <(echo "$a") <(echo "$b") | sed 's/^/  /'; echo "xl list (<) and txl list (>) differ"; return 1; }
