@@ -122,6 +122,19 @@ ticks_grow() { # NAME BEFORE
 }
 
 txl() { node "$PROJECT/bin/txl" --connect xen:///system "$@"; }
+TXL_BIN="node $PROJECT/bin/txl --connect xen:///system"
+# The command that migrates NAME to localhost; HOW is "txl to txl", "xl to txl" or "txl to xl".
+migrate_cmd() { # HOW NAME
+  case $1 in
+    "txl to txl") echo "txl migrate -s '' $2 '$TXL_BIN migrate-receive'" ;;
+    "xl to txl") echo "xl migrate -s '' $2 '$TXL_BIN migrate-receive'" ;;
+    "txl to xl") echo "txl migrate --remote-xl -s '' $2 'xl migrate-receive'" ;;
+  esac
+}
+# A migrating guest's receiving side logs its console under the name it had then.
+both_logs() { cat "$(console_log "$1")" "$CONSOLE_DIR/guest-$1--incoming.log" 2>/dev/null; }
+max_tick() { both_logs "$1" | grep -o 'txl-guest: tick [0-9]*' | awk '{print $3}' | sort -n | tail -1; }
+
 # xl list and txl list agree on every domain: name, id, memory, vCPUs, and the state
 # flags that do not flicker (paused, shut down, crashed, dying; running/blocked may).
 list_rows() { awk 'NR > 1 { print $1, $2, $3, $4, substr($5, 3) }' | sort; }

@@ -3,7 +3,6 @@
 # and a restored or migrated guest goes on counting where it stopped (same memory, no
 # new boot). Guests "labtx7*". Needs txl create (60-txl-xen.sh).
 txl list >/dev/null 2>&1 || { skip "the lifecycle checks" "txl list does not work here: $(txl list 2>&1 | tail -1)"; return 0; }
-TXL_BIN="node $PROJECT/bin/txl --connect xen:///system"
 
 ups() { grep -c 'txl-guest: up' "$(console_log "$1")" 2>/dev/null || echo 0; }
 last_tick() { grep -o 'txl-guest: tick [0-9]*' "$(console_log "$1")" 2>/dev/null | tail -1 | awk '{print $3}'; }
@@ -53,9 +52,6 @@ rm -f "$S"
 # --- localhost migration, txl and xl at either end ------------------------------
 G=labtx7m
 if start_guest $G; then
-  # the receiving side's console log is named after the name the domain had then
-  both_logs() { cat "$(console_log "$1")" "$CONSOLE_DIR/guest-$1--incoming.log" 2>/dev/null; }
-  max_tick() { both_logs "$1" | grep -o 'txl-guest: tick [0-9]*' | awk '{print $3}' | sort -n | tail -1; }
   ticks_past() { [ "$(max_tick "$1")" -gt "$2" ] || { echo "guest $1 is at tick $(max_tick "$1"), not past $2"; return 1; }; }
   moved() { # NAME OLD_DOMID: under its name with a new domid, nothing left over
     local id
@@ -78,11 +74,7 @@ if start_guest $G; then
   said_non_live() { grep -q "migrating '$G' non-live: this Xen has no shadow paging" "$mig_log" || { echo "txl did not say it migrated non-live:"; cat "$mig_log"; return 1; }; }
   for how in "txl to txl" "xl to txl" "txl to xl"; do
     id=$(domid_of $G)
-    case $how in
-      "txl to txl") cmd="txl migrate -s '' $G '$TXL_BIN migrate-receive'" ;;
-      "xl to txl") cmd="xl migrate -s '' $G '$TXL_BIN migrate-receive'" ;;
-      "txl to xl") cmd="txl migrate --remote-xl -s '' $G 'xl migrate-receive'" ;;
-    esac
+    cmd=$(migrate_cmd "$how" $G)
     if [ "$how" = "xl to txl" ] && [ $live = no ]; then
       skip "migrate localhost, $how" "xl migrate is always live, and this Xen has no shadow paging for a PV guest's log-dirty (xl info virt_caps)"
       continue

@@ -4,7 +4,6 @@
 # is live, unlike for PV guests on Debian's Xen (no shadow paging). Guests "labtx8*".
 txl list >/dev/null 2>&1 || { skip "the PVH checks" "txl list does not work here: $(txl list 2>&1 | tail -1)"; return 0; }
 xl info | grep -q '^virt_caps *:.*\bhap\b' || { skip "the PVH checks" "no HAP on this host (xl info virt_caps)"; return 0; }
-TXL_BIN="node $PROJECT/bin/txl --connect xen:///system"
 
 G=labtx8
 # tsc_mode native: with an emulated TSC Xen traps the guest's RDTSCP, and QEMU's emulated SVM
@@ -39,9 +38,7 @@ check "PVH: txl save, $G is gone and the file is xl's format" eval "txl save $G 
 check "PVH: txl restore, $G counts on from tick $t, no second boot" eval "txl restore '$S' && wait_for 90 counts_on $G $t && [ \$(ups $G) = 1 ] && is_pvh $G && lists_agree"
 rm -f "$S"
 
-# live migration to localhost, xl and txl at either end; the receiving side logs to the --incoming name
-both_logs() { cat "$(console_log "$1")" "$CONSOLE_DIR/guest-$1--incoming.log" 2>/dev/null; }
-max_tick() { both_logs "$1" | grep -o 'txl-guest: tick [0-9]*' | awk '{print $3}' | sort -n | tail -1; }
+# live migration to localhost, xl and txl at either end
 moved_on() { # NAME OLD_DOMID TICK
   local id
   id=$(col "$1" 2)
@@ -52,11 +49,7 @@ moved_on() { # NAME OLD_DOMID TICK
 for how in "xl to txl" "txl to txl" "txl to xl"; do
   id=$(col $G 2)
   t=$(max_tick $G)
-  case $how in
-    "txl to txl") cmd="txl migrate -s '' $G '$TXL_BIN migrate-receive'" ;;
-    "xl to txl") cmd="xl migrate -s '' $G '$TXL_BIN migrate-receive'" ;;
-    "txl to xl") cmd="txl migrate --remote-xl -s '' $G 'xl migrate-receive'" ;;
-  esac
+  cmd=$(migrate_cmd "$how" $G)
   log=$WORK/$G.migrate.log
   check "PVH: live migration to localhost, $how: $G moves and counts on" eval "$cmd >'$log' 2>&1 && ! grep -q 'non-live' '$log' && wait_for 90 moved_on $G $id $t && lists_agree || { cat '$log'; false; }" || break
 done
