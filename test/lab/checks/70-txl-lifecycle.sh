@@ -141,7 +141,7 @@ cleanup $G
 
 G=labtx7c
 if txl_start $G 'on_reboot = "coredump-destroy"'; then
-  check "monitor: coredump-destroy writes /var/lib/xen/dump/$G and destroys $G" eval "txl reboot $G && wait_for 200 xl_gone $G && [ -s /var/lib/xen/dump/$G ]"
+  check "monitor: coredump-destroy writes /var/lib/xen/dump/$G and destroys $G" eval "txl reboot $G && wait_for 320 xl_gone $G && [ -s /var/lib/xen/dump/$G ]"
 else
   skip "monitor coredump" "txl create of $G failed"
 fi
