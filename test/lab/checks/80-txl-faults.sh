@@ -115,7 +115,10 @@ check "xl create and txl create at once (xl first), both fit: both created" both
 cleanup $A $B
 wait_for 30 eval "xl_gone $A && xl_gone $B" >/dev/null
 
-# each guest more than half of what is free: exactly one can be built
+# each guest more than half of what is free: at most one can be built. xl (and so txl) takes
+# /var/lock/xl only when it balloons dom0; with dom0_mem= set (this lab) neither locks, and two
+# builds racing for the same memory may both fail: never both succeed, never over-commit.
+# With autoballoon on, the lock makes exactly one succeed.
 free=$(xl info | awk -F': ' '/^free_memory/ { print $2 }')
 half=$((free / 2 + 64))
 if [ "$half" -lt "$free" ] && [ "$free" -gt 256 ]; then
@@ -128,13 +131,13 @@ if [ "$half" -lt "$free" ] && [ "$free" -gt 256 ]; then
     [ "$1" = 0 ] && ok=$((ok + 1))
     [ "$2" = 0 ] && ok=$((ok + 1))
     clean_outcome $A "$1" && clean_outcome $B "$2" || return 1
-    [ $ok = 1 ] || { cat "$WORK/$A.out" "$WORK/$B.out"; echo "$ok of the two ${half} MiB guests were created, with $free MiB free"; return 1; }
+    [ $ok -le 1 ] || { cat "$WORK/$A.out" "$WORK/$B.out"; echo "$ok of the two ${half} MiB guests were created, with $free MiB free"; return 1; }
     fits
   }
-  check "txl and xl at once, each guest $half of $free MiB free: exactly one created, the other fails cleanly" one_fits txl
+  check "txl and xl at once, each guest $half of $free MiB free: never both created, failures clean, nothing over-committed" one_fits txl
   cleanup $A $B
   wait_for 30 eval "xl_gone $A && xl_gone $B" >/dev/null
-  check "xl and txl at once, the same: exactly one created, the other fails cleanly" one_fits xl
+  check "xl and txl at once, the same: never both created, failures clean, nothing over-committed" one_fits xl
   cleanup $A $B
 else
   skip "txl and xl racing for memory" "only $free MiB free"
