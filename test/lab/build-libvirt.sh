@@ -19,6 +19,8 @@ LIBVIRT_PKGS=libvirt-daemon-driver-xen,libvirt-daemon,libvirt-clients
 
 say() { echo "lab-build: $*"; }
 cannot() { echo "lab-build: CANNOT BUILD: $*" >&2; exit 10; }
+# shellcheck source=rootfs.sh
+. "$LAB_DIR/rootfs.sh"
 
 bash "$LAB_DIR/build.sh"
 
@@ -30,7 +32,7 @@ XEN_VER=$(pkg_version xen-hypervisor-4.17-amd64)
 LV_VER=$(pkg_version libvirt-daemon-driver-xen)
 [ -n "$LV_VER" ] && [ "$LV_VER" != "(none)" ] || cannot "libvirt-daemon-driver-xen is not known to apt"
 
-key=$( (echo "$XEN_VER $LV_VER $LIBVIRT_PKGS"; sha256sum "$CACHE/dom0.cpio" | cut -c1-16; cat "$LAB_DIR/build-libvirt.sh") | sha256sum | cut -c1-16)
+key=$( (echo "$XEN_VER $LV_VER $LIBVIRT_PKGS"; sha256sum "$CACHE/dom0.cpio" | cut -c1-16; cat "$LAB_DIR/build-libvirt.sh" "$LAB_DIR/rootfs.sh") | sha256sum | cut -c1-16)
 if [ -f "$CACHE/dom0-libvirt.cpio" ] && [ "$(cat "$CACHE/libvirt.stamp" 2>/dev/null)" = "$key" ]; then
   say "cached: libvirt $LV_VER ($CACHE/dom0-libvirt.cpio)"
   exit 0
@@ -43,20 +45,8 @@ if [ ! -f "$CACHE/rootfs-libvirt.tar" ] || [ "$(cat "$CACHE/rootfs-libvirt.key" 
   say "mmdebstrap bookworm rootfs with libvirt $LV_VER"
   rm -f "$CACHE/rootfs-libvirt.key"
   # no recommends: libvirt-daemon's would pull in QEMU, LVM and more
-  mmdebstrap --variant=essential --mode=root \
-    --aptopt='Apt::Install-Recommends "false"' \
-    --include="xen-utils-4.17=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6,$LIBVIRT_PKGS" \
-    --dpkgopt='path-exclude=/usr/share/man/*' \
-    --dpkgopt='path-exclude=/usr/share/doc/*' \
-    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
-    --dpkgopt='path-exclude=/usr/share/locale/*' \
-    --dpkgopt='path-exclude=/usr/share/info/*' \
-    bookworm "$CACHE/rootfs-libvirt-new.tar" \
-    "deb $DEBIAN_MIRROR bookworm main" \
-    "deb $DEBIAN_MIRROR bookworm-updates main" \
-    "deb $SECURITY_MIRROR bookworm-security main" \
-    >"$CACHE/mmdebstrap-libvirt.log" 2>&1 || cannot "mmdebstrap with libvirt failed (see $CACHE/mmdebstrap-libvirt.log)"
-  mv "$CACHE/rootfs-libvirt-new.tar" "$CACHE/rootfs-libvirt.tar"
+  debian_rootfs "$CACHE/rootfs-libvirt.tar" "$CACHE/mmdebstrap-libvirt.log" "xen-utils-4.17=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6,$LIBVIRT_PKGS" \
+    --aptopt='Apt::Install-Recommends "false"' || cannot "mmdebstrap with libvirt failed (see $CACHE/mmdebstrap-libvirt.log)"
   echo "$tar_key" >"$CACHE/rootfs-libvirt.key"
 fi
 

@@ -16,6 +16,8 @@ export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 
 say() { echo "lab-build: $*"; }
 cannot() { echo "lab-build: CANNOT BUILD: $*" >&2; exit 10; }
+# shellcheck source=rootfs.sh
+. "$LAB_DIR/rootfs.sh"
 
 mkdir -p "$CACHE"
 # Two builds at once (two engineers, or CI beside a developer) must not interleave.
@@ -63,7 +65,7 @@ XEN_VER=$(pkg_version xen-hypervisor-4.17-amd64)
 KVER=${KPKG#linux-image-}
 
 # Everything below depends on these and on the lab's own build inputs.
-inputs_hash=$( (echo "$KPKG $XEN_VER"; cat "$LAB_DIR/build.sh" "$LAB_DIR/guest-initramfs.sh" "$LAB_DIR/guest-init.sh" "$LAB_DIR/extract-vmlinux.mjs") | sha256sum | cut -c1-16)
+inputs_hash=$( (echo "$KPKG $XEN_VER"; cat "$LAB_DIR/build.sh" "$LAB_DIR/rootfs.sh" "$LAB_DIR/guest-initramfs.sh" "$LAB_DIR/guest-init.sh" "$LAB_DIR/extract-vmlinux.mjs") | sha256sum | cut -c1-16)
 if [ -f "$CACHE/stamp" ] && [ "$(cat "$CACHE/stamp")" = "$inputs_hash" ] &&
   [ -f "$CACHE/xen.elf" ] && [ -f "$CACHE/vmlinuz" ] && [ -f "$CACHE/dom0.cpio" ]; then
   say "cached: xen $XEN_VER, kernel $KVER ($CACHE)"
@@ -130,20 +132,8 @@ if [ ! -f "$CACHE/rootfs.tar" ] || [ "$(cat "$CACHE/rootfs.key" 2>/dev/null)" !=
   say "mmdebstrap bookworm rootfs (xen-utils-4.17 $XEN_VER)"
   rm -f "$CACHE/rootfs.key"
   # libstdc++6: the host's node binary, copied in at boot, links against it.
-  # Docs, man pages and locales only cost dom0 RAM.
-  mmdebstrap --variant=essential --mode=root \
-    --include="xen-utils-4.17=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6" \
-    --dpkgopt='path-exclude=/usr/share/man/*' \
-    --dpkgopt='path-exclude=/usr/share/doc/*' \
-    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
-    --dpkgopt='path-exclude=/usr/share/locale/*' \
-    --dpkgopt='path-exclude=/usr/share/info/*' \
-    bookworm "$CACHE/rootfs-new.tar" \
-    "deb $DEBIAN_MIRROR bookworm main" \
-    "deb $DEBIAN_MIRROR bookworm-updates main" \
-    "deb $SECURITY_MIRROR bookworm-security main" \
-    >"$CACHE/mmdebstrap.log" 2>&1 || cannot "mmdebstrap failed (see $CACHE/mmdebstrap.log)"
-  mv "$CACHE/rootfs-new.tar" "$CACHE/rootfs.tar"
+  debian_rootfs "$CACHE/rootfs.tar" "$CACHE/mmdebstrap.log" "xen-utils-4.17=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6" ||
+    cannot "mmdebstrap failed (see $CACHE/mmdebstrap.log)"
   echo "$rootfs_key" >"$CACHE/rootfs.key"
 fi
 
