@@ -1,8 +1,8 @@
 // The lab's suite runner (test/lab/suite.sh) on this machine, with a fake `xl` on PATH: how a
-// check is counted, and that check_tcg tries again only after a guest's triple fault.
+// check is counted, and that a group runs again only when a guest triple-faulted during it.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './support/txl.js';
@@ -22,27 +22,22 @@ function runSuite(group: string, dmesg = '') {
     encoding: 'utf8',
     env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, TXL_LAB_CHECKS_DIR: checks, TXL_LAB_WORK: join(dir, 'work'), STATE: dir },
   });
-  const prepRuns = (() => {
-    try {
-      return readFileSync(join(dir, 'prep'), 'utf8').split('\n').filter(Boolean).length;
-    } catch {
-      return 0;
-    }
-  })();
-  return { status: r.status, out: r.stdout, prepRuns };
+  return { status: r.status, out: r.stdout };
 }
 
-// fails on its first N runs, and on each of them a vCPU of domain 7+i triple-faults (or not)
+// A group whose second check fails on the group's first N runs; on each of them a vCPU of
+// domain 7+k triple-faults (or not). $STATE/runs counts the group's runs.
 const flaky = (failures: number, fault: boolean) => `
+k=$(cat "$STATE/runs" 2>/dev/null || echo 0); echo $((k + 1)) >"$STATE/runs"
+check "first" true
 flaky() {
-  local k; k=$(cat "$STATE/tries" 2>/dev/null || echo 0); echo $((k + 1)) >"$STATE/tries"
   [ "$k" -ge ${failures} ] && return 0
   ${fault ? 'echo "(XEN) d$((7 + k))v0 Triple fault - invoking HVM shutdown action 1" >>"$STATE/dmesg"' : ':'}
-  echo "try $k failed"; return 1
+  echo "run $k failed"; return 1
 }
-prep() { echo x >>"$STATE/prep"; }
-check_tcg "the flaky one" prep flaky
+check "the flaky one" flaky
 `;
+const runs = (out: string) => out.split('\n').filter((l) => / - the flaky one /.test(l));
 
 describe.skipIf(spawnSync('bash', ['--version']).status !== 0)('the lab suite runner', () => {
   it('counts passes and failures, and shows a failed check\'s output', () => {
@@ -54,23 +49,27 @@ describe.skipIf(spawnSync('bash', ['--version']).status !== 0)('the lab suite ru
     expect(r.status).toBe(1);
   });
 
-  it('check_tcg tries again after a triple fault during the failed try, and says so', () => {
+  it('runs a group again after a triple fault during it, says so, and counts its last run only', () => {
     const r = runSuite(flaky(1, true), '(XEN) d3v0 Triple fault - an old one\n');
-    expect(r.out).toMatch(/^ok {3}1 - the flaky one \([\d.]+s\) \[retried after a TCG triple fault of d7v0\]$/m);
-    expect(r.prepRuns).toBe(1);
+    expect(runs(r.out)).toEqual([expect.stringMatching(/^FAIL 2 - the flaky one \([\d.]+s\): run 0 failed$/), expect.stringMatching(/^ok {3}4 - the flaky one /)]);
+    expect(r.out).toMatch(/^# 10-group: again from its start, as d7v0 triple-faulted during it \(xl dmesg/m);
+    expect(r.out.trim().split('\n').at(-1)).toBe('2 passed, 0 failed, 0 skipped');
+    expect(r.out).not.toContain('# output of the failed checks');
     expect(r.status).toBe(0);
   });
 
-  it('check_tcg gives up after two retries', () => {
+  it('runs a group three times at most', () => {
     const r = runSuite(flaky(3, true));
-    expect(r.out).toMatch(/^FAIL 1 - the flaky one .*of d7v0; retried after a TCG triple fault of d8v0\]: try 2 failed$/m);
-    expect(r.prepRuns).toBe(2);
+    expect(runs(r.out).map((l) => l.slice(0, 4))).toEqual(['FAIL', 'FAIL', 'FAIL']);
+    expect(r.out).toMatch(/^## check 6\n {2}run 2 failed$/m);
+    expect(r.out.trim().split('\n').at(-1)).toBe('1 passed, 1 failed, 0 skipped');
     expect(r.status).toBe(1);
   });
 
-  it('check_tcg does not try again when no guest faulted, nor for a fault from before', () => {
-    const r = runSuite(flaky(1, false), '(XEN) d7v0 Triple fault - from an earlier check\n');
-    expect(r.out).toMatch(/^FAIL 1 - the flaky one \([\d.]+s\): try 0 failed$/m);
-    expect(r.prepRuns).toBe(0);
+  it('does not run a group again when no guest faulted, nor for a fault from before', () => {
+    const r = runSuite(flaky(1, false), '(XEN) d7v0 Triple fault - from an earlier group\n');
+    expect(runs(r.out)).toEqual([expect.stringMatching(/^FAIL 2 - the flaky one .*: run 0 failed$/)]);
+    expect(r.out).not.toContain('again from its start');
+    expect(r.status).toBe(1);
   });
 });
