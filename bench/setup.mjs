@@ -72,8 +72,8 @@ export function corpusConfigs() {
 
 /** Whether dist/ is older than a source file: the bench measures the build, not the sources. */
 export function staleBuild() {
-  const cli = join(ROOT, 'dist/cli.js');
-  if (!existsSync(cli)) return 'dist/cli.js is missing: run `npm run build` first';
+  const cli = join(ROOT, 'dist/cli.cjs');
+  if (!existsSync(cli)) return 'dist/cli.cjs is missing: run `npm run build` first';
   const built = statSync(cli).mtimeMs;
   const newer = [];
   const walk = (d) => {
@@ -100,12 +100,12 @@ export function gitRevision() {
 export function snapshotBuild(dir) {
   const dest = join(dir, 'txl');
   for (let attempt = 0; attempt < 5; attempt++) {
-    const before = statSync(join(ROOT, 'dist/cli.js')).mtimeMs;
+    const before = statSync(join(ROOT, 'dist/cli.cjs')).mtimeMs;
     rmSync(dest, { recursive: true, force: true });
     mkdirSync(dest);
-    for (const f of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, f), join(dest, f), { recursive: true });
+    for (const f of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, f), join(dest, f), { recursive: true, preserveTimestamps: true });
     symlinkSync(join(ROOT, 'node_modules'), join(dest, 'node_modules'));
-    if (existsSync(join(ROOT, 'dist/cli.js')) && statSync(join(ROOT, 'dist/cli.js')).mtimeMs === before) return join(dest, 'bin/txl');
+    if (existsSync(join(ROOT, 'dist/cli.cjs')) && statSync(join(ROOT, 'dist/cli.cjs')).mtimeMs === before) return join(dest, 'bin/txl');
     spawnSync('sleep', ['2']);
   }
   throw new Error('dist/ keeps changing under the copy (someone is rebuilding): try again');

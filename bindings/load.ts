@@ -1,6 +1,7 @@
 // Finding and loading the Xen libraries. Only the xen backend imports this (lazily), so a
 // machine without Xen never loads koffi or libxenlight and `txl --help` stays fast.
 import type * as KoffiModule from 'koffi';
+import { createRequire } from 'node:module';
 
 export type Koffi = typeof KoffiModule;
 export type Library = ReturnType<Koffi['load']>;
@@ -41,7 +42,8 @@ export function loadLibs(): Promise<Libs> {
 }
 
 async function load(): Promise<Libs> {
-  const koffi: Koffi = await import('koffi');
+  // require, not import(): see src/require.ts
+  const koffi = createRequire(import.meta.url)('koffi') as Koffi;
   // libxl runs whole operations (hotplug scripts, qemu start-up, its own event loop) on the
   // stack of the thread that calls it. Forking operations run on koffi's async workers
   // (see libxl.ts for why), whose default stack (128 KiB) is too small for that; koffi only

@@ -1,4 +1,4 @@
-// dist/cli.js: what every command but --version and --help starts with (bin/txl answers those
+// dist/cli.cjs: what every command but --version and --help starts with (bin/txl answers those
 // from dist/fast.cjs). It loads the command table, runs a plain command line itself (see
 // fast-parse.ts), answers `__complete` (complete.ts, which needs no commander either) and
 // leaves the rest to commander in cli.ts, loaded only then.

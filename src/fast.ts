@@ -1,6 +1,6 @@
 // dist/fast.cjs, loaded by bin/txl before anything else: `txl --version` and `txl --help`
 // answered from text fixed at build time (build.mjs takes the help from commander's own
-// output), without loading the ESM bundle, commander or the command table. CommonJS because
+// output), without loading dist/cli.cjs (1 MB), commander or the command table. CommonJS because
 // Node starts a CommonJS file faster than an ES module.
 declare const TXL_VERSION: string;
 declare const TXL_HELP: string;

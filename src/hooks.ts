@@ -11,6 +11,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, type Stats }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OperationError } from './errors.js';
+import { lazyRequire } from './require.js';
 
 export const HOOK_PHASES = ['pre-start', 'pre-destroy', 'post-destroy', 'pre-reboot'] as const;
 export type HookPhase = (typeof HOOK_PHASES)[number];
@@ -132,7 +133,7 @@ function env(phase: HookPhase, t: HookTarget, opts: HookOptions): NodeJS.Process
 }
 
 async function runOne(path: string, phase: HookPhase, t: HookTarget, opts: HookOptions): Promise<HookRun> {
-  const { spawn } = await import('node:child_process');
+  const { spawn } = lazyRequire('node:child_process') as typeof import('node:child_process');
   return new Promise((resolve) => {
     const args = [t.name, t.domid === null ? '' : String(t.domid), t.config ?? ''];
     const child = spawn(path, args, { env: env(phase, t, opts), stdio: ['ignore', 'pipe', 'pipe'], cwd: '/', detached: true });

@@ -12,7 +12,7 @@ export interface PromptIO {
 /** Asks a yes/no question; Ctrl-C throws CancelledError (exit 130). */
 export async function confirm(ctx: Context, question: string, opts: { default?: boolean; io?: PromptIO } = {}): Promise<boolean> {
   if (ctx.yes || !ctx.interactive) return true;
-  const { confirm: ask } = await import('@inquirer/prompts');
+  const { confirm: ask } = await import('./prompts.js');
   try {
     return await ask(
       { message: question, default: opts.default ?? false },

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { ROOT, tempDir } from './support/txl.js';
 
 const HAVE_PYTHON = spawnSync('python3', ['--version']).status === 0;
-const BUILT = existsSync(join(ROOT, 'dist/cli.js'));
+const BUILT = existsSync(join(ROOT, 'dist/cli.cjs'));
 
 interface Row { id: string; kind: string; label: string; median?: number; ratio?: number; cpuRatio?: number; minusFloor?: number; cpuMinusFloor?: number; rssKb?: number; error?: string; n?: number }
 

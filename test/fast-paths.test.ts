@@ -19,10 +19,10 @@ import { ROOT, tempDir, txl } from './support/txl.js';
 const BUILT = existsSync(join(ROOT, 'dist/fast.cjs'));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
-/** dist/cli.js's main without bin/txl, i.e. without dist/fast.cjs. */
+/** dist/cli.cjs's main without bin/txl, i.e. without dist/fast.cjs (nor the code cache). */
 function fullPath(args: string[], env: Record<string, string> = {}) {
-  const code = `(await import(${JSON.stringify(join(ROOT, 'dist/cli.js'))})).main(${JSON.stringify(args)})`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+  const code = `require(${JSON.stringify(join(ROOT, 'dist/cli.cjs'))}).main(${JSON.stringify(args)})`;
+  const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

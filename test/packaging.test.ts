@@ -9,7 +9,7 @@ import { ROOT, tempDir } from './support/txl.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const HAVE_NPM = spawnSync('npm', ['--version']).status === 0;
-const BUILT = existsSync(join(ROOT, 'dist/cli.js')) && existsSync(join(ROOT, 'man/txl.1'));
+const BUILT = existsSync(join(ROOT, 'dist/cli.cjs')) && existsSync(join(ROOT, 'man/txl.1'));
 
 describe.skipIf(!HAVE_NPM || !BUILT)('npm pack + npm install -g', () => {
   const dir = tempDir('txl-pack-');
@@ -23,7 +23,7 @@ describe.skipIf(!HAVE_NPM || !BUILT)('npm pack + npm install -g', () => {
     const [info] = JSON.parse(r.stdout);
     tarball = join(dir, info.filename);
     const files: string[] = info.files.map((f: { path: string }) => f.path);
-    for (const f of ['bin/txl', 'dist/cli.js', 'man/txl.1', 'completions/txl.bash', 'completions/_txl', 'completions/txl.fish', 'package.json', 'README.md']) {
+    for (const f of ['bin/txl', 'dist/cli.cjs', 'man/txl.1', 'completions/txl.bash', 'completions/_txl', 'completions/txl.fish', 'package.json', 'README.md']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|commands|parsers)\//.test(f) || f.endsWith('.ts'))).toEqual([]);

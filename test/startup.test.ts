@@ -1,31 +1,41 @@
-// txl must start fast: what dist/cli.js loads statically (itself and the chunks it imports,
-// transitively) may hold the command definitions and the small core, never commander (loaded
-// only for command lines src/fast-parse.ts leaves to it), the parsers, the backends or the
-// heavy libraries, which commands load lazily. `--version` and `--help` skip it (dist/fast.cjs).
+// txl must start fast: what dist/cli.cjs runs at start-up (the entry and what it imports
+// statically, transitively; esbuild's metafile, dist/meta.json, has the import graph) may hold
+// the command definitions and the small core, never commander (loaded only for command lines
+// src/fast-parse.ts leaves to it), the parsers, the backends or the heavy libraries, which
+// commands import lazily and the bundle runs only then. `--version` and `--help` skip it all
+// (dist/fast.cjs).
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ROOT, txl } from './support/txl.js';
 
-const ENTRY = join(ROOT, 'dist/cli.js');
+const ENTRY = join(ROOT, 'dist/cli.cjs');
+const META = join(ROOT, 'dist/meta.json');
 
-/** Source files (esbuild's `// path` markers) in a bundle file and everything it imports statically. */
-function staticGraph(entry: string): { files: Set<string>; sources: Set<string> } {
-  const files = new Set<string>();
-  const sources = new Set<string>();
-  const visit = (file: string) => {
-    if (files.has(file)) return;
-    files.add(file);
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/^\/\/ (\S+\.(?:[cm]?js|ts|json))$/gm)) sources.add(m[1]);
-    for (const m of text.matchAll(/^import\s*(?:[^'"]*?from\s*)?["'](\.[^"']+)["'];?$/gm)) visit(resolve(dirname(file), m[1]));
-  };
-  visit(entry);
-  return { files, sources };
+interface Metafile {
+  inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
 }
 
-describe.skipIf(!existsSync(ENTRY))('the start-up path', () => {
-  const { sources } = staticGraph(ENTRY);
+/** The source files the bundle runs at start-up: src/entry.ts and its static imports, transitively. */
+function startupSources(meta: Metafile): Set<string> {
+  const sources = new Set<string>();
+  const visit = (file: string) => {
+    if (sources.has(file) || !meta.inputs[file]) return;
+    sources.add(file);
+    for (const i of meta.inputs[file].imports) if (!i.external && i.kind !== 'dynamic-import') visit(i.path);
+  };
+  visit('src/entry.ts');
+  return sources;
+}
+
+describe.skipIf(!existsSync(ENTRY) || !existsSync(META))('the start-up path', () => {
+  const meta = JSON.parse(readFileSync(META, 'utf8')) as Metafile;
+  const sources = startupSources(meta);
+
+  it('is read from the metafile of this very build, which lazy imports do split', () => {
+    expect(Object.keys(meta.inputs)).toContain('src/cli.ts');
+    expect(meta.inputs['src/entry.ts'].imports.some((i) => i.kind === 'dynamic-import' && i.path === 'src/cli.ts')).toBe(true);
+  });
 
   it('holds the entry and the command table, not commander', () => {
     expect([...sources]).toEqual(expect.arrayContaining(['src/entry.ts', 'src/fast-parse.ts', 'commands/table.ts']));

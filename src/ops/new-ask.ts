@@ -20,7 +20,7 @@ export interface AskIO {
   output: NodeJS.WritableStream;
 }
 
-type Prompts = typeof import('@inquirer/prompts');
+type Prompts = typeof import('../prompts.js');
 
 /** Runs one prompt; Ctrl-C (or a closed terminal) ends `txl new` with nothing written. */
 async function asked<T>(p: Promise<T>): Promise<T> {
@@ -43,7 +43,7 @@ const value = <T>(r: Check<T>): T => {
 };
 
 export async function askMissing(a: NewAnswers, host: HostFacts, io: AskIO, hints: { output?: string } = {}): Promise<NewAnswers> {
-  const p: Prompts = await import('@inquirer/prompts');
+  const p: Prompts = await import('../prompts.js');
   const ctx = { input: io.input as NodeJS.ReadStream, output: io.output as NodeJS.WriteStream };
   const text = (message: string, check: (s: string) => Check<unknown>, o: { default?: string; editable?: boolean; show?: (s: string) => string } = {}) =>
     asked(p.input({

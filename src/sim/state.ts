@@ -1,5 +1,5 @@
 // What the simulator keeps in its state file: the shape libxl and the hypervisor keep, no more.
-import { createRequire } from 'node:module';
+import { lazyRequire } from '../require.js';
 import type { Bitmap, DomainConfig, SchedParams } from '../model.js';
 import type { DeviceKind, DeviceTypes, DomainEvent, ShutdownReason, XenbusState, EventType, GuestAction } from '../backend/types.js';
 import type { HostSpec } from './host.js';
@@ -145,10 +145,9 @@ export function schedulerLongName(s: string): string {
 
 // node:crypto costs read-only commands several ms to load (it pulls in webcrypto and
 // streams): it is loaded on the first new uuid, which only a create or a vTPM needs.
-const nodeRequire = createRequire(import.meta.url);
 
 export function newUuid(): string {
-  return (nodeRequire('node:crypto') as typeof import('node:crypto')).randomUUID();
+  return (lazyRequire('node:crypto') as typeof import('node:crypto')).randomUUID();
 }
 
 export function pushEvent(st: SimState, type: EventType, dom: { domid: number | null; name: string; uuid?: string }, extra: { reason?: ShutdownReason; detail?: string } = {}, now = Date.now()): void {

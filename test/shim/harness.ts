@@ -1,12 +1,12 @@
 // Runs TypeScript against the real libxenlight in a child `node`, optionally under the
 // LD_PRELOAD shim (xen-shim.c) that lets libxl_ctx_alloc succeed without Xen. The child is a
-// bundle built here with esbuild (koffi stays external, imported by absolute path), since
+// bundle built here with esbuild (koffi stays external, found from the project), since
 // LD_PRELOAD only works on a fresh process.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SHIM_SRC = join(ROOT, 'test/shim/xen-shim.c');
@@ -38,7 +38,6 @@ export function compileShim(dir: string): string {
 /** Bundles a TypeScript entry point into dir as a standalone ESM file and returns its path. */
 export async function bundle(entry: string, dir: string): Promise<string> {
   const { build } = await import('esbuild');
-  const koffiPath = join(ROOT, 'node_modules/koffi/index.js');
   const outfile = join(dir, entry.replace(/.*\//, '').replace(/\.ts$/, '.mjs'));
   await build({
     entryPoints: [join(ROOT, entry)],
@@ -49,12 +48,9 @@ export async function bundle(entry: string, dir: string): Promise<string> {
     target: 'node20',
     logLevel: 'error',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    plugins: [{
-      name: 'koffi-absolute',
-      setup(b) {
-        b.onResolve({ filter: /^koffi$/ }, () => ({ path: koffiPath, external: true }));
-      },
-    }],
+    // the bundle lives in a temporary directory: what the sources load with createRequire
+    // (koffi, in bindings/load.ts) is found from the project, as in dist/cli.cjs
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(join(ROOT, 'bindings/load.ts')).href) },
   });
   return outfile;
 }
