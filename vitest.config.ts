@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // two cores: keep the spawning tests from starving each other
     maxWorkers: 2,
+    // every read-only simulator transaction in every test (in-process or bin/txl) is checked
+    // to change nothing (src/sim/store.ts)
+    env: { TXL_SIM_CHECK_READONLY: '1' },
   },
 });

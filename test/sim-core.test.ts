@@ -313,3 +313,43 @@ describe('simulator: resources, devices, managed configs, images', () => {
     await expect(bad.be.listDomains()).rejects.toThrow("unknown key 'memroy'");
   });
 });
+
+describe('simulator: read-only transactions', () => {
+  const mutate = (store: SimStore) => store.transact((tx) => { tx.st.dmesg.push('changed'); }, () => false, { readOnly: true });
+  const settleChanges = (store: SimStore) => store.transact((tx) => { tx.st.dmesg.push('changed by settle'); }, () => true, { readOnly: true });
+
+  it('are not serialised again: what a read-only fn changed is never written', async () => {
+    const { be, store, statePath } = host();
+    await be.listDomains(); // the first transaction writes the fresh host
+    const before = readFileSync(statePath, 'utf8');
+    const saved = process.env.TXL_SIM_CHECK_READONLY;
+    delete process.env.TXL_SIM_CHECK_READONLY;
+    try {
+      await mutate(store);
+    } finally {
+      process.env.TXL_SIM_CHECK_READONLY = saved;
+    }
+    expect(readFileSync(statePath, 'utf8')).toBe(before);
+  });
+
+  it('are checked under TXL_SIM_CHECK_READONLY=1: a change is an internal error, and not written', async () => {
+    const { be, store, statePath } = host();
+    await be.listDomains();
+    const before = readFileSync(statePath, 'utf8');
+    const saved = process.env.TXL_SIM_CHECK_READONLY;
+    process.env.TXL_SIM_CHECK_READONLY = '1';
+    try {
+      await expect(mutate(store)).rejects.toThrow('internal: a read-only simulator transaction changed the state');
+    } finally {
+      process.env.TXL_SIM_CHECK_READONLY = saved;
+    }
+    expect(readFileSync(statePath, 'utf8')).toBe(before);
+  });
+
+  it('still commit what settle changed (a guest that was due to shut down)', async () => {
+    const { be, store, statePath } = host();
+    await be.listDomains();
+    await settleChanges(store);
+    expect(JSON.parse(readFileSync(statePath, 'utf8')).dmesg).toContain('changed by settle');
+  });
+});

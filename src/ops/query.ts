@@ -82,7 +82,7 @@ export async function domInfo(ctx: Context, ref: string): Promise<Result> {
       ['OS Type:', data.os_type],
       ['State:', s.state],
       ['CPU(s):', data.vcpus],
-      ...(d ? [['CPU time:', `${data.cpu_time_s}s`] as [string, string]] : []),
+      ...(d ? [['CPU time:', `${(data.cpu_time_s ?? 0).toFixed(1)}s`] as [string, string]] : []),
       ['Max memory:', `${data.max_memory_kib} KiB`],
       ['Used memory:', `${data.used_memory_kib} KiB`],
       ['Persistent:', r.managed ? 'yes' : 'no'],

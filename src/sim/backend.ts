@@ -48,9 +48,18 @@ export class SimBackend implements Backend {
     return this.tx((tx) => fn(tx, byDomid(tx, domid)));
   }
 
+  /** A transaction that only reads (see SimStore.transact). */
+  private read<T>(fn: (tx: Tx) => T | Promise<T>): Promise<T> {
+    return this.store.transact(fn, settle, { readOnly: true });
+  }
+
+  private readDomain<T>(domid: number, fn: (tx: Tx, d: SimDomain) => T): Promise<T> {
+    return this.read((tx) => fn(tx, byDomid(tx, domid)));
+  }
+
   // --- host ---
   hostInfo(): Promise<HostInfo> {
-    return this.tx((tx) => hostInfo(tx, { release: release(), version: osVersion(), machine: machine() }));
+    return this.read((tx) => hostInfo(tx, { release: release(), version: osVersion(), machine: machine() }));
   }
 
   async capabilities() {
@@ -73,23 +82,23 @@ export class SimBackend implements Backend {
   }
 
   listCpupools(): Promise<CpupoolInfo[]> {
-    return this.tx((tx) => tx.st.cpupools.map((p) => ({
+    return this.read((tx) => tx.st.cpupools.map((p) => ({
       poolid: p.poolid, pool_name: p.name, sched: p.sched, cpumap: [...p.cpus],
       n_dom: tx.st.domains.filter((d) => d.cpupool === p.poolid).length,
     })));
   }
 
   pciAssignable(): Promise<string[]> {
-    return this.tx((tx) => [...tx.host.pci_assignable]);
+    return this.read((tx) => [...tx.host.pci_assignable]);
   }
 
   hostBridges(): Promise<string[]> {
-    return this.tx((tx) => [...(tx.host.bridges ?? ['xenbr0'])]);
+    return this.read((tx) => [...(tx.host.bridges ?? ['xenbr0'])]);
   }
 
   // --- naming ---
   async resolve(ref: string): Promise<number> {
-    return this.tx((tx) => {
+    return this.read((tx) => {
       const d = findDomain(tx, ref);
       if (!d) throw new NotFoundError(`no domain '${ref}'`);
       return d.domid;
@@ -98,7 +107,7 @@ export class SimBackend implements Backend {
 
   async lookup(ref: string): Promise<DomainRef> {
     const managed = await this.listManaged();
-    return this.tx((tx) => {
+    return this.read((tx) => {
       const d = findDomain(tx, ref);
       const m = d
         ? managed.find((x) => x.name === d.name)
@@ -111,15 +120,15 @@ export class SimBackend implements Backend {
 
   // --- domains ---
   listDomains(): Promise<DomainInfo[]> {
-    return this.tx((tx) => [...tx.st.domains].sort((a, b) => a.domid - b.domid).map((d) => toDomainInfo(d, tx.now)));
+    return this.read((tx) => [...tx.st.domains].sort((a, b) => a.domid - b.domid).map((d) => toDomainInfo(d, tx.now)));
   }
 
   domainInfo(domid: number): Promise<DomainInfo> {
-    return this.onDomain(domid, (tx, d) => toDomainInfo(d, tx.now));
+    return this.readDomain(domid, (tx, d) => toDomainInfo(d, tx.now));
   }
 
   domainConfig(domid: number): Promise<DomainConfig> {
-    return this.onDomain(domid, (_tx, d) => liveConfig(d));
+    return this.readDomain(domid, (_tx, d) => liveConfig(d));
   }
 
   create(cfg: DomainConfig, opts: CreateOptions = {}): Promise<number> {
@@ -216,7 +225,7 @@ export class SimBackend implements Backend {
   }
 
   async *console(domid: number, opts: { follow?: boolean; signal?: AbortSignal } = {}): AsyncIterable<string> {
-    const d = await this.onDomain(domid, (_tx, x) => ({ uuid: x.uuid }));
+    const d = await this.readDomain(domid, (_tx, x) => ({ uuid: x.uuid }));
     let sent = 0;
     for (;;) {
       const text = readConsole(this.store.paths, domid);
@@ -225,7 +234,7 @@ export class SimBackend implements Backend {
         sent = text.length;
       }
       if (!opts.follow || opts.signal?.aborted) return;
-      const alive = await this.tx((tx) => tx.st.domains.some((x) => x.domid === domid && x.uuid === d.uuid && x.status !== 'shutdown'));
+      const alive = await this.read((tx) => tx.st.domains.some((x) => x.domid === domid && x.uuid === d.uuid && x.status !== 'shutdown'));
       if (!alive) {
         const rest = readConsole(this.store.paths, domid);
         if (rest.length > sent) yield rest.slice(sent);
@@ -236,9 +245,9 @@ export class SimBackend implements Backend {
   }
 
   async *events(opts: { since?: number; signal?: AbortSignal } = {}): AsyncIterable<DomainEvent> {
-    let last = opts.since ?? (await this.tx((tx) => tx.st.event_seq));
+    let last = opts.since ?? (await this.read((tx) => tx.st.event_seq));
     while (!opts.signal?.aborted) {
-      const fresh = await this.tx((tx) => tx.st.events.filter((e) => e.seq > last));
+      const fresh = await this.read((tx) => tx.st.events.filter((e) => e.seq > last));
       for (const e of fresh) {
         last = e.seq;
         yield e;
@@ -248,12 +257,12 @@ export class SimBackend implements Backend {
   }
 
   domainStats(domid: number): Promise<DomainStats> {
-    return this.onDomain(domid, (tx, d) => domainStats(tx, d));
+    return this.readDomain(domid, (tx, d) => domainStats(tx, d));
   }
 
   // --- resources ---
   vcpuList(domid: number): Promise<VcpuInfo[]> {
-    return this.onDomain(domid, (tx, d) => vcpuList(tx, d));
+    return this.readDomain(domid, (tx, d) => vcpuList(tx, d));
   }
   setVcpus(domid: number, count: number): Promise<void> {
     return this.onDomain(domid, (tx, d) => setVcpus(tx, d, count));
@@ -268,7 +277,7 @@ export class SimBackend implements Backend {
     return this.onDomain(domid, (tx, d) => setMaxMemory(tx, d, memkb));
   }
   schedGet(domid: number): Promise<SchedParams> {
-    return this.onDomain(domid, (_tx, d) => ({ ...d.sched }));
+    return this.readDomain(domid, (_tx, d) => ({ ...d.sched }));
   }
   schedSet(domid: number, params: SchedParams): Promise<void> {
     return this.onDomain(domid, (tx, d) => schedSet(tx, d, params));
@@ -276,7 +285,7 @@ export class SimBackend implements Backend {
 
   // --- devices ---
   listDevices<K extends DeviceKind>(domid: number, kind: K): Promise<DeviceInfo<K>[]> {
-    return this.onDomain(domid, (_tx, d) => d.devices.filter((x) => x.kind === kind).map((x) => deviceInfo(d, x) as DeviceInfo<K>));
+    return this.readDomain(domid, (_tx, d) => d.devices.filter((x) => x.kind === kind).map((x) => deviceInfo(d, x) as DeviceInfo<K>));
   }
   attachDevice<K extends DeviceKind>(domid: number, kind: K, dev: DeviceTypes[K]): Promise<number> {
     return this.onDomain(domid, (tx, d) => {

@@ -76,12 +76,21 @@ export function requestGuest(tx: Tx, d: SimDomain, action: 'poweroff' | 'reboot'
 }
 
 /** Requests whose time has come are carried out; run at the start of every transaction. */
-export function settle(tx: Tx): void {
+/** Carries out what guests were due to do by now; true when that changed the state. */
+export function settle(tx: Tx): boolean {
+  let changed = false;
   for (const d of [...tx.st.domains]) {
     if (!d.pending || d.status !== 'running') continue;
-    if (d.pending.due === Number.MAX_SAFE_INTEGER) d.pending.due = tx.now + tx.host.shutdown_delay_ms;
-    if (d.pending.due <= tx.now) guestDoes(tx, d, d.pending.action);
+    if (d.pending.due === Number.MAX_SAFE_INTEGER) {
+      d.pending.due = tx.now + tx.host.shutdown_delay_ms;
+      changed = true;
+    }
+    if (d.pending.due <= tx.now) {
+      guestDoes(tx, d, d.pending.action);
+      changed = true;
+    }
   }
+  return changed;
 }
 
 const REASON: Record<GuestAction, ShutdownReason> = { poweroff: 'poweroff', reboot: 'reboot', crash: 'crash', watchdog: 'watchdog' };
