@@ -17,8 +17,8 @@ function install(): string {
   return dir;
 }
 
-function list(dir: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(dir, 'bin/txl'), '-c', 'test:///default', 'list'], {
+function list(dir: string, env: Record<string, string> = {}, nodeArgs: string[] = []) {
+  const r = spawnSync(process.execPath, [...nodeArgs, join(dir, 'bin/txl'), '-c', 'test:///default', 'list'], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', TXL_SIM_STATE: join(dir, 'state.json'), ...env },
   });
@@ -63,6 +63,16 @@ describe.skipIf(!BUILT)('the code cache', () => {
     const data = readFileSync(join(dir, 'dist/cli.cjs.cache'));
     expect(data.length).toBeGreaterThan(stamp.length + 4096);
     expect(data.subarray(stamp.length, stamp.length + 16).equals(Buffer.alloc(16, 0x5a))).toBe(false);
+  });
+
+  it('is left alone by a node run with other V8 flags (which V8 rejects it for)', () => {
+    const dir = install();
+    const before = readFileSync(join(dir, 'dist/cli.cjs.cache'));
+    for (const r of [list(dir, {}, ['--no-opt']), list(dir, { NODE_OPTIONS: '--max-semi-space-size=8' })]) {
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      expect(r.stdout).toMatch(/^Domain-0 +0 /m);
+      expect(readFileSync(join(dir, 'dist/cli.cjs.cache')).equals(before)).toBe(true);
+    }
   });
 
   it('is not needed: without one txl works, and leaves one behind', () => {

@@ -23,7 +23,7 @@ describe.skipIf(!HAVE_NPM || !BUILT)('npm pack + npm install -g', () => {
     const [info] = JSON.parse(r.stdout);
     tarball = join(dir, info.filename);
     const files: string[] = info.files.map((f: { path: string }) => f.path);
-    for (const f of ['bin/txl', 'dist/cli.cjs', 'man/txl.1', 'completions/txl.bash', 'completions/_txl', 'completions/txl.fish', 'package.json', 'README.md']) {
+    for (const f of ['bin/txl', 'dist/cli.cjs', 'dist/cli.cjs.cache', 'man/txl.1', 'completions/txl.bash', 'completions/_txl', 'completions/txl.fish', 'package.json', 'README.md']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(src|test|commands|parsers)\//.test(f) || f.endsWith('.ts'))).toEqual([]);
@@ -46,6 +46,9 @@ describe.skipIf(!HAVE_NPM || !BUILT)('npm pack + npm install -g', () => {
     expect(script.stdout).toBe(readFileSync(join(ROOT, 'completions/txl.bash'), 'utf8'));
     const words = spawnSync(bin, ['__complete', 'hel'], { encoding: 'utf8' });
     expect(words.stdout.split('\t')[0]).toBe('help');
+    // the code cache made by the build is the installed bundle's own: used, not made again
+    const cache = join(prefix, 'lib/node_modules/txl/dist/cli.cjs.cache');
+    expect(readFileSync(cache).equals(readFileSync(join(ROOT, 'dist/cli.cjs.cache')))).toBe(true);
     // and man finds the page through the prefix's share/man
     if (spawnSync('sh', ['-c', 'command -v man']).status === 0) {
       const man = spawnSync('man', ['-M', join(prefix, 'share/man'), '-P', 'cat', 'txl'], { encoding: 'utf8', env: { ...process.env, MANWIDTH: '80' } });
