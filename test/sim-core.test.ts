@@ -1,5 +1,5 @@
 // The simulator in-process: libxl's rules, lifecycle, on_* actions, rollback on injected faults.
-import { describe, it, expect, beforeEach } from 'vitest';
+import { describe, it, expect, beforeEach, vi } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, openSync, closeSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -315,35 +315,31 @@ describe('simulator: resources, devices, managed configs, images', () => {
 });
 
 describe('simulator: read-only transactions', () => {
-  const mutate = (store: SimStore) => store.transact((tx) => { tx.st.dmesg.push('changed'); }, () => false, { readOnly: true });
   const settleChanges = (store: SimStore) => store.transact((tx) => { tx.st.dmesg.push('changed by settle'); }, () => true, { readOnly: true });
-
-  it('are not serialised again: what a read-only fn changed is never written', async () => {
+  /** A read-only transaction that breaks its promise, under TXL_SIM_CHECK_READONLY=check; the state file before and after. */
+  async function mutateReadOnly(check: string) {
     const { be, store, statePath } = host();
     await be.listDomains(); // the first transaction writes the fresh host
     const before = readFileSync(statePath, 'utf8');
-    const saved = process.env.TXL_SIM_CHECK_READONLY;
-    delete process.env.TXL_SIM_CHECK_READONLY;
+    vi.stubEnv('TXL_SIM_CHECK_READONLY', check);
     try {
-      await mutate(store);
+      const outcome = await store.transact((tx) => { tx.st.dmesg.push('changed'); }, () => false, { readOnly: true }).then(() => 'ok', (e: Error) => e.message);
+      return { outcome, before, after: readFileSync(statePath, 'utf8') };
     } finally {
-      process.env.TXL_SIM_CHECK_READONLY = saved;
+      vi.unstubAllEnvs();
     }
-    expect(readFileSync(statePath, 'utf8')).toBe(before);
+  }
+
+  it('are not serialised again: what a read-only fn changed is never written', async () => {
+    const r = await mutateReadOnly('');
+    expect(r.outcome).toBe('ok');
+    expect(r.after).toBe(r.before);
   });
 
   it('are checked under TXL_SIM_CHECK_READONLY=1: a change is an internal error, and not written', async () => {
-    const { be, store, statePath } = host();
-    await be.listDomains();
-    const before = readFileSync(statePath, 'utf8');
-    const saved = process.env.TXL_SIM_CHECK_READONLY;
-    process.env.TXL_SIM_CHECK_READONLY = '1';
-    try {
-      await expect(mutate(store)).rejects.toThrow('internal: a read-only simulator transaction changed the state');
-    } finally {
-      process.env.TXL_SIM_CHECK_READONLY = saved;
-    }
-    expect(readFileSync(statePath, 'utf8')).toBe(before);
+    const r = await mutateReadOnly('1');
+    expect(r.outcome).toBe('internal: a read-only simulator transaction changed the state');
+    expect(r.after).toBe(r.before);
   });
 
   it('still commit what settle changed (a guest that was due to shut down)', async () => {
