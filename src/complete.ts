@@ -213,7 +213,8 @@ function commandCandidates(commands: CommandDef[], partial: string): Candidate[]
   // Aliases (virsh's names) only once something is typed, to keep the first TAB short.
   if (partial) for (const c of shown) for (const a of c.aliases ?? []) list.push({ value: a, description: `same as ${c.name}` });
   list.push({ value: 'help', description: 'show help for a command' });
-  return list.sort((a, b) => a.value.localeCompare(b.value));
+  // by code point: the first localeCompare loads ICU's collator (~9 ms, 3 MB) on every TAB
+  return list.sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }
 
 /** The word given for the command's <domain> argument, if it comes before the cursor. */
