@@ -55,6 +55,7 @@ describe.skipIf(spawnSync('bash', ['--version']).status !== 0)('the lab suite ru
     expect(r.out).toMatch(/^# 10-group: again from its start, as d7v0 triple-faulted during it \(xl dmesg/m);
     expect(r.out.trim().split('\n').at(-1)).toBe('2 passed, 0 failed, 0 skipped');
     expect(r.out).not.toContain('# output of the failed checks');
+    expect(r.out).toMatch(/^# output of the checks that failed in a group run done again \(not counted\)\n## check 2\n {2}run 0 failed$/m);
     expect(r.status).toBe(0);
   });
 

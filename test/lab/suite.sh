@@ -29,6 +29,7 @@ mkdir -p "$WORK/out"
 
 n=0 passed=0 failed=0 skipped=0
 failed_names=()
+superseded=() # checks that failed in a group run that was done again (not counted)
 
 # check NAME CMD...: one line, with how long the check took.
 check() {
@@ -182,6 +183,7 @@ run_group() { # FILE NAME
     [ -n "${new// /}" ] && [ $try -lt 3 ] || return 0
     echo "# $2: again from its start, as ${new% } triple-faulted during it (xl dmesg: QEMU's emulated SVM, see suite.sh); only the last run counts"
     read -r passed failed skipped <<<"$counts"
+    superseded+=("${failed_names[@]:${#names[@]}}")
     failed_names=("${names[@]}")
   done
 }
@@ -202,13 +204,16 @@ for f in "${TXL_LAB_CHECKS_DIR:-$LAB_DIR/checks}"/*.sh; do
   run_group "$f" "${base%.sh}"
 done
 
-if [ ${#failed_names[@]} -gt 0 ]; then
-  echo "# output of the failed checks"
-  for i in "${failed_names[@]}"; do
+show_outputs() { # TITLE N...
+  echo "# $1"
+  shift
+  for i in "$@"; do
     echo "## check $i"
     tail -15 "$WORK/out/$i.log" | sed 's/^/  /'
   done
-fi
+}
+[ ${#superseded[@]} -eq 0 ] || show_outputs "output of the checks that failed in a group run done again (not counted)" "${superseded[@]}"
+[ ${#failed_names[@]} -eq 0 ] || show_outputs "output of the failed checks" "${failed_names[@]}"
 [ "$n" -gt 0 ] || { echo "no check ran (TXL_LAB_CHECKS='$patterns')"; failed=1; }
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
