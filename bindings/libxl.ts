@@ -89,9 +89,20 @@ export interface CFunction {
 
 export type Functions = Record<FnName, CFunction>;
 
+/** Each function is bound on first use: a command calls a handful of the ~60. */
 export function bindFunctions(xl: Library): Functions {
   const out = {} as Functions;
-  for (const [name, proto] of Object.entries(PROTOTYPES) as [FnName, string][]) out[name] = xl.func(proto) as unknown as CFunction;
+  for (const [name, proto] of Object.entries(PROTOTYPES) as [FnName, string][]) {
+    Object.defineProperty(out, name, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const fn = xl.func(proto) as unknown as CFunction;
+        Object.defineProperty(out, name, { value: fn, enumerable: true });
+        return fn;
+      },
+    });
+  }
   return out;
 }
 

@@ -46,7 +46,7 @@ interface Facts {
 
 let dir = '';
 let facts: Facts;
-let measured: { version: string; sizes: Record<string, number | string> };
+let measured: { version: string; sizes: Record<string, number | string>; functions: number; unbound: Record<string, string> };
 
 describe.skipIf(Boolean(SHIM_MISSING))(`binding layouts against the installed Xen headers${SHIM_MISSING ? ` (skipped: ${SHIM_MISSING})` : ''}`, () => {
   beforeAll(async () => {
@@ -82,6 +82,11 @@ describe.skipIf(Boolean(SHIM_MISSING))(`binding layouts against the installed Xe
   it('libxl measures its own structs as the headers say (runtime sizeOf)', () => {
     expect(measured.version).toBe('4.17');
     expect(measured.sizes).toEqual(facts.sizeof);
+  });
+
+  it('every function prototype of the bindings binds in the installed libxenlight', () => {
+    expect(measured.functions).toBeGreaterThan(50);
+    expect(measured.unbound).toEqual({});
   });
 
   it('every array type the backend steps through has a checked size', () => {

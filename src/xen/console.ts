@@ -1,7 +1,7 @@
 // Guest consoles on Xen: attaching is xenconsole's job (what libxl_console_exec execs), run
 // as a child with the terminal handed over; the log of past output exists only when
 // xenconsoled keeps one (XENCONSOLED_TRACE=guest).
-import { spawn } from 'node:child_process';
+import { lazyRequire } from '../require.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { OperationError } from '../errors.js';
 
@@ -17,6 +17,7 @@ export function attachConsole(version: string, domid: number, type: ConsoleType,
   const bin = xenconsolePath(version);
   if (!bin) throw new OperationError(`xenconsole is not installed (looked in /usr/lib/xen-${version}/bin and /usr/lib/xen/bin)`, 'install Xen\'s tools: apt install xen-utils-' + version);
   return new Promise((resolve, reject) => {
+    const { spawn } = lazyRequire('node:child_process') as typeof import('node:child_process');
     const child = spawn(bin, [String(domid), '--num', String(num), '--type', type], { stdio: 'inherit' });
     const stop = () => child.kill('SIGTERM');
     signal?.addEventListener('abort', stop, { once: true });

@@ -1,5 +1,7 @@
-// Child process of the layout test: sizeof of each libxl type as libxl_<type>_init sees it.
+// Child process of the layout test: sizeof of each libxl type as libxl_<type>_init sees it,
+// and each function prototype of the bindings bound in the library (they bind on first use).
 import { JsonBridge, loadLibs } from '../../bindings/index.js';
+import { bindFunctions } from '../../bindings/libxl.js';
 
 const libs = await loadLibs();
 const bridge = new JsonBridge(libs, () => 0n);
@@ -11,4 +13,13 @@ for (const t of process.argv.slice(2)) {
     out[t] = String(e);
   }
 }
-process.stdout.write(JSON.stringify({ version: libs.version, sizes: out }));
+const fns = bindFunctions(libs.xl);
+const unbound: Record<string, string> = {};
+for (const name of Object.keys(fns) as (keyof typeof fns)[]) {
+  try {
+    if (typeof fns[name] !== 'function') unbound[name] = typeof fns[name];
+  } catch (e) {
+    unbound[name] = String(e);
+  }
+}
+process.stdout.write(JSON.stringify({ version: libs.version, sizes: out, functions: Object.keys(fns).length, unbound }));
