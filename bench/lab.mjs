@@ -84,24 +84,20 @@ export function labCases({ node, txl, env, dir, log }) {
     lastCheck = missing.length ? `not listed after create: ${missing.join(', ')}` : undefined;
   };
   const after = () => { allUp(); clean(); };
-  cases.push({
-    id: 'lab-create-xl', group: 'lab', label: `${GUESTS} guests: for f; do xl create -p $f; done`, kind: 'xl', floors: 0, env, slow: true, timeoutS: 1800,
-    argv: ['sh', '-c', 'for f; do xl create -p "$f" || exit 1; done', 'sh', ...files], before: clean, after, check: () => lastCheck,
-  });
-  cases.push({
-    id: 'lab-create-txl', group: 'lab', label: `${GUESTS} guests: txl create -p -j 4`, kind: 'txl', floors: 1, env, baseline: 'lab-create-xl', slow: true, timeoutS: 1800,
-    argv: [node, txl, '-c', 'xen:///system', 'create', '-p', '-j', '4', ...files], before: clean, after, check: () => lastCheck,
-  });
-  // the same without monitors (-e): xl forks its monitor, txl starts a node process for each,
-  // which under TCG costs seconds of dom0's CPU; these two tell that cost from create's own
-  cases.push({
-    id: 'lab-create-xl-e', group: 'lab', label: `${GUESTS} guests: for f; do xl create -p -e $f; done`, kind: 'xl', floors: 0, env, slow: true, timeoutS: 1800,
-    argv: ['sh', '-c', 'for f; do xl create -p -e "$f" || exit 1; done', 'sh', ...files], before: clean, after, check: () => lastCheck,
-  });
-  cases.push({
-    id: 'lab-create-txl-e', group: 'lab', label: `${GUESTS} guests: txl create -p -e -j 4`, kind: 'txl', floors: 1, env, baseline: 'lab-create-xl-e', slow: true, timeoutS: 1800,
-    argv: [node, txl, '-c', 'xen:///system', 'create', '-p', '-e', '-j', '4', ...files], before: clean, after, check: () => lastCheck,
-  });
+  // each twice: with monitors, and without (-e): xl forks its monitor, txl starts a node
+  // process for each, which under TCG costs seconds of dom0's CPU; -e tells that from create's own
+  for (const e of [[], ['-e']]) {
+    const id = e.length ? '-e' : '';
+    const common = { group: 'lab', env, slow: true, timeoutS: 1800, before: clean, after, check: () => lastCheck };
+    cases.push({
+      ...common, id: `lab-create-xl${id}`, label: `${GUESTS} guests: for f; do xl create -p ${e.join(' ')}${id ? ' ' : ''}$f; done`, kind: 'xl', floors: 0,
+      argv: ['sh', '-c', `for f; do xl create -p ${e.join(' ')} "$f" || exit 1; done`, 'sh', ...files],
+    });
+    cases.push({
+      ...common, id: `lab-create-txl${id}`, label: `${GUESTS} guests: txl create -p ${e.join(' ')}${id ? ' ' : ''}-j 4`, kind: 'txl', floors: 1, baseline: `lab-create-xl${id}`,
+      argv: [node, txl, '-c', 'xen:///system', 'create', '-p', ...e, '-j', '4', ...files],
+    });
+  }
   process.on('exit', clean);
   return { cases, skipped };
 }

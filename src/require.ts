@@ -4,3 +4,8 @@
 import { createRequire } from 'node:module';
 
 export const lazyRequire = createRequire(import.meta.url);
+
+/** A random UUID; node:crypto (webcrypto, streams: several ms) loads on the first one. */
+export function newUuid(): string {
+  return (lazyRequire('node:crypto') as typeof import('node:crypto')).randomUUID();
+}

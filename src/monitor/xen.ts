@@ -3,7 +3,7 @@
 // to libxl), and the calls that carry out an on_* action.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { newUuid } from '../require.js';
 import type { Libxl } from '../../bindings/context.js';
 import { decodeEvent, ERROR_NOT_READY, EVENTMASK_ALL, eventFunctions, uuidValue, type EventFunctions } from '../../bindings/events.js';
 import { mem } from '../../bindings/mem.js';
@@ -119,7 +119,7 @@ export class XenMonitorHost implements MonitorHost {
     const info = JSON.stringify({ ...config.c_info, name: config.c_info?.name ?? (await dom.domainInfo(this.lx, domid)).name });
     await this.lx.json.with('domain_create_info', info, (obj) => {
       try {
-        this.lx.callFn(this.f.libxl_domain_preserve, 'libxl_domain_preserve', this.lx.ctx, domid, obj.ptr, suffix, uuidValue(randomUUID()));
+        this.lx.callFn(this.f.libxl_domain_preserve, 'libxl_domain_preserve', this.lx.ctx, domid, obj.ptr, suffix, uuidValue(newUuid()));
       } catch (e) {
         throw opError(e, `preserving domain ${domid}`, domid);
       }

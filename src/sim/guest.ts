@@ -75,8 +75,7 @@ export function requestGuest(tx: Tx, d: SimDomain, action: 'poweroff' | 'reboot'
   else guestDoes(tx, d, action);
 }
 
-/** Requests whose time has come are carried out; run at the start of every transaction. */
-/** Carries out what guests were due to do by now; true when that changed the state. */
+/** Carries out the requests whose time has come (at the start of every transaction); true when that changed the state. */
 export function settle(tx: Tx): boolean {
   let changed = false;
   for (const d of [...tx.st.domains]) {

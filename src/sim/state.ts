@@ -1,5 +1,5 @@
 // What the simulator keeps in its state file: the shape libxl and the hypervisor keep, no more.
-import { lazyRequire } from '../require.js';
+import { newUuid } from '../require.js';
 import type { Bitmap, DomainConfig, SchedParams } from '../model.js';
 import type { DeviceKind, DeviceTypes, DomainEvent, ShutdownReason, XenbusState, EventType, GuestAction } from '../backend/types.js';
 import type { HostSpec } from './host.js';
@@ -143,12 +143,8 @@ export function schedulerLongName(s: string): string {
   return ({ credit: 'Credit Scheduler', credit2: 'Credit2 Scheduler', rtds: 'RTDS Scheduler', arinc653: 'ARINC 653 Scheduler', null: 'null Scheduler' } as Record<string, string>)[s] ?? s;
 }
 
-// node:crypto costs read-only commands several ms to load (it pulls in webcrypto and
-// streams): it is loaded on the first new uuid, which only a create or a vTPM needs.
-
-export function newUuid(): string {
-  return (lazyRequire('node:crypto') as typeof import('node:crypto')).randomUUID();
-}
+// only a create or a vTPM needs a new uuid: read-only commands never load node:crypto
+export { newUuid };
 
 export function pushEvent(st: SimState, type: EventType, dom: { domid: number | null; name: string; uuid?: string }, extra: { reason?: ShutdownReason; detail?: string } = {}, now = Date.now()): void {
   st.event_seq += 1;

@@ -4,7 +4,7 @@
 // failure after libxl handed out a domid destroys that half-built domain: no domain is ever
 // left behind.
 import { existsSync, readFileSync } from 'node:fs';
-import { lazyRequire } from '../require.js';
+import { newUuid } from '../require.js';
 import type { Libxl } from '../../bindings/context.js';
 import { CONSTANTS } from '../../bindings/layout.js';
 import { acquireXlLock, type HeldLock } from '../../bindings/xllock.js';
@@ -85,7 +85,7 @@ export async function createDomain(lx: Libxl, cfg: DomainConfig, opts: CreateOpt
   const what = `creating domain '${name}'`;
   const conf = readXlConf();
   // libxl does not make up a UUID (xl's parser does): without one, every domain would share the nil UUID
-  const obj = toLibxl(lx, cfg.c_info?.uuid ? cfg : { ...cfg, c_info: { ...cfg.c_info, uuid: (lazyRequire('node:crypto') as typeof import('node:crypto')).randomUUID() } });
+  const obj = toLibxl(lx, cfg.c_info?.uuid ? cfg : { ...cfg, c_info: { ...cfg.c_info, uuid: newUuid() } });
   let lock: HeldLock | undefined;
   let domid: number = CONSTANTS.INVALID_DOMID;
   try {

@@ -2,7 +2,7 @@
 // same layout as the simulator's managed/ folder, under /var/lib/txl/managed by default.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { newUuid } from '../require.js';
 import { NotFoundError, OperationError } from '../errors.js';
 import type { DomainConfig } from '../model.js';
 import type { ManagedDomain } from '../backend/types.js';
@@ -53,7 +53,7 @@ export class ManagedStore {
     }
     const all = this.list();
     const existing = all.find((m) => m.name === name);
-    const uuid = cfg.c_info.uuid ? normUuid(cfg.c_info.uuid) : existing?.uuid || liveUuid || randomUUID();
+    const uuid = cfg.c_info.uuid ? normUuid(cfg.c_info.uuid) : existing?.uuid || liveUuid || newUuid();
     const twin = all.find((m) => m.uuid === uuid && m.name !== name);
     if (twin) throw new OperationError(`managed domain '${twin.name}' already has UUID ${uuid}`);
     this.write(name, { ...cfg, c_info: { ...cfg.c_info, uuid } });
