@@ -1,5 +1,6 @@
 // Views of a domain's config: dumpxml (virsh), config (any format), edit (managed configs).
 import { defineCommand } from '../src/command.js';
+import { SECURITY_INFO } from '../src/secrets.js';
 
 const domainArg = { name: 'domain', summary: 'domain name, id or UUID', complete: 'domain' as const };
 const FORMATS = ['xl', 'json', 'xml'] as const;
@@ -13,10 +14,11 @@ export const dumpxml = defineCommand({
   family: 'virsh',
   group: 'config',
   args: [domainArg],
+  options: [SECURITY_INFO],
   modifies: false,
-  async run({ ctx, args }) {
+  async run({ ctx, args, opts }) {
     const { dumpXml } = await import('../src/ops/config-views.js');
-    return dumpXml(ctx, args.domain);
+    return dumpXml(ctx, args.domain, opts.securityInfo);
   },
 });
 
@@ -29,11 +31,11 @@ export const config = defineCommand({
   family: 'txl',
   group: 'config',
   args: [domainArg],
-  options: [{ flags: '--as <format>', summary: 'xl (default), json (libxl JSON) or xml', choices: FORMATS }],
+  options: [{ flags: '--as <format>', summary: 'xl (default), json (libxl JSON) or xml', choices: FORMATS }, SECURITY_INFO],
   modifies: false,
   async run({ ctx, args, opts }) {
     const { showConfig } = await import('../src/ops/config-views.js');
-    return showConfig(ctx, args.domain, opts.as);
+    return showConfig(ctx, args.domain, opts.as, opts.securityInfo);
   },
 });
 

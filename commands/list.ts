@@ -1,4 +1,5 @@
 import { defineCommand } from '../src/command.js';
+import { SECURITY_INFO } from '../src/secrets.js';
 
 export default defineCommand({
   name: 'list',
@@ -14,6 +15,7 @@ export default defineCommand({
     { flags: '-l, --long', summary: 'each domain\'s full config, in libxl JSON' },
     { flags: '-v, --verbose', summary: 'also the UUID, shutdown reason code and security label' },
     { flags: '-a, --all', summary: 'also managed (defined) domains that are not running' },
+    { ...SECURITY_INFO, summary: 'with -l: also show VNC and SPICE passwords (xl list -l shows them; txl hides them by default)' },
   ],
   modifies: false,
   async run({ ctx, args, opts }) {

@@ -145,6 +145,12 @@ export function renderMan(commands: CommandDef[], program: Command, version: str
       'Destructive commands ask for confirmation only when standard input and output are terminals; -y answers yes. Without a terminal they act at once, as xl does, so scripts keep working. Long operations show a progress bar on a terminal and plain lines otherwise; -q silences them.',
     ),
     ...section(
+      'PASSWORDS',
+      'VNC and SPICE passwords (xl.cfg vncpasswd, spicepasswd and a vfb\'s vncpasswd; libvirt\'s graphics passwd) are left out of every view of a domain\'s config, in every output format: dumpxml, config and list -l show them only with --security-info, as virsh dumpxml does (xl list -l shows them). They are dropped, not masked, so a config written back from such a view has no password: use --security-info to copy a domain\'s config whole.',
+      'They can still be read where they are kept, each file readable by its owner only (mode 0600): the config file the domain was made from; the simulator\'s state file and managed/NAME.json beside it (on Xen, /var/lib/txl/managed and xenstore, as with xl); save images (the config is in their header); and files written by convert -d from a config holding one.',
+      'Commands that convert a file the user names print what that file says, passwords included, as xl does: convert (to standard output or -d), domxml-from-native, domxml-to-native and create -N / define -N (xl -N prints the password). edit opens the managed config whole, in an owner-only temporary file. Diagnostics, -v output, logs and the process title never show a password.',
+    ),
+    ...section(
       'CONFIGURATION FORMATS',
       'txl reads three descriptions of a domain and detects which one a file holds from its name (.xml, .json), else from its first character ("<" or "{"); --from forces one.',
     ),

@@ -2,7 +2,21 @@
 // the process title. No imports, so that the error module itself can use it.
 // Keys whose values are secrets: VNC and SPICE passwords (xl.cfg vncpasswd/spicepasswd, vfb
 // vncpasswd=, libxl JSON "passwd", libvirt passwd='...').
-const SECRET = /((?:vnc|spice)?passw(?:or)?d[\w-]*["']?\s*(?:=|:)\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;"'\]}>]+)/gi;
+// A value is a quoted string (perhaps unterminated: the diagnostic may be about just that),
+// a bracketed list (xl.cfg refuses one there, and the error quotes the line), or a bare word.
+const SECRET = /((?:vnc|spice)?passw(?:or)?d[\w-]*["']?\s*(?:=|:)\s*)("[^"\n]*"?|'[^'\n]*'?|\[[^\]\n]*\]?|[^\s,;"'\]}>]+)/gi;
+/** The secret parts of a matched value: a string without its quotes, a list's items without its punctuation. */
+function secretParts(value: string): string[] {
+  if (value[0] === '[') return value.split(/["'[\],\s]+/).filter(Boolean);
+  if (value[0] !== '"' && value[0] !== "'") return [value];
+  return [value.length > 1 && value.at(-1) === value[0] ? value.slice(1, -1) : value.slice(1)];
+}
+/** The value masked character for character: only the secret parts turn into '*'. */
+function maskValue(value: string): string {
+  if (value[0] === '[') return value.replace(/[^"'[\],\s]/g, '*');
+  if (value[0] !== '"' && value[0] !== "'") return '*'.repeat(value.length);
+  return value[0] + secretParts(value)[0].replace(/./g, '*') + value.slice(1 + secretParts(value)[0].length);
+}
 
 /**
  * The text with every secret value masked, character for character (so that a caret under
@@ -10,12 +24,7 @@ const SECRET = /((?:vnc|spice)?passw(?:or)?d[\w-]*["']?\s*(?:=|:)\s*)("[^"\n]*"|
  * debug output and logs.
  */
 export function redactSecrets(text: string): string {
-  return text.replace(SECRET, (_m, key: string, value: string) => {
-    const quoted = value[0] === '"' || value[0] === "'";
-    const inner = quoted ? value.slice(1, -1) : value;
-    const mask = '*'.repeat(inner.length);
-    return key + (quoted ? value[0] + mask + value.at(-1) : mask);
-  });
+  return text.replace(SECRET, (_m, key: string, value: string) => key + maskValue(value));
 }
 
 /**
@@ -34,9 +43,7 @@ export function secretFreeTitle(argv: string[], name = 'txl'): string | undefine
 export function secretValues(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(SECRET)) {
-    const v = m[2];
-    const inner = v[0] === '"' || v[0] === "'" ? v.slice(1, -1) : v;
-    if (inner) out.push(inner);
+    for (const v of secretParts(m[2])) if (v) out.push(v);
   }
   return out;
 }

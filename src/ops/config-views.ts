@@ -7,6 +7,7 @@ import type { DomainConfig } from '../model.js';
 import { NotFoundError } from '../errors.js';
 import { parseFormat, writeDomain } from '../formats.js';
 import { withBackend } from './connect.js';
+import { withoutSecrets } from '../secrets.js';
 import { virshText } from './text.js';
 
 /** The config a name stands for: the live one, else the managed one. */
@@ -18,12 +19,17 @@ export async function currentConfig(be: Backend, ref: string): Promise<{ cfg: Do
   return { cfg: m.config, domid: null, name: r.name };
 }
 
+/** What a view shows of a config: without its passwords unless --security-info. */
+const shownConfig = (cfg: DomainConfig, securityInfo?: boolean) => (securityInfo ? cfg : withoutSecrets(cfg));
+
 /**
  * The domain XML virsh would show: a running domain carries its id on <domain>, and its
  * interfaces the names the vif backend gave them (vifDOMID.DEVID), as libvirt reports them.
  */
-export async function domainXml(be: Backend, ref: string): Promise<{ xml: string; cfg: DomainConfig; domid: number | null }> {
-  const { cfg, domid } = await currentConfig(be, ref);
+export async function domainXml(be: Backend, ref: string, securityInfo?: boolean): Promise<{ xml: string; cfg: DomainConfig; domid: number | null }> {
+  const current = await currentConfig(be, ref);
+  const { domid } = current;
+  const cfg = shownConfig(current.cfg, securityInfo);
   const shown = structuredClone(cfg);
   if (domid !== null) shown.nics = shown.nics?.map((n, i) => (n.ifname ? n : { ...n, ifname: `vif${domid}.${n.devid ?? i}` }));
   const { modelToXml } = await import('../../parsers/xml/write.js');
@@ -33,17 +39,17 @@ export async function domainXml(be: Backend, ref: string): Promise<{ xml: string
   return { xml, cfg, domid };
 }
 
-export async function dumpXml(ctx: Context, ref: string): Promise<Result> {
+export async function dumpXml(ctx: Context, ref: string, securityInfo?: boolean): Promise<Result> {
   return withBackend(ctx, async (be) => {
-    const { xml, cfg, domid } = await domainXml(be, ref);
+    const { xml, cfg, domid } = await domainXml(be, ref, securityInfo);
     return { data: { domid, xml, config: cfg }, text: virshText(ctx, xml) };
   });
 }
 
-export async function showConfig(ctx: Context, ref: string, as: string | undefined): Promise<Result> {
+export async function showConfig(ctx: Context, ref: string, as: string | undefined, securityInfo?: boolean): Promise<Result> {
   const format = parseFormat(as ?? 'xl');
   return withBackend(ctx, async (be) => {
-    const { cfg } = await currentConfig(be, ref);
+    const cfg = shownConfig((await currentConfig(be, ref)).cfg, securityInfo);
     const text = await writeDomain(cfg, format);
     return { data: cfg, text };
   });

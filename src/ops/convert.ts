@@ -4,6 +4,7 @@ import type { Result } from '../command.js';
 import { ConfigError, TxlError, UsageError } from '../errors.js';
 import { parseFormat, readDomainFile, writeDomain, type Format } from '../formats.js';
 import { writeFileAtomic } from '../fsutil.js';
+import { hasSecrets } from '../secrets.js';
 
 const EXT: Record<Format, string> = { xl: '.cfg', xml: '.xml', json: '.json' };
 
@@ -25,7 +26,8 @@ export async function convertFiles(ctx: Context, files: string[], opts: { from?:
       const text = await writeDomain(r.config, to);
       if (opts.outDir) {
         const out = join(opts.outDir, basename(file).replace(/\.(cfg|xml|json|hvm|pv|pvh)$/i, '') + EXT[to]);
-        await writeFileAtomic(out, text);
+        // made owner-only (from its creation) when it holds a VNC/SPICE password
+        await writeFileAtomic(out, text, hasSecrets(r.config) ? 0o600 : 0o644);
         results.push({ file, from: r.format, to, output: out });
         ctx.debug(1, `${file} -> ${out}`);
       } else {

@@ -9,6 +9,7 @@ export interface ListOptions {
   long?: boolean;
   verbose?: boolean;
   all?: boolean;
+  securityInfo?: boolean;
 }
 
 const REASON_LETTERS = '-rscwS';
@@ -49,7 +50,7 @@ function managedLine(m: ManagedDomain, verbose: boolean): string {
 export async function listDomains(ctx: Context, domain: string | undefined, opts: ListOptions): Promise<Result> {
   return withBackend(ctx, async (be) => {
     const infos = domain ? [await be.domainInfo(await be.resolve(domain))] : await be.listDomains();
-    if (opts.long) return longList(be, infos);
+    if (opts.long) return longList(be, infos, opts.securityInfo);
     const allManaged = opts.all ? await be.listManaged() : [];
     const managed = domain ? [] : allManaged.filter((m) => !infos.some((d) => d.name === m.name));
     const verbose = Boolean(opts.verbose);
@@ -82,14 +83,16 @@ export async function listDomains(ctx: Context, domain: string | undefined, opts
 }
 
 /** xl list -l: each domain's live config in libxl JSON, laid out as xl's yajl prints it. */
-async function longList(be: Backend, infos: DomainInfo[]): Promise<Result> {
+async function longList(be: Backend, infos: DomainInfo[], securityInfo?: boolean): Promise<Result> {
   const { configText } = await import('./views.js');
+  const { withoutSecrets } = await import('../secrets.js');
   const data: { domid: number; config: unknown }[] = [];
   const items: string[] = [];
   for (const d of infos) {
     let json: string;
     try {
-      json = await configText(await be.domainConfig(d.domid));
+      const cfg = await be.domainConfig(d.domid);
+      json = await configText(securityInfo ? cfg : withoutSecrets(cfg));
     } catch {
       continue; // a domain that vanished meanwhile is skipped, as xl skips one it cannot retrieve
     }

@@ -1,5 +1,5 @@
 // save and restore in xl's file format, so that files move between txl and xl.
-import { closeSync, openSync, unlinkSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, unlinkSync } from 'node:fs';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
 import type { Backend } from '../backend/types.js';
@@ -38,7 +38,7 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
     checkInterrupt();
     let fd: number;
     try {
-      fd = openSync(file, 'w', 0o644);
+      fd = openPrivate(file);
     } catch (e) {
       throw new OperationError(`Failed to open temp file ${file} for writing: ${(e as Error).message}`);
     }
@@ -134,4 +134,23 @@ export async function restoreDomain(ctx: Context, words: string[], opts: Restore
   }).catch((e) => {
     throw explain(e, `nothing was restored; ${file} is kept`);
   });
+}
+
+/**
+ * Opens a new save image, owner-only from its creation: its header holds the config and so
+ * any VNC/SPICE password. 'w' would keep an older file's mode (0644, say), so an older
+ * regular file or symlink of that name is removed and the file made anew with O_EXCL
+ * (xl truncates it; the old image is lost either way).
+ */
+function openPrivate(file: string): number {
+  try {
+    return openSync(file, 'wx', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const st = lstatSync(file);
+    // a pipe or a device (/dev/null) keeps nothing for others to read
+    if (!st.isFile() && !st.isSymbolicLink()) return openSync(file, 'w');
+    unlinkSync(file);
+    return openSync(file, 'wx', 0o600);
+  }
 }

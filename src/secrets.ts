@@ -1,0 +1,32 @@
+// VNC and SPICE passwords in what txl shows of a domain's config. virsh leaves them out of
+// dumpxml unless asked (--security-info); txl does the same for every view of a config
+// (dumpxml, config, list -l), in every output format, so that a config pasted into a ticket
+// or a terminal recording does not carry the console's password. The stored files (state,
+// managed configs, save images: all 0600) still hold them, and --security-info shows them.
+import type { OptDef } from './command.js';
+import type { DomainConfig } from './model.js';
+
+/** The one flag that shows passwords, on every command that could show them. */
+export const SECURITY_INFO: OptDef = {
+  flags: '--security-info',
+  summary: 'also show VNC and SPICE passwords (hidden by default, as virsh hides them)',
+};
+
+/**
+ * The config without its passwords: the HVM VNC and SPICE ones (xl.cfg vncpasswd,
+ * spicepasswd) and each vfb's (vfb = ["vncpasswd=..."]). Dropped, not masked: a mask would
+ * become the password of a config written back from this view.
+ */
+export function withoutSecrets(cfg: DomainConfig): DomainConfig {
+  const out = structuredClone(cfg);
+  const hvm = out.b_info?.['type.hvm'];
+  for (const holder of [hvm?.vnc, hvm?.spice, ...(out.vfbs ?? []).map((v) => v.vnc)]) {
+    if (holder) delete holder.passwd;
+  }
+  return out;
+}
+
+/** Whether the config holds a password that withoutSecrets would drop. */
+export function hasSecrets(cfg: DomainConfig): boolean {
+  return JSON.stringify(withoutSecrets(cfg)) !== JSON.stringify(cfg);
+}

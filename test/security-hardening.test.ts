@@ -1,0 +1,111 @@
+// Issue 15 (second half): secrets hidden from views of a config and kept in owner-only files,
+// diagnostics that never echo a password or a file txl was not asked to read, trust in the
+// files and directories txl uses, names that cannot pass for another, and an environment
+// checked before it is used.
+import { chmodSync, lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { redactSecrets, secretValues } from '../src/redact.js';
+import { simHost } from './support/sim.js';
+
+const SECRETS = ['S3cretVNC', 'S3cretSPICE', 'S3cretVFB'];
+const CFG = `name = "sec"
+type = "hvm"
+memory = 256
+vnc = 1
+vncpasswd = "S3cretVNC"
+spice = 1
+spicepasswd = "S3cretSPICE"
+vfb = [ "vnc=1, vncpasswd=S3cretVFB" ]
+`;
+const leaks = (text: string) => SECRETS.filter((s) => text.includes(s));
+
+describe('redaction of diagnostics excerpts', () => {
+  it.each([
+    ['vncpasswd="SECRET', 'vncpasswd="******'],
+    ["vncpasswd='SECRET", "vncpasswd='******"],
+    ['spicepasswd=["S3cretSP"]', 'spicepasswd=["********"]'],
+    ['spicepasswd=[ "ab", "c" ]', 'spicepasswd=[ "**", "*" ]'],
+    ['vncpasswd = "my secret" junk', 'vncpasswd = "*********" junk'],
+  ])('%s', (input, output) => {
+    expect(redactSecrets(input)).toBe(output);
+    expect(redactSecrets(input).length).toBe(input.length);
+  });
+  it('gives the secret values of unterminated strings and lists', () => {
+    expect(secretValues('vncpasswd="SECRET')).toEqual(['SECRET']);
+    expect(secretValues('spicepasswd=["S3cretSP"]')).toEqual(['S3cretSP']);
+  });
+  it('an unterminated password and a password in a list never reach stderr (bin/txl)', () => {
+    const h = simHost();
+    h.file('u.cfg', 'name = "x"\ntype = "hvm"\nvncpasswd = "S3cretVNC\n');
+    h.file('l.cfg', 'name = "x"\ntype = "hvm"\nspicepasswd = ["S3cretSPICE"]\n');
+    for (const f of ['u.cfg', 'l.cfg']) {
+      const r = h.run(['create', '-N', f]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`${f.replace('.', '\\.')}:3:`));
+      expect(leaks(r.stderr), r.stderr).toEqual([]);
+    }
+  });
+});
+
+describe('passwords hidden from views of a config unless --security-info', () => {
+  const h = simHost();
+  h.file('sec.cfg', CFG);
+  const created = h.run(['create', 'sec.cfg']);
+  it.each([
+    [['dumpxml', 'sec']],
+    [['-o', 'json', 'dumpxml', 'sec']],
+    [['-o', 'yaml', 'dumpxml', 'sec']],
+    [['config', 'sec']],
+    [['config', 'sec', '--as', 'xml']],
+    [['config', 'sec', '--as', 'json']],
+    [['-o', 'json', 'config', 'sec']],
+    [['-o', 'yaml', 'config', 'sec']],
+    [['list', '-l']],
+    [['-o', 'json', 'list', '-l']],
+    [['-o', 'yaml', 'list', '-l', 'sec']],
+    [['-o', 'json', 'dominfo', 'sec']],
+    [['domblklist', 'sec']],
+  ])('%j shows none, and with --security-info all of them', (args) => {
+    expect(created.code, created.stderr).toBe(0);
+    const r = h.run(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(leaks(r.stdout + r.stderr), r.stdout).toEqual([]);
+    if (['dumpxml', 'config', 'list'].some((c) => args.includes(c))) {
+      const s = h.run([...args, '--security-info']);
+      expect(s.code, s.stderr).toBe(0);
+      // domain XML has one VNC graphics element: the vfb's wins over the HVM one
+      expect(leaks(s.stdout).length, s.stdout).toBeGreaterThanOrEqual(args.includes('dumpxml') || args.includes('xml') ? 2 : 3);
+    }
+  });
+  it('a managed domain\'s stored config too', () => {
+    h.file('m.cfg', CFG.replace('"sec"', '"msec"'));
+    expect(h.run(['define', 'm.cfg']).code).toBe(0);
+    for (const args of [['dumpxml', 'msec'], ['config', 'msec']]) expect(leaks(h.run(args).stdout)).toEqual([]);
+  });
+});
+
+describe('files that can hold secrets are owner-only from their creation', () => {
+  it('a save image, even over an older world-readable file of the same name', () => {
+    const h = simHost();
+    h.file('sec.cfg', CFG);
+    expect(h.run(['create', 'sec.cfg']).code).toBe(0);
+    const old = h.file('sec.save', 'old image');
+    chmodSync(old, 0o644);
+    const r = h.run(['save', 'sec', 'sec.save']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((statSync(old).mode & 0o777).toString(8)).toBe('600');
+    expect(readFileSync(old).includes('S3cretVNC')).toBe(true);
+  });
+  it('convert -d of a config holding a password; one without keeps the usual mode', () => {
+    const h = simHost();
+    h.file('sec.cfg', CFG);
+    h.file('plain.cfg', 'name = "plain"\ntype = "hvm"\n');
+    mkdirSync(join(h.dir, 'out'));
+    const r = h.run(['convert', '--to', 'xml', '-d', 'out', 'sec.cfg', 'plain.cfg']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((statSync(join(h.dir, 'out/sec.xml')).mode & 0o777).toString(8)).toBe('600');
+    expect(statSync(join(h.dir, 'out/plain.xml')).mode & 0o044).not.toBe(0);
+    expect(lstatSync(join(h.dir, 'out/sec.xml')).isFile()).toBe(true);
+  });
+});
