@@ -10,12 +10,30 @@ export interface NativeBitmap {
   dispose(): void;
 }
 
-/** A bitmap of `nbits` bits (0 = as many as the host has CPUs) with the given bits set. */
+/**
+ * The bits of a bitmap libxl allocates for `nbits` bits: it rounds up to whole bytes, so a
+ * 2-CPU host's cpumap holds bits 0-7 (and xl's `all` sets all eight).
+ */
+export function allocatedBits(nbits: number): number {
+  return Math.ceil(Math.max(nbits, 1) / 8) * 8;
+}
+
+/** The bits of `bits` a bitmap of `nbits` bits keeps: libxl_bitmap_set drops the others. */
+export function bitsThatFit(bits: number[], nbits: number): number[] {
+  const bad = bits.find((b) => !Number.isInteger(b) || b < 0);
+  if (bad !== undefined) throw new RangeError(`${bad} is not a bit number`);
+  const cap = allocatedBits(nbits);
+  return bits.filter((b) => b < cap);
+}
+
+/**
+ * A bitmap of `nbits` bits (0 = libxl_cpu_bitmap_alloc's size: max_cpu_id + 1 of the host)
+ * with the given bits set; those beyond it are dropped, as libxl does.
+ */
 export function makeBitmap(lx: Libxl, bits: number[], nbits = 0): NativeBitmap {
   const m = mem(lx.libs);
   const size = nbits > 0 ? nbits : Math.max(lx.fn.libxl_get_max_cpus(lx.ctx) as number, 1);
-  const bad = bits.find((b) => !Number.isInteger(b) || b < 0 || b >= size);
-  if (bad !== undefined) throw new RangeError(`bit ${bad} is outside a bitmap of ${size} bits`);
+  const keep = bitsThatFit(bits, size);
   const ptr = m.calloc(LAYOUTS.libxl_bitmap.size);
   lx.fn.libxl_bitmap_init(ptr);
   try {
@@ -24,7 +42,7 @@ export function makeBitmap(lx: Libxl, bits: number[], nbits = 0): NativeBitmap {
     m.free(ptr);
     throw e;
   }
-  for (const b of bits) lx.fn.libxl_bitmap_set(ptr, b);
+  for (const b of keep) lx.fn.libxl_bitmap_set(ptr, b);
   return {
     ptr,
     dispose() {

@@ -47,6 +47,7 @@ export const PROTOTYPES = {
   libxl_vcpuinfo_list_free: 'void libxl_vcpuinfo_list_free(void *list, int nr_vcpus)',
   libxl_set_vcpuonline: 'int libxl_set_vcpuonline(void *ctx, uint32_t domid, void *cpumap, void *ao_how)',
   libxl_set_vcpuaffinity: 'int libxl_set_vcpuaffinity(void *ctx, uint32_t domid, uint32_t vcpuid, void *cpumap_hard, void *cpumap_soft)',
+  libxl_set_vcpuaffinity_force: 'int libxl_set_vcpuaffinity_force(void *ctx, uint32_t domid, uint32_t vcpuid, void *cpumap_hard, void *cpumap_soft)',
   libxl_get_max_cpus: 'int libxl_get_max_cpus(void *ctx)',
   libxl_get_freecpus: 'int libxl_get_freecpus(void *ctx, void *cpumap)',
   libxl_bitmap_init: 'void libxl_bitmap_init(void *map)',

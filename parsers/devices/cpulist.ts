@@ -1,18 +1,26 @@
 // The cpu-list language of xl's cpus=, cpus_soft= and `xl vcpu-pin`: comma separated
 // items, each `all`, `N`, `N-M`, `node:N`, `nodes:N-M` or `nodes:all`, any of them
 // (except the `all` forms) negated with a leading `^`. Items apply left to right on a
-// bitmap sized like libxl's (whole bytes covering the host's CPUs); bits beyond it are
-// silently dropped, as libxl does.
+// bitmap sized like libxl_cpu_bitmap_alloc's: whole bytes covering max_cpu_id + 1 CPUs, so
+// `all` on a 2-CPU host sets bits 0-7 (xl does too). Bits beyond it are silently dropped,
+// as libxl_bitmap_set does; Xen itself ignores those beyond max_cpu_id.
 import { strtoul } from './cnum.js';
 import { SpecReporter, type SpecOrigin } from './origin.js';
 
 export interface HostTopology {
   nr_cpus: number;
+  /** libxl_get_max_cpus (physinfo max_cpu_id + 1), which sizes the bitmap; nr_cpus when absent */
+  max_cpus?: number;
   /** cpus of each NUMA node */
   nodes: number[][];
 }
 
 const ULONG_MAX = (1n << 64n) - 1n;
+
+/** The bits of a libxl_bitmap allocated for `n` bits: libxl rounds up to whole bytes. */
+export function bitmapBits(n: number): number {
+  return Math.ceil(Math.max(n, 1) / 8) * 8;
+}
 
 /** xl's parse_range: `A` or `A-B` in decimal, as strtoul reads them, nothing after. */
 function parseRange(s: string): [bigint, bigint] | null {
@@ -31,7 +39,7 @@ function parseRange(s: string): [bigint, bigint] | null {
 
 export function parseCpuList(s: string, host: HostTopology, origin?: SpecOrigin): number[] {
   const rep = new SpecReporter(s, origin, 'cpus');
-  const size = Math.ceil(host.nr_cpus / 8) * 8;
+  const size = bitmapBits(host.max_cpus ?? host.nr_cpus);
   const map = new Array<boolean>(size).fill(false);
   let at = 0;
   for (const raw of s.split(',')) {

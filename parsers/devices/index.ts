@@ -6,7 +6,7 @@ export * from './origin.js';
 export { parseDisk, formatDisk } from './disk.js';
 export { parseVif, parseVifRate, formatVif, formatVifRate, type VifDefaults, type VifRate } from './vif.js';
 export { parsePci, formatPci, PCI_FUNC_ALL } from './pci.js';
-export { parseCpuList, formatCpuList, describeCpuMap, type HostTopology } from './cpulist.js';
+export { parseCpuList, formatCpuList, describeCpuMap, bitmapBits, type HostTopology } from './cpulist.js';
 export { parseVfb, formatVfb, parseVkb, formatVkb } from './vfb.js';
 export { parseChannel, formatChannel } from './channel.js';
 export { parseVtpm, formatVtpm, parseP9, formatP9, parsePvcalls, formatPvcalls } from './pvdevs.js';

@@ -202,6 +202,29 @@ export interface DomainEvent {
   detail?: string;
 }
 
+/** A vif's counters, from the guest's point of view (as virsh domstats reports them). */
+export interface NetStats {
+  devid: number;
+  /** the backend's interface in Domain-0 (vif<domid>.<devid> unless the config names it) */
+  name: string;
+  rx_bytes: number; rx_pkts: number; rx_errs: number; rx_drop: number;
+  tx_bytes: number; tx_pkts: number; tx_errs: number; tx_drop: number;
+}
+
+/** A virtual disk's request counters, as blkback keeps them (sectors of 512 bytes). */
+export interface BlockStats {
+  devid: number;
+  /** the guest's name for it (xvda...) */
+  name: string;
+  /** requests that waited for a free ring slot ("out of requests") */
+  oo_reqs: number;
+  rd_reqs: number; rd_sectors: number;
+  wr_reqs: number; wr_sectors: number;
+}
+
+/** The I/O counters of one domain's devices, where the host exposes them. */
+export interface DeviceIo { net: NetStats[]; block: BlockStats[] }
+
 export interface DomainStats {
   domid: number;
   name: string;
@@ -209,6 +232,15 @@ export interface DomainStats {
   shadow_kb: number;
   cpu_time: number;
   vcpus: { vcpuid: number; online: boolean; time: number }[];
+  net?: NetStats[];
+  block?: BlockStats[];
+  /** what the backend could not measure, in words (e.g. why shadow_kb is 0) */
+  notes?: string[];
+}
+
+export interface PinOptions {
+  /** libxl_set_vcpuaffinity_force: also undo a pinning the guest kernel made (xl vcpu-pin -f) */
+  force?: boolean;
 }
 
 export interface CreateOptions {
@@ -272,13 +304,16 @@ export interface Backend {
   /** state changes as they happen, starting after `since` (a seq) or now */
   events(opts?: { since?: number; signal?: AbortSignal }): AsyncIterable<DomainEvent>;
   domainStats(domid: number): Promise<DomainStats>;
+  /** the I/O counters of every live domain's vifs and disks, by domid (xentop's NET and VBD columns) */
+  deviceIo?(): Promise<Map<number, DeviceIo>>;
 
   // --- resources ---
   vcpuList(domid: number): Promise<VcpuInfo[]>;
   /** sets the number of online vCPUs (up to max_vcpus) */
   setVcpus(domid: number, count: number): Promise<void>;
   /** vcpu 'all' pins every vCPU; undefined leaves that affinity as it is */
-  pinVcpu(domid: number, vcpu: number | 'all', hard?: Bitmap, soft?: Bitmap): Promise<void>;
+  /** sets the hard and/or soft affinity (undefined = unchanged); bits beyond the host are ignored, as Xen does */
+  pinVcpu(domid: number, vcpu: number | 'all', hard?: Bitmap, soft?: Bitmap, opts?: PinOptions): Promise<void>;
   setMemoryTarget(domid: number, memkb: number): Promise<void>;
   setMaxMemory(domid: number, memkb: number): Promise<void>;
   schedGet(domid: number): Promise<SchedParams>;

@@ -7,7 +7,7 @@ import { NotFoundError, OperationError } from '../errors.js';
 import type { Bitmap, DomainConfig, Disk, SchedParams } from '../model.js';
 import type {
   Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
-  DomainStats, HostInfo, ManagedDomain, ShutdownOptions, SuspendOptions, VcpuInfo,
+  DomainStats, HostInfo, ManagedDomain, PinOptions, ShutdownOptions, SuspendOptions, VcpuInfo,
 } from './types.js';
 import { connectError } from '../xen/errors.js';
 import * as dom from '../xen/domains.js';
@@ -173,8 +173,8 @@ export class XenBackend implements Backend {
   setVcpus(domid: number, count: number): Promise<void> {
     return res.setVcpus(this.lx, domid, count);
   }
-  pinVcpu(domid: number, vcpu: number | 'all', hard?: Bitmap, soft?: Bitmap): Promise<void> {
-    return res.pinVcpu(this.lx, domid, vcpu, hard, soft);
+  pinVcpu(domid: number, vcpu: number | 'all', hard?: Bitmap, soft?: Bitmap, opts?: PinOptions): Promise<void> {
+    return res.pinVcpu(this.lx, domid, vcpu, hard, soft, opts);
   }
   setMemoryTarget(domid: number, memkb: number): Promise<void> {
     return res.setMemoryTarget(this.lx, domid, memkb);

@@ -1,13 +1,14 @@
 // The simulator behind the Backend interface: every call is one transaction on the host's
 // state file (see store.ts), so that concurrent txl processes see one consistent host.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readBounded } from '../readlimit.js';
 import { join } from 'node:path';
 import { release, version as osVersion, machine } from 'node:os';
 import { NotFoundError, OperationError } from '../errors.js';
 import type { Bitmap, DomainConfig, Disk, SchedParams } from '../model.js';
 import type {
   Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
-  DomainStats, GuestAction, HostInfo, ManagedDomain, ShutdownOptions, VcpuInfo,
+  DomainStats, GuestAction, HostInfo, ManagedDomain, PinOptions, ShutdownOptions, VcpuInfo,
 } from '../backend/types.js';
 import { appendConsole, bootLines, readConsole, shutdownLines } from './console.js';
 import { attach, detach } from './devices.js';
@@ -267,7 +268,7 @@ export class SimBackend implements Backend {
   setVcpus(domid: number, count: number): Promise<void> {
     return this.onDomain(domid, (tx, d) => setVcpus(tx, d, count));
   }
-  pinVcpu(domid: number, vcpu: number | 'all', hard?: Bitmap, soft?: Bitmap): Promise<void> {
+  pinVcpu(domid: number, vcpu: number | 'all', hard?: Bitmap, soft?: Bitmap, _opts?: PinOptions): Promise<void> {
     return this.onDomain(domid, (tx, d) => pinVcpu(tx, d, vcpu, hard, soft));
   }
   setMemoryTarget(domid: number, memkb: number): Promise<void> {
@@ -312,7 +313,7 @@ export class SimBackend implements Backend {
     for (const f of files.sort()) {
       const path = join(this.store.paths.managed, f);
       try {
-        const config = JSON.parse(readFileSync(path, 'utf8')) as DomainConfig;
+        const config = JSON.parse(readBounded(path, 'a managed config').toString('utf8')) as DomainConfig;
         out.push({ name: config.c_info?.name ?? f.slice(0, -5), uuid: config.c_info?.uuid ?? '', config, path });
       } catch {
         /* a file being replaced or damaged: skip it rather than fail every listing */

@@ -36,19 +36,23 @@ export function setVcpus(tx: Tx, d: SimDomain, count: number): void {
   pushEvent(tx.st, 'vcpus', d, { detail: `${count} online` }, tx.now);
 }
 
+/**
+ * As Xen does: bits beyond the host's CPUs are ignored; a hard affinity left with no CPU of
+ * the domain's cpupool is refused (EINVAL); a soft one may be empty (libxl only warns).
+ */
 export function pinVcpu(tx: Tx, d: SimDomain, vcpu: number | 'all', hard?: Bitmap, soft?: Bitmap): void {
   const pool = tx.st.cpupools.find((p) => p.poolid === d.cpupool);
-  const check = (m: Bitmap) => {
-    const bad = m.find((c) => c < 0 || c >= tx.host.nr_cpus);
-    if (bad !== undefined) throw new OperationError(`CPU ${bad} does not exist: the host has CPUs 0-${tx.host.nr_cpus - 1}`);
-    const inPool = m.filter((c) => pool?.cpus.includes(c));
-    if (!inPool.length) throw new OperationError(`none of the CPUs ${m.join(',')} is in cpupool '${pool?.name}'`);
-    return inPool;
+  const onHost = (m: Bitmap) => [...new Set(m.filter((c) => c >= 0 && c < tx.host.nr_cpus))].sort((a, b) => a - b);
+  const checkHard = (m: Bitmap) => {
+    const mine = onHost(m);
+    if (!mine.length && m.length) throw new OperationError(`CPU ${m.find((c) => c >= tx.host.nr_cpus) ?? m[0]} does not exist: the host has CPUs 0-${tx.host.nr_cpus - 1}`);
+    if (!mine.some((c) => pool?.cpus.includes(c))) throw new OperationError(`none of the CPUs ${m.join(',') || '(none)'} is in cpupool '${pool?.name}'`);
+    return mine;
   };
   const ids = vcpu === 'all' ? [...Array(d.max_vcpus).keys()] : [vcpu];
   for (const i of ids) if (i < 0 || i >= d.max_vcpus) throw new OperationError(`domain '${d.name}' has no vCPU ${i} (it has ${d.max_vcpus})`);
-  const h = hard ? check(hard) : undefined;
-  const s = soft ? check(soft) : undefined;
+  const h = hard ? checkHard(hard) : undefined;
+  const s = soft ? onHost(soft) : undefined;
   for (const i of ids) {
     if (h) d.hard_affinity[i] = [...h];
     if (s) d.soft_affinity[i] = [...s];

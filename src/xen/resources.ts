@@ -3,7 +3,7 @@ import type { Libxl } from '../../bindings/context.js';
 import { makeBitmap, type NativeBitmap } from '../../bindings/bitmap.js';
 import { OperationError, UsageError } from '../errors.js';
 import type { Bitmap, SchedParams } from '../model.js';
-import type { CpupoolInfo, VcpuInfo } from '../backend/types.js';
+import type { CpupoolInfo, PinOptions, VcpuInfo } from '../backend/types.js';
 import { domainInfo } from './domains.js';
 import { guard } from './errors.js';
 
@@ -51,22 +51,25 @@ export async function setVcpus(lx: Libxl, domid: number, count: number): Promise
   }
 }
 
-export async function pinVcpu(lx: Libxl, domid: number, vcpu: number | 'all', hard?: Bitmap, soft?: Bitmap): Promise<void> {
+/**
+ * libxl_set_vcpuaffinity (or _force) on one vCPU or all. The maps are sized as
+ * libxl_cpu_bitmap_alloc sizes them; bits beyond that are dropped, as libxl_bitmap_set
+ * drops them for xl. Whether a CPU exists is the caller's (and Xen's) concern.
+ */
+export async function pinVcpu(lx: Libxl, domid: number, vcpu: number | 'all', hard?: Bitmap, soft?: Bitmap, opts: PinOptions = {}): Promise<void> {
   const info = await domainInfo(lx, domid);
   const vcpus = vcpu === 'all' ? Array.from({ length: info.vcpu_max_id + 1 }, (_, i) => i) : [vcpu];
   if (vcpu !== 'all' && (vcpu < 0 || vcpu > info.vcpu_max_id)) throw new OperationError(`domain ${domid} has no vCPU ${vcpu} (it has ${info.vcpu_max_id + 1})`);
+  const fn = opts.force ? 'libxl_set_vcpuaffinity_force' : 'libxl_set_vcpuaffinity';
   const maps: NativeBitmap[] = [];
   try {
     const h = hard ? makeBitmap(lx, hard) : undefined;
     if (h) maps.push(h);
     const s = soft ? makeBitmap(lx, soft) : undefined;
     if (s) maps.push(s);
-    await guard(`pinning the vCPUs of domain ${domid}`, domid, () => {
-      for (const v of vcpus) lx.call('libxl_set_vcpuaffinity', lx.ctx, domid, v, h?.ptr ?? null, s?.ptr ?? null);
-    });
-  } catch (e) {
-    if (e instanceof RangeError) throw new OperationError(`cannot pin to that CPU: ${e.message}`, "'txl info' shows the host's CPUs");
-    throw e;
+    for (const v of vcpus) {
+      await guard(`setting the affinity of vCPU ${v} of domain ${domid}`, domid, () => lx.call(fn, lx.ctx, domid, v, h?.ptr ?? null, s?.ptr ?? null));
+    }
   } finally {
     maps.forEach((m) => m.dispose());
   }
