@@ -36,6 +36,9 @@ export class NotFoundError extends TxlError {}
 /** Bad command line: unknown option, missing argument, bad value. */
 export class UsageError extends TxlError {}
 
+/** An input txl cannot take at all: too large, not text, not the kind of file asked for. */
+export class InvalidInputError extends TxlError {}
+
 /** Invalid configuration text; carries every diagnostic with its position. */
 export class ConfigError extends TxlError {
   diagnostics: Diagnostic[];
@@ -56,7 +59,7 @@ export class CancelledError extends TxlError {}
 
 export function exitCodeFor(err: unknown): number {
   if (err instanceof CancelledError) return 130;
-  if (err instanceof UsageError || err instanceof ConfigError) return 2;
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof InvalidInputError) return 2;
   return 1;
 }
 

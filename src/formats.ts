@@ -1,7 +1,7 @@
 // Reading any domain description (xl.cfg, domain XML, libxl JSON) into the model and writing
 // it back out. The parsers are pure; this module does the file I/O around them.
-import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { fdOfPath, readBounded } from './readlimit.js';
 import type { DomainConfig } from './model.js';
 import { ConfigError, NotFoundError, TxlError, UsageError, type Diagnostic } from './errors.js';
 
@@ -36,12 +36,11 @@ export function detectFormat(file: string, text: string): Format {
   return 'xl';
 }
 
-export async function readText(file: string): Promise<string> {
-  if (file === '-') return readStdin();
+export async function readText(file: string, what = 'a domain config'): Promise<string> {
   try {
-    return decodeUtf8(await readFile(file), file);
+    return decodeUtf8(readBounded(file, what), file === '-' ? '<stdin>' : file);
   } catch (err) {
-    if (err instanceof ConfigError) throw err;
+    if (err instanceof TxlError) throw err;
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT') throw new NotFoundError(`no such file '${file}'`, 'check the path; configs usually live in /etc/xen/');
     if (e.code === 'EISDIR') throw new TxlError(`'${file}' is a directory, not a config file`);
@@ -58,18 +57,13 @@ function decodeUtf8(bytes: Uint8Array, file: string): string {
   }
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return decodeUtf8(Buffer.concat(chunks), '<stdin>');
-}
-
 export async function readDomainFile(file: string, opts: ReadOptions = {}): Promise<ReadResult> {
   const text = await readText(file);
   if (file === '-') return parseDomainText(text, '<stdin>', { ...opts, xlconf: await loadXlConf() });
   // txl runs as root: a config anyone could have rewritten is refused, a shared one flagged
+  // (/dev/stdin, /dev/fd/N: an fd the caller handed over, whose writer is the caller itself)
   const { checkTrustedFile } = await import('./validate.js');
-  const trust = checkTrustedFile(file, 'config');
+  const trust = fdOfPath(file) === undefined ? checkTrustedFile(file, 'config') : { warnings: [] as string[] };
   const r = await parseDomainText(text, file, { ...opts, xlconf: await loadXlConf() });
   const flagged: Diagnostic[] = trust.warnings.map((message) => ({ severity: 'warning', file, line: 1, col: 1, message, hint: 'make it writable only by its owner (chmod go-w)' }));
   return { ...r, warnings: [...flagged, ...r.warnings] };
@@ -119,5 +113,5 @@ export async function loadXlConf() {
     if (process.env.TXL_XL_CONF) throw new NotFoundError(`no such file '${path}' (from TXL_XL_CONF)`);
     return defaultXlConf();
   }
-  return parseXlConf(await readText(path), path);
+  return parseXlConf(await readText(path, 'an xl.conf'), path);
 }

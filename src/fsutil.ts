@@ -1,30 +1,107 @@
-// Writes that never leave a half-written file: temp file in the same directory, fsync, rename.
+// Every file txl writes goes through here: written whole (short writes looped), fsynced, then
+// renamed into place. A failure anywhere removes the temp file and leaves the old content,
+// and says in one line what could not be written where (ENOSPC on a full /var is the usual).
 // The temp file is named `.NAME.PID.TIME.tmp`, so that one left by a killed process can be
 // told from one being written: it is removed once its process is gone.
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readlinkSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { TxlError } from './errors.js';
+import { OperationError } from './errors.js';
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such directory',
+  EFBIG: 'file too large',
+  EISDIR: 'is a directory',
+};
+
+/** The one-line error for a failed write of path (`cannot write PATH: no space left on device`). */
+export function writeError(path: string, err: unknown): OperationError {
+  if (err instanceof OperationError) return err;
+  const e = err as NodeJS.ErrnoException;
+  return new OperationError(`cannot write ${path}: ${(e.code && REASONS[e.code]) ?? e.message}`);
+}
+
+// TXL_WRITE_FAIL=CODE[:MATCH],... makes writes to files whose path contains MATCH fail the way
+// a full or broken disk does, so tests can prove nothing is lost: ENOSPC and EIO write half of
+// the first chunk (a short write, as the kernel does on a filling disk) then fail; SHORT makes
+// every write short (at most 7 bytes) without failing.
+type WriteFault = { code: string; match: string };
+let faults: WriteFault[] | undefined;
+function faultFor(fd: number): WriteFault | undefined {
+  faults ??= (process.env.TXL_WRITE_FAIL ?? '').split(',').filter(Boolean).map((w) => {
+    const i = w.indexOf(':');
+    return i < 0 ? { code: w, match: '' } : { code: w.slice(0, i), match: w.slice(i + 1) };
+  });
+  if (!faults.length) return undefined;
+  const path = fdPath(fd);
+  return faults.find((f) => path.includes(f.match));
+}
+const wrote = new Set<number>();
+
+function rawWrite(fd: number, buf: Buffer, at: number, len: number): number {
+  const f = faultFor(fd);
+  if (f?.code === 'SHORT') return writeSync(fd, buf, at, Math.min(len, 7));
+  if (f) {
+    if (wrote.has(fd) || len < 2) throw Object.assign(new Error(`${f.code} (TXL_WRITE_FAIL)`), { code: f.code });
+    wrote.add(fd);
+    return writeSync(fd, buf, at, Math.ceil(len / 2));
+  }
+  return writeSync(fd, buf, at, len);
+}
+
+/** The path an fd is open on, for messages (Linux); `fd N` elsewhere. */
+export function fdPath(fd: number): string {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return `fd ${fd}`;
+  }
+}
+
+/** Writes all of data to fd (a short write is not an error, only a reason to go on). */
+export function writeAll(fd: number, data: string | Buffer, path = fdPath(fd)): void {
+  const buf = typeof data === 'string' ? Buffer.from(data) : data;
+  try {
+    for (let at = 0; at < buf.length; ) at += rawWrite(fd, buf, at, buf.length - at);
+  } catch (e) {
+    throw writeError(path, e);
+  }
+}
+
+/** fsync that reports a failure as the write it is (NFS and full thin pools say so only here). */
+export function syncFd(fd: number, path = fdPath(fd)): void {
+  try {
+    fsyncSync(fd);
+  } catch (e) {
+    throw writeError(path, e);
+  }
+}
+
+/** A temp name beside path that sweepDeadTemps recognises. */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+}
 
 export function writeFileAtomicSync(path: string, data: string | Buffer, mode = 0o644): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = tempPathFor(path);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', mode);
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
+    writeAll(fd, data, path);
+    syncFd(fd, path);
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, path);
     syncDir(dirname(path));
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* the temp file may not exist */
-    }
-    const e = err as NodeJS.ErrnoException;
-    throw new TxlError(`cannot write '${path}': ${e.code === 'ENOENT' ? 'no such directory' : e.message}`);
+    removeQuietly(tmp);
+    throw writeError(path, err);
   }
   // a killed writer of this same file left its temp file behind: now is a good time
   sweepDeadTemps(dirname(path), basename(path));
@@ -32,6 +109,14 @@ export function writeFileAtomicSync(path: string, data: string | Buffer, mode = 
 
 export async function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
   writeFileAtomicSync(path, data, mode);
+}
+
+export function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* nothing to clean */
+  }
 }
 
 const TEMP = /^\.(.+)\.(\d+)\.[^.]+\.tmp$/;

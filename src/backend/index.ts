@@ -1,7 +1,8 @@
 // Picks the connection: --connect, then TXL_CONNECT, then the user's and the system's
 // txl.yaml, then xen:///system. Backends are imported lazily so that a command which never
 // touches a hypervisor (convert, check) never loads one.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readBounded } from '../readlimit.js';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConnectError } from '../errors.js';
@@ -45,7 +46,7 @@ export async function chooseUri(flag?: string): Promise<{ uri: string; from: str
     const YAML = await loadYaml();
     let doc: unknown;
     try {
-      doc = YAML.parse(readFileSync(file, 'utf8'));
+      doc = YAML.parse(readBounded(file, 'a txl.yaml').toString('utf8'));
     } catch (e) {
       throw new ConnectError(`cannot read '${file}': ${(e as Error).message.split('\n')[0]}`);
     }

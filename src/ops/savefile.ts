@@ -1,7 +1,8 @@
 // xl's save-file header: 32 bytes of magic, then u32 byte-order marker, mandatory flags,
 // optional flags and optional-data length (host byte order), then the optional data (u32
 // length + the libxl JSON config with its NUL), then libxl's domain image.
-import { readSync, writeSync } from 'node:fs';
+import { writeAll } from '../fsutil.js';
+import { MAX_INPUT_BYTES, MAX_INPUT_TEXT, readSome } from '../readlimit.js';
 import { OperationError } from '../errors.js';
 
 export const SAVE_MAGIC = Buffer.from('Xen saved domain, xl format\n \0 \r', 'latin1');
@@ -28,23 +29,8 @@ export function encodeHeader(configJson: string): { bytes: Buffer; header: SaveH
 
 export function writeHeader(fd: number, configJson: string): SaveHeader {
   const { bytes, header } = encodeHeader(configJson);
-  writeSync(fd, bytes);
+  writeAll(fd, bytes);
   return header;
-}
-
-const nap = new Int32Array(new SharedArrayBuffer(4));
-
-/** readSync that waits out a non-blocking fd with nothing to read yet (stdin under Node). */
-function readSome(fd: number, buf: Buffer, at: number, len: number): number {
-  for (;;) {
-    try {
-      return readSync(fd, buf, at, len, null);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw e;
-      Atomics.wait(nap, 0, 0, 5);
-    }
-  }
 }
 
 function readExactly(fd: number, n: number, what: string): Buffer {
@@ -67,6 +53,8 @@ export function readHeader(fd: number): SaveHeader {
   const h: SaveHeader = { mandatory: fixed.readUInt32LE(4), optional: fixed.readUInt32LE(8), optlen: fixed.readUInt32LE(12) };
   const bad = h.mandatory & ~KNOWN;
   if (bad) throw new OperationError(`Savefile has mandatory flag(s) 0x${bad.toString(16)} which are not supported; need newer xl`);
+  // xl writes the config there: far below the input limit; a huge length is a corrupt file
+  if (h.optlen > MAX_INPUT_BYTES) throw new OperationError(`Savefile optional data of ${h.optlen} bytes is larger than ${MAX_INPUT_TEXT}: corrupt file?`);
   if (h.optlen) {
     const opt = readExactly(fd, h.optlen, 'optional data');
     if (opt.length < 4) throw new OperationError('Savefile truncated.');

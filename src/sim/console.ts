@@ -1,6 +1,7 @@
 // What a simulated guest prints on its console, kept in one log file per domid beside the state
 // (as xenconsoled keeps guest logs), appended after the state change is committed.
-import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { writeAll, writeError } from '../fsutil.js';
 import { join } from 'node:path';
 import type { Disk } from '../model.js';
 import type { SimDomain } from './state.js';
@@ -10,9 +11,31 @@ export function consolePath(paths: SimPaths, domid: number): string {
   return join(paths.console, `${domid}.log`);
 }
 
+/**
+ * Runs after the state is committed, so a full disk here must not fail the command: the log
+ * is cut back to its last whole line and a warning says what was not written.
+ */
 export function appendConsole(paths: SimPaths, domid: number, lines: string[]): void {
-  mkdirSync(paths.console, { recursive: true });
-  appendFileSync(consolePath(paths, domid), lines.map((l) => l + '\n').join(''));
+  const path = consolePath(paths, domid);
+  let fd: number | undefined;
+  let size = 0;
+  try {
+    mkdirSync(paths.console, { recursive: true });
+    fd = openSync(path, 'a', 0o644);
+    size = fstatSync(fd).size;
+    writeAll(fd, lines.map((l) => l + '\n').join(''), path);
+  } catch (e) {
+    if (fd !== undefined) {
+      try {
+        ftruncateSync(fd, size);
+      } catch {
+        /* the log keeps a partial line */
+      }
+    }
+    process.stderr.write(`txl: warning: ${writeError(path, e).message} (the domain's console log)\n`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 export function readConsole(paths: SimPaths, domid: number): string {

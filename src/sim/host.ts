@@ -19,7 +19,8 @@
 //   domains:                   # created when the state is first made
 //     - file: guest.cfg        # any config txl reads, relative to this file
 //     - {name: web, memory: 512, vcpus: 2, type: pvh}
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readBounded } from '../readlimit.js';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { NotFoundError, TxlError } from '../errors.js';
@@ -104,7 +105,7 @@ async function hostCache(path: string): Promise<{ read(): HostSpec | undefined; 
   return {
     read() {
       try {
-        const c = JSON.parse(readFileSync(file, 'utf8')) as { key?: string; host?: HostSpec };
+        const c = JSON.parse(readBounded(file, 'a host cache').toString('utf8')) as { key?: string; host?: HostSpec };
         return c.key === key && c.host && typeof c.host === 'object' && Array.isArray(c.host.domains) ? c.host : undefined;
       } catch {
         return undefined;
@@ -123,8 +124,9 @@ async function hostCache(path: string): Promise<{ read(): HostSpec | undefined; 
 async function parseHostFile(path: string): Promise<HostSpec> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBounded(path, 'a host description').toString('utf8');
   } catch (e) {
+    if (e instanceof TxlError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new NotFoundError(`no simulator host file '${path}'`, 'test:///PATH needs a host description in YAML; use test:///default for the built-in host');
     throw new TxlError(`cannot read '${path}': ${(e as Error).message}`);

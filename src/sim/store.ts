@@ -4,7 +4,9 @@
 // before the rename leaves the previous state as it was: that is the simulator's rollback.
 // A signal (see interrupt.ts) is looked at when a transaction starts and just before it
 // commits, so an interrupted command unwinds as a failed one does.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { readBounded } from '../readlimit.js';
+import { stateProblem } from './check-state.js';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { OperationError, TxlError } from '../errors.js';
@@ -13,7 +15,7 @@ import { settleAndCheck } from '../interrupt.js';
 import { Faults } from './faults.js';
 import { FileLock } from './lock.js';
 import { defaultHost, loadHostFile, type HostSpec } from './host.js';
-import { initialState, STATE_VERSION, type SimState } from './state.js';
+import { initialState, type SimState } from './state.js';
 
 /** The state and managed configs hold VNC/SPICE passwords (as xenstore does): owner only. */
 const SECRET_MODE = 0o600;
@@ -145,23 +147,24 @@ export class SimStore {
   }
 
   load(): { st: SimState; text: string } | undefined {
-    let st: SimState;
+    const unreadable = (why: string) =>
+      new OperationError(`the simulator state ${this.paths.state} is unreadable: ${why}`, 'move it away to start a fresh simulated host');
     let text: string;
     try {
-      text = readFileSync(this.paths.state, 'utf8');
+      text = readBounded(this.paths.state, 'a simulator state').toString('utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new TxlError(`the simulator state '${this.paths.state}' is unreadable: ${(e as Error).message}`, `move it away to start a fresh simulated host`);
+      throw unreadable(e instanceof TxlError ? 'larger than 16 MiB' : (e as Error).message);
     }
+    let st: unknown;
     try {
-      st = JSON.parse(text) as SimState;
+      st = JSON.parse(text);
     } catch (e) {
-      throw new TxlError(`the simulator state '${this.paths.state}' is unreadable: ${(e as Error).message}`, `move it away to start a fresh simulated host`);
+      throw unreadable((e as Error).message);
     }
-    if (!st || st.version !== STATE_VERSION || !Array.isArray(st.domains)) {
-      throw new TxlError(`the simulator state '${this.paths.state}' is not one this txl understands (version ${st?.version})`, 'move it away to start a fresh simulated host');
-    }
-    return { st, text };
+    const problem = stateProblem(st);
+    if (problem) throw unreadable(problem);
+    return { st: st as SimState, text };
   }
 
   /** Temp files of killed txl processes, once per process, under the lock. */

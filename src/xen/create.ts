@@ -3,7 +3,8 @@
 // then unpause unless asked not to. Any
 // failure after libxl handed out a domid destroys that half-built domain: no domain is ever
 // left behind.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readBounded } from '../readlimit.js';
 import { newUuid } from '../require.js';
 import type { Libxl } from '../../bindings/context.js';
 import { CONSTANTS } from '../../bindings/layout.js';
@@ -24,7 +25,7 @@ export const XL_CONF = '/etc/xen/xl.conf';
 export function readXlConf(path = process.env.TXL_XL_CONF ?? XL_CONF): XlConf {
   if (!existsSync(path)) return defaultXlConf();
   try {
-    return parseXlConf(readFileSync(path, 'utf8'), path);
+    return parseXlConf(readBounded(path, 'an xl.conf').toString('utf8'), path);
   } catch {
     return defaultXlConf(); // a broken xl.conf stops xl too, but not a create of ours
   }

@@ -1,6 +1,7 @@
 // Managed (defined) domains on a Xen host: configs txl keeps, one JSON file per name, in the
 // same layout as the simulator's managed/ folder, under /var/lib/txl/managed by default.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readBounded } from '../readlimit.js';
 import { join } from 'node:path';
 import { newUuid } from '../require.js';
 import { NotFoundError, OperationError } from '../errors.js';
@@ -27,7 +28,7 @@ export class ManagedStore {
     for (const f of files.sort()) {
       const path = join(this.dir, f);
       try {
-        const config = JSON.parse(readFileSync(path, 'utf8')) as DomainConfig;
+        const config = JSON.parse(readBounded(path, 'a managed config').toString('utf8')) as DomainConfig;
         out.push({ name: config.c_info?.name ?? f.slice(0, -5), uuid: config.c_info?.uuid ?? '', config, path });
       } catch {
         /* a file being replaced or damaged: skip it rather than fail every listing */
