@@ -88,9 +88,10 @@ fetch_deb() { # name version -> path of the .deb
 }
 mkdir -p "$CACHE/debs"
 # old versions pile up otherwise
-find "$CACHE/debs" -name '*.deb' ! -name "${KPKG}_*" ! -name "xen-hypervisor-4.17-amd64_*" -delete
+find "$CACHE/debs" -name '*.deb' ! -name "${KPKG}_*" ! -name "xen-hypervisor-4.17-amd64_*" ! -name "valgrind_*" -delete
 XEN_DEB=$(fetch_deb xen-hypervisor-4.17-amd64 "$XEN_VER")
 K_DEB=$(fetch_deb "$KPKG" "$(pkg_version "$KPKG")")
+VG_DEB=$(fetch_deb valgrind "$(pkg_version valgrind)")
 
 rm -rf "$CACHE/xen" "$CACHE/kernel"
 dpkg -x "$XEN_DEB" "$CACHE/xen"
@@ -149,6 +150,16 @@ rm -rf "$R/var/cache/apt/"* "$R/var/lib/apt/lists/"*
 rm -rf "$R/usr/share/perl/"5.* "$R/usr/lib/x86_64-linux-gnu/perl/"5.* "$R/usr/lib/udev/hwdb.bin" "$R/usr/lib/udev/hwdb.d"
 copy_modules "$R" xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback \
   bridge loop tun
+# Only memcheck of valgrind (3 MB of its 70): the lab runs the binding-heavy txl commands
+# under it once (checks/95-txl-memcheck.sh). VALGRIND_LIB tells valgrind.bin where it is.
+rm -rf "$CACHE/vg"
+dpkg -x "$VG_DEB" "$CACHE/vg"
+mkdir -p "$R/opt/valgrind/lib"
+cp "$CACHE/vg/usr/bin/valgrind.bin" "$R/opt/valgrind/"
+for f in memcheck-amd64-linux vgpreload_core-amd64-linux.so vgpreload_memcheck-amd64-linux.so default.supp; do
+  cp "$CACHE/vg/usr/libexec/valgrind/$f" "$R/opt/valgrind/lib/"
+done
+rm -rf "$CACHE/vg"
 mkdir -p "$R/var/lib/txl-lab"
 cp "$CACHE/vmlinux" "$CACHE/guest.cpio.gz" "$R/var/lib/txl-lab/"
 echo "xen=$XEN_VER kernel=$KVER" >"$R/var/lib/txl-lab/versions"

@@ -139,8 +139,17 @@ ticks_grow() { # NAME BEFORE
   [ "$(ticks "$1")" -gt "$2" ] || { echo "guest $1 still at $2 ticks"; return 1; }
 }
 
-txl() { node "$PROJECT/bin/txl" --connect xen:///system "$@"; }
-TXL_BIN="node $PROJECT/bin/txl --connect xen:///system"
+# glibc's heap checks in every txl process of the suite (and the monitors and helpers it
+# starts): a corrupted heap aborts at once (exit 134, a failed check) instead of running on.
+# Since glibc 2.34 MALLOC_CHECK_ works only with libc_malloc_debug preloaded.
+TXL_LAB_HEAPCHECK=
+if [ -f /lib/x86_64-linux-gnu/libc_malloc_debug.so.0 ]; then
+  TXL_LAB_HEAPCHECK="LD_PRELOAD=/lib/x86_64-linux-gnu/libc_malloc_debug.so.0 MALLOC_CHECK_=3 MALLOC_PERTURB_=165 GLIBC_TUNABLES=glibc.malloc.check=3:glibc.malloc.perturb=165"
+fi
+# shellcheck disable=SC2086 # the variable is a list of NAME=VALUE words
+txl_env() { env $TXL_LAB_HEAPCHECK "$@"; }
+txl() { txl_env node "$PROJECT/bin/txl" --connect xen:///system "$@"; }
+TXL_BIN="env $TXL_LAB_HEAPCHECK node $PROJECT/bin/txl --connect xen:///system"
 # The command that migrates NAME to localhost; HOW is "txl to txl", "xl to txl" or "txl to xl".
 migrate_cmd() { # HOW NAME
   case $1 in
