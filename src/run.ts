@@ -2,14 +2,18 @@
 // and the fast path (fast-parse.ts), so that both print and exit exactly alike. No commander here.
 import type { CommandDef } from './command.js';
 import type { Context } from './context.js';
-import { CancelledError, ConfigError, TxlError, exitCodeFor, formatDiagnostic } from './errors.js';
+import { readFileSync, readlinkSync, writeSync } from 'node:fs';
+import { CancelledError, ConfigError, OperationError, TxlError, exitCodeFor, formatDiagnostic } from './errors.js';
 import { render } from './output.js';
 
 export async function runCommand(def: CommandDef, ctx: Context, args: Record<string, unknown>, opts: Record<string, unknown>): Promise<void> {
   const result = await def.run({ ctx, args, opts });
   if (result) {
     const text = await render(result, ctx, def);
-    if (text) ctx.stdout.write(text);
+    if (text) {
+      if (ctx.stdout === process.stdout && stdoutClosed()) throw new OperationError('cannot write standard output: it is closed');
+      ctx.stdout.write(text);
+    }
     if (result.exitCode) process.exitCode = result.exitCode;
   }
 }
@@ -45,8 +49,31 @@ export function guardStdio(): void {
     guarded.add(stream);
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw err;
+      // `txl list > /dev/full`: one line, straight to fd 2 (the stream may be the one failing)
+      const name = stream === process.stdout ? 'standard output' : 'standard error';
+      const why = err.code === 'ENOSPC' ? 'no space left on device' : err.code === 'EIO' ? 'input/output error' : err.message;
+      try {
+        writeSync(2, `txl: error: cannot write ${name}: ${why}\n`);
+      } catch {
+        /* stderr is gone too: the exit code must say it */
+      }
+      process.exit(1);
     });
+  }
+}
+
+/**
+ * `txl list >&-`: Node replaces a closed fd 1 by /dev/null opened read-write before any of
+ * txl runs, so output would vanish with exit 0. A shell's `> /dev/null` opens it write-only;
+ * a daemon's all-/dev/null stdio (daemon(3) opens it read-write) has stderr there too.
+ */
+function stdoutClosed(): boolean {
+  try {
+    if (readlinkSync('/proc/self/fd/1') !== '/dev/null' || readlinkSync('/proc/self/fd/2') === '/dev/null') return false;
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync('/proc/self/fdinfo/1', 'latin1'));
+    return flags !== null && (parseInt(flags[1], 8) & 3) === 2;
+  } catch {
+    return false;
   }
 }
 const guarded = new WeakSet<NodeJS.WritableStream>();
