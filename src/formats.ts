@@ -113,5 +113,12 @@ export async function loadXlConf() {
     if (process.env.TXL_XL_CONF) throw new NotFoundError(`no such file '${path}' (from TXL_XL_CONF)`);
     return defaultXlConf();
   }
-  return parseXlConf(await readText(path, 'an xl.conf'), path);
+  if (!process.env.TXL_XL_CONF) return parseXlConf(await readText(path, 'an xl.conf'), path);
+  // a path from the environment may name any file root can read (/etc/shadow): no lines of it
+  const { blindError } = await import('./secrets.js');
+  try {
+    return parseXlConf(await readText(path, 'an xl.conf'), path);
+  } catch (e) {
+    throw blindError(e, `the lines of '${path}' are not shown: it comes from TXL_XL_CONF, not from the command line`);
+  }
 }

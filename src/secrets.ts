@@ -4,6 +4,7 @@
 // or a terminal recording does not carry the console's password. The stored files (state,
 // managed configs, save images: all 0600) still hold them, and --security-info shows them.
 import type { OptDef } from './command.js';
+import { ConfigError } from './errors.js';
 import type { DomainConfig } from './model.js';
 
 /** The one flag that shows passwords, on every command that could show them. */
@@ -29,4 +30,20 @@ export function withoutSecrets(cfg: DomainConfig): DomainConfig {
 /** Whether the config holds a password that withoutSecrets would drop. */
 export function hasSecrets(cfg: DomainConfig): boolean {
   return JSON.stringify(withoutSecrets(cfg)) !== JSON.stringify(cfg);
+}
+
+/**
+ * The error of reading a file the user did not name as a config (xl.conf from TXL_XL_CONF, a
+ * file a host YAML points to), fit to print: a root-run txl pointed at /etc/shadow must not
+ * print its lines. Positions stay; excerpts and hints (which quote the line) go, and words the
+ * messages quote become `…` (bare punctuation such as `=` stays: it says what was expected).
+ */
+export function blindError(err: unknown, hint: string): unknown {
+  if (!(err instanceof ConfigError)) return err;
+  const blinded = err.diagnostics.map(({ excerpt: _e, length: _l, hint: _h, ...d }, i) => ({
+    ...d,
+    ...(i === 0 && { hint }),
+    message: d.message.replace(/`([^`]*)`/g, (m, inner: string) => (/[\p{L}\p{N}]/u.test(inner) ? '`…`' : m)),
+  }));
+  return new ConfigError(blinded, hint);
 }

@@ -109,3 +109,30 @@ describe('files that can hold secrets are owner-only from their creation', () =>
     expect(lstatSync(join(h.dir, 'out/sec.xml')).isFile()).toBe(true);
   });
 });
+
+describe('files the user did not name as a config: positions, never their lines', () => {
+  const SHADOW = 'root:$6$S3cretHASH:19000:0:99999:7:::\nS3cretUSER = bar\n';
+  it('TXL_XL_CONF naming a file that is not an xl.conf', () => {
+    const h = simHost();
+    const shadow = h.file('shadow', SHADOW);
+    h.file('g.cfg', 'name = "g"\ntype = "hvm"\n');
+    const r = h.run(['create', '-N', 'g.cfg'], { env: { TXL_XL_CONF: shadow } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${shadow}:1:5`);
+    expect(r.stderr).toContain('TXL_XL_CONF');
+    expect(r.stderr).not.toMatch(/S3cret|root|bar/);
+  });
+  it('a file named by a host YAML', () => {
+    const h = simHost('domains:\n  - file: shadow\n');
+    const shadow = h.file('shadow', SHADOW);
+    const r = h.run(['list']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${shadow}:1:5`);
+    expect(r.stderr).not.toMatch(/S3cret|root:|bar/);
+  });
+  it('a config named on the command line still shows its line', () => {
+    const h = simHost();
+    h.file('bad.cfg', 'name = "g"\nmemory = lots\n');
+    expect(h.run(['create', '-N', 'bad.cfg']).stderr).toContain('memory = lots');
+  });
+});

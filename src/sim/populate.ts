@@ -10,7 +10,9 @@ export async function populateHost(tx: Tx): Promise<void> {
     let cfg: DomainConfig;
     if ('file' in spec) {
       const { readDomainFile } = await import('../formats.js');
-      cfg = (await readDomainFile(spec.file)).config;
+      const { blindError } = await import('../secrets.js');
+      // the host file names it, not the user's command line: positions only, no lines of it
+      cfg = (await readDomainFile(spec.file).catch((e) => Promise.reject(blindError(e, `the lines of '${spec.file}' are not shown: the host file names it, not the command line`)))).config;
     } else {
       const kb = spec.memory_mib * 1024;
       cfg = {
