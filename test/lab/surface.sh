@@ -66,6 +66,7 @@ surface_domain() {
   check "$T: txl domid = xl domid" eval "eq domid \"\$(txl domid $G)\" \"$id\""
   check "$T: txl domname = xl domname" eval "eq domname \"\$(txl domname $id)\" \"\$(xl domname $id)\""
   check "$T: txl domuuid = the uuid of xl list -l" eval "eq uuid \"\$(txl domuuid $G)\" \"\$(xl_uuid $G)\""
+  check "$T: -o json domid, domname, domuuid" eval "json_is 'j.domid === $id' domid $G && json_is \"j.name === '$G'\" domname $id && json_is \"j.uuid === '\$(xl_uuid $G)'\" domuuid $G"
   check "$T: txl dominfo: id, name, uuid as xl has them; persistent" eval "t=\$(txl dominfo $G) && eq Id \"\$(field_of \"\$t\" Id)\" $id && eq Name \"\$(field_of \"\$t\" Name)\" $G && eq UUID \"\$(field_of \"\$t\" UUID)\" \"\$(xl_uuid $G)\" && eq Persistent \"\$(field_of \"\$t\" Persistent)\" yes"
   check "$T: -o json dominfo" json_is "j.id === $id && j.name === '$G'" dominfo "$G"
   check "$T: txl domstate: running (xl: not paused)" eval "state_is $G \"\$ALIVE\" && eq domstate \"\$(txl domstate $G)\" running"
@@ -133,6 +134,7 @@ surface_domain() {
   check "$T: txl config --as json: libxl JSON with $G's uuid" eval "txl config $G --as json | grep -q \"\$(xl_uuid $G)\""
   check "$T: -o json config" json_is "JSON.stringify(j).includes('$G')" config "$G"
   check "$T: txl dumpxml: name, id and uuid as xl has them" eval "x=\$(txl dumpxml $G) && grep -q \"<domain type='xen' id='$id'>\" <<<\"\$x\" && grep -q '<name>$G</name>' <<<\"\$x\" && grep -q \"<uuid>\$(xl_uuid $G)</uuid>\" <<<\"\$x\""
+  check "$T: -o json dumpxml" json_is "JSON.stringify(j).includes('<name>$G</name>')" dumpxml "$G"
   check "$T: txl console $G: the guest's console log" eval "txl console $G | grep -q 'txl-guest: tick'"
 
   # --- the end: a restart from the edited config, undefine ---

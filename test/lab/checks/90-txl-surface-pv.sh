@@ -15,6 +15,8 @@ check "txl capabilities: xen guests, hvm exactly when xl info's xen_caps has it"
 check "-o json capabilities" json_is "Array.isArray(j.guests) && j.guests.length > 0" capabilities
 check "-o json dmesg: xl dmesg's Xen version line" json_is "JSON.stringify(j).includes('Xen version')" dmesg
 check "-o json cpupool-list: Pool-0" json_is "JSON.stringify(j).includes('Pool-0')" cpupool-list
+check "txl sched-credit (no domain): as xl on this host" same_rc "sched-credit" "sched-credit"
+check "-o json sched-credit: one entry per domain xl sched-credit lists" json_is "Array.isArray(j) && j.length === $(xl sched-credit 2>/dev/null | awk '$1 != "Cpupool" && $1 != "Name"' | grep -c .)" sched-credit
 check "txl pci-assignable-list: the rows xl pci-assignable-list shows" eval "eq rows \"\$(txl pci-assignable-list)\" \"\$(xl pci-assignable-list)\""
 check "-o json pci-assignable-list" json_is "Array.isArray(j) && j.length === $(xl pci-assignable-list | grep -c .)" pci-assignable-list
 
@@ -30,11 +32,13 @@ same_json() { # A.json B.json: equal libxl JSON, the uuid aside
 }
 check "txl create -N: the libxl JSON of xl -N create (uuid aside)" eval "xl -N create '$WORK/$G.cfg' >'$WORK/$G.xl.json' 2>/dev/null && txl create -N '$WORK/$G.cfg' >'$WORK/$G.txl.json' && same_json '$WORK/$G.xl.json' '$WORK/$G.txl.json'"
 check "txl check: the lab config is clean" txl check "$WORK/$G.cfg"
+check "-o json check" json_is "j[0].ok === true && j[0].errors === 0" check "$WORK/$G.cfg"
 printf 'name = "x"\nmemory = [\n' >"$WORK/broken.cfg"
 check "txl lint (alias of check): a broken config, exit 2 with file:line:col" eval "txl lint '$WORK/broken.cfg' >'$WORK/lint.out' 2>&1; [ \$? -eq 2 ] && grep -q 'broken.cfg:[0-9]*:[0-9]*' '$WORK/lint.out'"
 check "txl convert --to xml, then --to xl: xl -N create reads the result as the same domain" eval "txl convert '$WORK/$G.cfg' --to xml >'$WORK/$G.xml' && txl convert '$WORK/$G.xml' --to xl >'$WORK/$G.back.cfg' && xl -N create '$WORK/$G.back.cfg' 2>/dev/null | grep -q '\"name\": \"$G\"'"
 check "-o json convert" json_is "j !== null && typeof j === 'object'" convert "$WORK/$G.cfg" --to json
 check "txl domxml-from-native and domxml-to-native: xl -N create reads the result" eval "txl domxml-from-native xen-xl '$WORK/$G.cfg' >'$WORK/$G.n.xml' && grep -q '<name>$G</name>' '$WORK/$G.n.xml' && txl domxml-to-native xen-xl '$WORK/$G.n.xml' >'$WORK/$G.n.cfg' && xl -N create '$WORK/$G.n.cfg' >/dev/null 2>&1"
+check "-o json domxml-from-native and domxml-to-native" eval "json_is \"JSON.stringify(j).includes('<name>$G</name>')\" domxml-from-native xen-xl '$WORK/$G.cfg' && json_is \"JSON.stringify(j).includes('$G')\" domxml-to-native xen-xl '$WORK/$G.n.xml'"
 check "txl new (flags, no terminal): xl -N create reads the config it writes" eval "txl new labtx90n --type pv --memory 128 --kernel $GUEST_DIR/vmlinux --ramdisk $GUEST_DIR/guest.cpio.gz --network xenbr0 -f '$WORK/new.cfg' </dev/null && xl -N create '$WORK/new.cfg' 2>/dev/null | grep -q '\"name\": \"labtx90n\"'"
 check "txl completion bash: a script bash accepts" eval "txl completion bash >'$WORK/c.bash' && bash -n '$WORK/c.bash' && grep -q complete '$WORK/c.bash'"
 check "txl help: every group; help create; an unknown command exits 2" eval "txl help | grep -q 'Domain lifecycle' && txl help create | grep -q 'Usage: txl create' && { txl help nosuchcmd >/dev/null 2>&1; [ \$? -eq 2 ]; }"
