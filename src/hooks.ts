@@ -3,8 +3,9 @@
 // domain's name, id and config path as arguments and in its environment. A pre-hook that
 // fails stops the operation (its output is in the error); a post-hook that fails is only
 // reported. Hooks run as the user running txl (root on a Xen host), so a hook anyone else
-// could have written is refused: owned by another user than root (or the running user),
-// or writable by group or others, the file or its directory.
+// could have written is refused: owned by another user than root (or the running user), or
+// writable by group or others: the file, any directory above it, any symlink on the way and
+// anything above the symlink's target (src/trust.ts).
 // node:child_process is loaded only when a hook runs: it pulls in net, dgram and streams,
 // ~6 ms on every command that opens a connection, most of which run no hook.
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OperationError } from './errors.js';
 import { lazyRequire } from './require.js';
+import { untrustedComponent } from './trust.js';
 
 export const HOOK_PHASES = ['pre-start', 'pre-destroy', 'post-destroy', 'pre-reboot'] as const;
 export type HookPhase = (typeof HOOK_PHASES)[number];
@@ -58,17 +60,6 @@ export function hooksRoot(dir?: string): string {
   return dir ?? (process.env.TXL_HOOKS_DIR || DEFAULT_HOOKS_DIR);
 }
 
-function trustedOwner(uid: number): boolean {
-  return uid === 0 || uid === (process.geteuid?.() ?? 0);
-}
-
-/** Why a hook file or directory may not be trusted, or undefined when it may. */
-export function distrust(path: string, st: Stats): string | undefined {
-  if (!trustedOwner(st.uid)) return `${path} is owned by uid ${st.uid}, not by root`;
-  if (st.mode & 0o022) return `${path} is writable by ${st.mode & 0o020 ? (st.mode & 0o002 ? 'group and others' : 'its group') : 'others'} (mode ${(st.mode & 0o7777).toString(8).padStart(4, '0')})`;
-  return undefined;
-}
-
 /** Package managers' leftovers and editor backups are never hooks. */
 function ignoredName(name: string): boolean {
   return name.startsWith('.') || name.endsWith('~') || /\.(dpkg-(old|new|dist|tmp|bak)|rpm(new|save|orig)|swp|disabled)$/.test(name);
@@ -78,9 +69,8 @@ function ignoredName(name: string): boolean {
 export function listHooks(phase: HookPhase, dir?: string): string[] {
   const d = join(hooksRoot(dir), `${phase}.d`);
   let names: string[];
-  let dst: Stats;
   try {
-    dst = statSync(d);
+    const dst = statSync(d);
     if (!dst.isDirectory()) return [];
     names = readdirSync(d);
   } catch (e) {
@@ -97,23 +87,22 @@ export function listHooks(phase: HookPhase, dir?: string): string[] {
       continue; // a dangling link, or removed meanwhile
     }
     if (!st.isFile() || !(st.mode & 0o111)) continue;
-    if (!hooks.length) {
-      // whoever can write a directory above a hook can swap the hook
-      refuseIfUntrusted(hooksRoot(dir), statSync(hooksRoot(dir)), phase);
-      refuseIfUntrusted(d, dst, phase);
-    }
-    refuseIfUntrusted(path, st, phase);
+    refuseIfUntrusted(path, phase);
     hooks.push(path);
   }
   return hooks;
 }
 
-function refuseIfUntrusted(path: string, st: Stats, phase: HookPhase): void {
-  const why = distrust(path, st);
-  if (why) {
+/**
+ * Whoever can change any directory above a hook, a symlink on the way to it or any
+ * directory above the symlink's target can swap the hook: each is checked (src/trust.ts).
+ */
+function refuseIfUntrusted(path: string, phase: HookPhase): void {
+  const bad = untrustedComponent(path);
+  if (bad) {
     throw new HookError(
-      `refusing to run the ${phase} hooks: ${why}`,
-      `hooks run as ${process.geteuid?.() === 0 ? 'root' : 'you'}, so only root may be able to change them: chown root ${path}; chmod go-w ${path}`,
+      `refusing to run the ${phase} hooks: ${bad.why}${bad.path === path ? '' : ` (on the way to ${path})`}`,
+      `hooks run as ${process.geteuid?.() === 0 ? 'root' : 'you'}, so only root may be able to change them: chown root ${bad.path}; chmod go-w ${bad.path}`,
     );
   }
 }

@@ -2,8 +2,10 @@
 // diagnostics that never echo a password or a file txl was not asked to read, trust in the
 // files and directories txl uses, names that cannot pass for another, and an environment
 // checked before it is used.
-import { chmodSync, lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listHooks } from '../src/hooks.js';
 import { describe, expect, it } from 'vitest';
 import { redactSecrets, secretValues } from '../src/redact.js';
 import { simHost } from './support/sim.js';
@@ -134,5 +136,55 @@ describe('files the user did not name as a config: positions, never their lines'
     const h = simHost();
     h.file('bad.cfg', 'name = "g"\nmemory = lots\n');
     expect(h.run(['create', '-N', 'bad.cfg']).stderr).toContain('memory = lots');
+  });
+});
+
+describe('hooks: every component of the path and of a symlink\'s target', () => {
+  const isRoot = process.geteuid?.() === 0;
+  const tree = () => {
+    const top = mkdtempSync(join(tmpdir(), 'txl-trust-'));
+    chmodSync(top, 0o755);
+    const root = join(top, 'hooks');
+    mkdirSync(join(root, 'pre-start.d'), { recursive: true, mode: 0o755 });
+    return { top, root, d: join(root, 'pre-start.d') };
+  };
+  const script = (p: string) => {
+    writeFileSync(p, '#!/bin/sh\ntrue\n');
+    chmodSync(p, 0o755);
+  };
+  it('a hook reached through a symlink into a world-writable directory without the sticky bit', () => {
+    const { top, root, d } = tree();
+    mkdirSync(join(top, 'open'));
+    chmodSync(join(top, 'open'), 0o777);
+    script(join(top, 'open', 'h'));
+    symlinkSync(join(top, 'open', 'h'), join(d, '10-h'));
+    expect(() => listHooks('pre-start', root)).toThrow(/open is writable by group and others \(mode 0777\) \(on the way to .*10-h\)/);
+    chmodSync(join(top, 'open'), 0o1777); // sticky: only the owner (root) may rename the hook
+    expect(listHooks('pre-start', root)).toEqual([join(d, '10-h')]);
+  });
+  it('a hooks root whose parent is world-writable', () => {
+    const { top, root, d } = tree();
+    script(join(d, 'h'));
+    chmodSync(top, 0o777);
+    expect(() => listHooks('pre-start', root)).toThrow(/txl-trust-\w+ is writable by group and others/);
+    chmodSync(top, 0o755);
+    expect(listHooks('pre-start', root)).toHaveLength(1);
+  });
+  it('a symlinked phase directory whose target sits in a group-writable directory', () => {
+    const { top, root } = tree();
+    rmSync(join(root, 'pre-start.d'), { recursive: true });
+    mkdirSync(join(top, 'shared', 'real'), { recursive: true });
+    chmodSync(join(top, 'shared'), 0o775);
+    script(join(top, 'shared', 'real', 'h'));
+    symlinkSync(join(top, 'shared', 'real'), join(root, 'pre-start.d'));
+    expect(() => listHooks('pre-start', root)).toThrow(/shared is writable by its group/);
+  });
+  it.skipIf(!isRoot)('a symlink target owned by another user', () => {
+    const { top, d } = tree();
+    const t = join(top, 'theirs');
+    script(t);
+    chownSync(t, 65534, 65534);
+    symlinkSync(t, join(d, 'h'));
+    expect(() => listHooks('pre-start', join(top, 'hooks'))).toThrow(/owned by uid 65534/);
   });
 });
