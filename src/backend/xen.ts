@@ -6,7 +6,7 @@ import type { XenstoreReader } from '../../bindings/xenstore.js';
 import { NotFoundError, OperationError } from '../errors.js';
 import type { Bitmap, DomainConfig, Disk, SchedParams } from '../model.js';
 import type {
-  Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
+  Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceIo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
   DomainStats, HostInfo, ManagedDomain, PinOptions, ShutdownOptions, SuspendOptions, VcpuInfo,
 } from './types.js';
 import { connectError } from '../xen/errors.js';
@@ -158,12 +158,17 @@ export class XenBackend implements Backend {
     await attachConsole(this.lx.version, domid, type, opts.num ?? 0, opts.signal);
   }
 
-  // eslint-disable-next-line require-yield
-  async *events(): AsyncIterable<DomainEvent> {
-    throw new OperationError('watching events is not supported on xen:///system yet');
+  async *events(opts: { since?: number; signal?: AbortSignal } = {}): AsyncIterable<DomainEvent> {
+    const { watch } = await import('../xen/events.js');
+    yield* watch(this.lx, this.xs, opts);
   }
-  async domainStats(): Promise<DomainStats> {
-    throw new OperationError('domain statistics are not supported on xen:///system yet');
+  async domainStats(domid: number): Promise<DomainStats> {
+    const { domainStats } = await import('../xen/stats.js');
+    return domainStats(this.lx, this.xs, domid);
+  }
+  async deviceIo(): Promise<Map<number, DeviceIo>> {
+    const { deviceIo } = await import('../xen/stats.js');
+    return deviceIo(this.xs);
   }
 
   // --- resources ---

@@ -4,7 +4,7 @@
 // times, shadow memory, domid.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { Backend, DomainInfo, DomainStats, HostInfo } from '../backend/types.js';
+import type { Backend, DeviceIo, DomainInfo, DomainStats, HostInfo } from '../backend/types.js';
 import { UsageError } from '../errors.js';
 import { withBackend } from './connect.js';
 import { fixed, right } from './text.js';
@@ -26,9 +26,12 @@ interface Sample { at: number; cpu: Map<number, number> }
 async function snapshot(be: Backend, host: HostInfo, prev: Sample | undefined): Promise<{ rows: TopRow[]; sample: Sample }> {
   const at = Date.now();
   const doms = await be.listDomains();
+  const io = (await be.deviceIo?.()) ?? new Map<number, DeviceIo>();
   const totalKb = host.physinfo.total_memkb;
   const rows: TopRow[] = [];
   for (const d of doms) {
+    const { net, block } = io.get(d.domid) ?? { net: [], block: [] };
+    const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
     const [disks, nics] = await Promise.all([be.listDevices(d.domid, 'disk').catch(() => []), be.listDevices(d.domid, 'nic').catch(() => [])]);
     const before = prev?.cpu.get(d.domid);
     // ns over µs elapsed, as xentop computes it; 0 without an earlier sample
@@ -36,8 +39,11 @@ async function snapshot(be: Backend, host: HostInfo, prev: Sample | undefined): 
     rows.push({
       domid: d.domid, name: d.name, state: xentopState(d), cpu_s: Math.floor(d.cpu_time / 1e9), cpu_pct: pct,
       mem_kb: d.current_memkb, mem_pct: (d.current_memkb / totalKb) * 100, maxmem_kb: d.max_memkb, maxmem_pct: (d.max_memkb / totalKb) * 100,
-      vcpus: d.vcpu_online, nets: nics.length, nettx_kb: 0, netrx_kb: 0, vbds: disks.length, vbd_oo: 0, vbd_rd: 0, vbd_wr: 0,
-      vbd_rsect: 0, vbd_wsect: 0, ssid: d.ssidref,
+      // xentop's NETTX is what Domain-0's vif sent, i.e. what the guest received (NetStats
+      // is the guest's view); its VBD columns are blkback's raw request and sector counts
+      vcpus: d.vcpu_online, nets: nics.length, nettx_kb: Math.floor(sum(net, (n) => n.rx_bytes) / 1024), netrx_kb: Math.floor(sum(net, (n) => n.tx_bytes) / 1024),
+      vbds: disks.length, vbd_oo: sum(block, (b) => b.oo_reqs), vbd_rd: sum(block, (b) => b.rd_reqs), vbd_wr: sum(block, (b) => b.wr_reqs),
+      vbd_rsect: sum(block, (b) => b.rd_sectors), vbd_wsect: sum(block, (b) => b.wr_sectors), ssid: d.ssidref,
     });
   }
   // xentop sorts by its first column, the name, ignoring case
@@ -172,6 +178,29 @@ function stateCode(d: DomainInfo): number {
   return 1;
 }
 
+/** virsh domstats' net.* and block.* keys (block errors: blkback's out-of-requests count, as libvirt maps it). */
+export function ioLines(s: DomainStats): string[] {
+  const lines: string[] = [];
+  if (s.net) {
+    lines.push(`  net.count=${s.net.length}`);
+    s.net.forEach((n, i) => lines.push(
+      `  net.${i}.name=${n.name}`,
+      `  net.${i}.rx.bytes=${n.rx_bytes}`, `  net.${i}.rx.pkts=${n.rx_pkts}`, `  net.${i}.rx.errs=${n.rx_errs}`, `  net.${i}.rx.drop=${n.rx_drop}`,
+      `  net.${i}.tx.bytes=${n.tx_bytes}`, `  net.${i}.tx.pkts=${n.tx_pkts}`, `  net.${i}.tx.errs=${n.tx_errs}`, `  net.${i}.tx.drop=${n.tx_drop}`,
+    ));
+  }
+  if (s.block) {
+    lines.push(`  block.count=${s.block.length}`);
+    s.block.forEach((b, i) => lines.push(
+      `  block.${i}.name=${b.name}`,
+      `  block.${i}.rd.reqs=${b.rd_reqs}`, `  block.${i}.rd.bytes=${b.rd_sectors * 512}`,
+      `  block.${i}.wr.reqs=${b.wr_reqs}`, `  block.${i}.wr.bytes=${b.wr_sectors * 512}`,
+      `  block.${i}.errors=${b.oo_reqs}`,
+    ));
+  }
+  return lines;
+}
+
 export async function domStats(ctx: Context, refs: string[]): Promise<Result> {
   return withBackend(ctx, async (be) => {
     const doms = refs.length ? await Promise.all(refs.map(async (r) => be.domainInfo(await be.resolve(r)))) : await be.listDomains();
@@ -193,6 +222,7 @@ export async function domStats(ctx: Context, refs: string[]): Promise<Result> {
         `  vcpu.current=${s.vcpus.filter((v) => v.online).length}`,
         `  vcpu.maximum=${s.vcpus.length}`,
         ...s.vcpus.flatMap((v) => [`  vcpu.${v.vcpuid}.state=${v.online ? 1 : 0}`, `  vcpu.${v.vcpuid}.time=${v.time}`]),
+        ...ioLines(s),
       ];
       blocks.push(lines.join('\n') + '\n');
     }

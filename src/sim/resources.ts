@@ -135,6 +135,14 @@ export function domainStats(tx: Tx, d: SimDomain): DomainStats {
     shadow_kb: d.shadow_kb,
     cpu_time: cpuTimeNs(d, tx.now),
     vcpus: vcpus.map((v) => ({ vcpuid: v.vcpuid, online: v.online, time: v.vcpu_time })),
+    // the simulated guest does no I/O: its devices are there, their counters stay at 0
+    net: d.devices.filter((x) => x.kind === 'nic').map((x) => ({
+      devid: x.devid, name: (x.config as { vifname?: string }).vifname ?? `vif${d.domid}.${x.devid}`,
+      rx_bytes: 0, rx_pkts: 0, rx_errs: 0, rx_drop: 0, tx_bytes: 0, tx_pkts: 0, tx_errs: 0, tx_drop: 0,
+    })),
+    block: d.devices.filter((x) => x.kind === 'disk').map((x) => ({
+      devid: x.devid, name: String((x.config as { vdev?: string }).vdev ?? x.devid), oo_reqs: 0, rd_reqs: 0, rd_sectors: 0, wr_reqs: 0, wr_sectors: 0,
+    })),
   };
 }
 
