@@ -188,3 +188,20 @@ describe('hooks: every component of the path and of a symlink\'s target', () => 
     expect(() => listHooks('pre-start', join(top, 'hooks'))).toThrow(/owned by uid 65534/);
   });
 });
+
+describe('a hand-edited state', () => {
+  it('with a duplicated domid is refused in one line naming the state file', () => {
+    const h = simHost();
+    h.file('g.cfg', 'name = "g"\ntype = "hvm"\nmemory = 128\n');
+    expect(h.run(['create', 'g.cfg']).code).toBe(0);
+    const st = h.state();
+    st.domains.push({ ...st.domains[1], name: 'g2' });
+    const path = h.file('state.json', JSON.stringify(st) + '\n');
+    chmodSync(path, 0o600);
+    const r = h.run(['list']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(path);
+    expect(r.stderr).toMatch(/domains\[2\]\.domid 1 is also domains\[1\]'s/);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('txl: error'))).toHaveLength(1);
+  });
+});

@@ -67,6 +67,16 @@ export function stateProblem(st: unknown): string | undefined {
       if (!ok((d as Record<string, unknown>)[k])) return `domains[${i}].${k} must be ${what}`;
     }
   }
+  // a hand edit that copies a domain: every lookup would find only the first of the two
+  for (const k of ['domid', 'name'] as const) {
+    const first = new Map<unknown, number>();
+    for (let i = 0; i < domains.length; i++) {
+      const v = (domains[i] as Record<string, unknown>)[k];
+      const j = first.get(v);
+      if (j !== undefined) return `domains[${i}].${k} ${JSON.stringify(v)} is also domains[${j}]'s`;
+      first.set(v, i);
+    }
+  }
   return undefined;
 }
 
