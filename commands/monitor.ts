@@ -6,7 +6,9 @@ export const events = defineCommand({
   aliases: ['event'],
   summary: 'print domain state changes as they happen',
   description: 'One line per event (time, type, domain, id, details), or one JSON object per line with --json. ' +
-    'Runs until Ctrl-C, --count events or --timeout seconds.',
+    'Runs until Ctrl-C, --count events or --timeout seconds. On xen:///system txl looks at the host every half ' +
+    'second, so events made by xl or libvirt show too, up to a second late; a pause or a detach is reported ' +
+    'once it is clear that no destroy is under way. Xen keeps no history: --since works only on test:///.',
   examples: ['txl events', 'txl events --json --count 1', 'txl events --timeout 60 guest'],
   family: 'txl',
   group: 'information',
@@ -46,8 +48,10 @@ export const top = defineCommand({
 
 export const domstats = defineCommand({
   name: 'domstats',
-  summary: 'per-domain metrics: memory target and actual (balloon progress), vCPU time, shadow memory',
-  description: 'Without a domain, every domain. The text is virsh domstats\' "key=value" blocks.',
+  summary: 'per-domain metrics: memory target and actual (balloon progress), vCPU time, shadow memory, network and disk I/O',
+  description: 'Without a domain, every domain. The text is virsh domstats\' "key=value" blocks (net.* from the guest\'s ' +
+    'point of view). On xen:///system the I/O counters are those Domain-0 keeps for vifs and blkback disks; ' +
+    'memory.shadow is 0 there (libxl cannot read it).',
   examples: ['txl domstats', 'txl domstats guest', 'txl -o json domstats guest'],
   family: 'virsh',
   group: 'information',

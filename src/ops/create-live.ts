@@ -6,7 +6,7 @@ import type { CreateOptions } from './create.js';
 import type { Backend } from '../backend/types.js';
 import { SHUTDOWN_REASON_CODES } from '../backend/types.js';
 import { TxlError } from '../errors.js';
-import { acknowledgeInterrupt, explain, installInterruptHandler, InterruptedError, settleAndCheck, undoing } from '../interrupt.js';
+import { acknowledgeInterrupt, explain, installInterruptHandler, interruptRequested, interruptSignal, InterruptedError, settleAndCheck, undoing } from '../interrupt.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
 
@@ -112,16 +112,44 @@ async function followConsole(ctx: Context, be: Backend, domid: number): Promise<
 async function waitForDeath(ctx: Context, be: Backend, d: Created): Promise<void> {
   ctx.info(`Waiting for domain ${d.name} (domid ${d.domid}) to die [pid ${process.pid}]`);
   let domid = d.domid;
-  for await (const ev of be.events()) {
-    if (ev.name !== d.name && ev.domid !== domid) continue;
-    if (ev.type === 'restart' && ev.domid !== null) {
-      domid = ev.domid;
-      ctx.info(`Domain ${d.name} restarted as domid ${domid}`);
-    } else if (ev.type === 'destroy' && ev.domid === domid) {
-      ctx.info(`Domain ${domid} has been destroyed.`);
-      if (!(await be.listDomains()).some((x) => x.name === d.name)) return;
-    } else if (ev.type === 'shutdown' || ev.type === 'crash' || ev.type === 'watchdog' || ev.type === 'reboot') {
-      ctx.info(`Domain ${ev.domid} has shut down, reason code ${ev.reason ? SHUTDOWN_REASON_CODES[ev.reason] : '?'}`);
+  let reason: string | undefined;
+  // aborted before leaving the loop: a backend that polls ends its wait at once; Ctrl-C
+  // ends it too (the simulator's reads notice the signal themselves)
+  const ac = new AbortController();
+  const signal = AbortSignal.any([ac.signal, interruptSignal()]);
+  try {
+    for await (const ev of be.events({ signal })) {
+      if (ev.name !== d.name && ev.domid !== domid) continue;
+      if (ev.type === 'restart' && ev.domid !== null) {
+        domid = ev.domid;
+        ctx.info(`Domain ${d.name} restarted as domid ${domid}`);
+      } else if (ev.type === 'destroy' && ev.domid === domid) {
+        ctx.info(`Domain ${domid} has been destroyed.`);
+        const again = await restarted(be, d.name, reason);
+        if (again === undefined) return;
+        domid = again;
+      } else if (ev.type === 'shutdown' || ev.type === 'crash' || ev.type === 'watchdog' || ev.type === 'reboot') {
+        reason = ev.reason;
+        ctx.info(`Domain ${ev.domid} has shut down, reason code ${ev.reason ? SHUTDOWN_REASON_CODES[ev.reason] : '?'}`);
+      }
     }
+    if (interruptRequested()) throw new InterruptedError();
+  } finally {
+    ac.abort();
+  }
+}
+
+/**
+ * The domid of the domain's restart, if its monitor makes one. The simulator restarts in the
+ * same step as the destroy; on Xen the monitor destroys, then creates, so after a shutdown
+ * other than a power-off the new domain is given a moment to appear.
+ */
+async function restarted(be: Backend, name: string, reason: string | undefined): Promise<number | undefined> {
+  const deadline = Date.now() + (reason && reason !== 'poweroff' && be.kind === 'xen' ? 20_000 : 0);
+  for (;;) {
+    const again = (await be.listDomains()).find((x) => x.name === name);
+    if (again) return again.domid;
+    if (Date.now() >= deadline) return undefined;
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
