@@ -26,38 +26,44 @@ export function writeError(path: string, err: unknown): OperationError {
   return new OperationError(`cannot write ${path}: ${(e.code && REASONS[e.code]) ?? e.message}`);
 }
 
-// TXL_WRITE_FAIL=CODE[:MATCH],... makes writes to files whose path contains MATCH fail the way
-// a full or broken disk does, so tests can prove nothing is lost: ENOSPC and EIO write half of
-// the first chunk (a short write, as the kernel does on a filling disk) then fail; SHORT makes
-// every write short (at most 7 bytes) without failing.
-type WriteFault = { code: string; match: string };
+// TXL_WRITE_FAIL=CODE[@BYTES][:MATCH],... makes writes to files whose path contains MATCH fail
+// the way a full or broken disk does, so tests can prove nothing is lost. ENOSPC or EIO: the
+// file takes BYTES bytes (default: half of the first write), the write that reaches them is
+// short, as the kernel's is on a filling disk, and the next one fails. SHORT makes every
+// write short (at most 7 bytes) without failing.
+type WriteFault = { code: string; bytes?: number; match: string };
 let faults: WriteFault[] | undefined;
 function faultFor(fd: number): WriteFault | undefined {
   faults ??= (process.env.TXL_WRITE_FAIL ?? '').split(',').filter(Boolean).map((w) => {
-    const i = w.indexOf(':');
-    return i < 0 ? { code: w, match: '' } : { code: w.slice(0, i), match: w.slice(i + 1) };
+    const m = /^([A-Z]+)(?:@(\d+))?(?::(.*))?$/.exec(w);
+    return m ? { code: m[1], bytes: m[2] === undefined ? undefined : Number(m[2]), match: m[3] ?? '' } : { code: 'EINVAL', match: '' };
   });
   if (!faults.length) return undefined;
   const path = fdPath(fd);
   return faults.find((f) => path.includes(f.match));
 }
-const wrote = new Set<number>();
+const written = new Map<number, number>();
 
 function rawWrite(fd: number, buf: Buffer, at: number, len: number): number {
   const f = faultFor(fd);
   if (f?.code === 'SHORT') return writeSync(fd, buf, at, Math.min(len, 7));
   if (f) {
-    if (wrote.has(fd) || len < 2) throw Object.assign(new Error(`${f.code} (TXL_WRITE_FAIL)`), { code: f.code });
-    wrote.add(fd);
-    return writeSync(fd, buf, at, Math.ceil(len / 2));
+    const done = written.get(fd) ?? 0;
+    const room = (f.bytes ?? (done ? 0 : Math.floor(len / 2))) - done;
+    if (room <= 0) throw Object.assign(new Error(`${f.code} (TXL_WRITE_FAIL)`), { code: f.code });
+    const n = writeSync(fd, buf, at, Math.min(len, room));
+    written.set(fd, done + n);
+    return n;
   }
   return writeSync(fd, buf, at, len);
 }
 
-/** The path an fd is open on, for messages (Linux); `fd N` elsewhere. */
+/** The path an fd is open on, for messages (Linux; a temp file of ours: the file it becomes). */
 export function fdPath(fd: number): string {
   try {
-    return readlinkSync(`/proc/self/fd/${fd}`);
+    const path = readlinkSync(`/proc/self/fd/${fd}`);
+    const m = TEMP.exec(basename(path));
+    return m ? join(dirname(path), m[1]) : path;
   } catch {
     return `fd ${fd}`;
   }

@@ -106,6 +106,16 @@ export interface SuspendOptions {
   live?: boolean;
   /** libxl's debug checks of the stream (xl migrate --debug) */
   debug?: boolean;
+  /** a save to a file: recorded with the suspend, so that a save killed half-way is finished or undone later */
+  saving?: SaveMarker;
+}
+
+/** A save under way: its image is written to tmp and renamed to file before the domain goes. */
+export interface SaveMarker {
+  file: string;
+  tmp: string;
+  /** save -c / -p: the domain runs on after the save, so it is resumed, never destroyed */
+  keep?: boolean;
 }
 
 /** What `xl info` shows: uname of dom0, libxl_physinfo and libxl_version_info. */

@@ -27,9 +27,9 @@ export function encodeHeader(configJson: string): { bytes: Buffer; header: SaveH
   return { bytes: Buffer.concat([SAVE_MAGIC, fixed, len, cfg]), header: { mandatory, optional: 0, optlen } };
 }
 
-export function writeHeader(fd: number, configJson: string): SaveHeader {
+export function writeHeader(fd: number, configJson: string, path?: string): SaveHeader {
   const { bytes, header } = encodeHeader(configJson);
-  writeAll(fd, bytes);
+  writeAll(fd, bytes, path);
   return header;
 }
 

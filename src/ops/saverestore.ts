@@ -1,5 +1,6 @@
 // save and restore in xl's file format, so that files move between txl and xl.
-import { closeSync, lstatSync, openSync, unlinkSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { removeQuietly, syncFd, tempPathFor, writeError } from '../fsutil.js';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
 import type { Backend } from '../backend/types.js';
@@ -9,14 +10,6 @@ import { withBackend } from './connect.js';
 import { configText } from './views.js';
 import { describe, readHeader, writeHeader } from './savefile.js';
 import { checkInterrupt, explain, installInterruptHandler, InterruptedError, settleAndCheck, undoing } from '../interrupt.js';
-
-function removeQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    /* nothing to clean */
-  }
-}
 
 export interface SaveOptions { checkpoint?: boolean; pause?: boolean; preserveDomid?: boolean }
 
@@ -36,23 +29,40 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
     }
     const name = cfg.c_info?.name ?? ref;
     checkInterrupt();
+    // A file's image is written beside it and renamed over it once whole and on disk: a full
+    // disk keeps an older image of that name and never leaves half of one. A pipe or a device
+    // is written in place.
+    const tmp = isSpecial(file) ? undefined : tempPathFor(file);
     let fd: number;
     try {
-      fd = openPrivate(file);
+      fd = tmp ? openSync(tmp, 'wx', 0o600) : openPrivate(file);
     } catch (e) {
-      throw new OperationError(`Failed to open temp file ${file} for writing: ${(e as Error).message}`);
+      throw new OperationError(`Failed to open temp file ${tmp ?? file} for writing: ${writeError(file, e).message}`);
     }
+    let suspended = false;
     try {
-      const h = writeHeader(fd, json);
+      const h = writeHeader(fd, json, file);
       ctx.info(`Saving to ${file} new xl format (info ${describe(h)})`);
-      await be.suspend(domid, fd);
-    } catch (e) {
+      await be.suspend(domid, fd, tmp ? { saving: { file, tmp, keep: opts.checkpoint || opts.pause } } : {});
+      suspended = true;
+      if (tmp) syncFd(fd, file);
       closeSync(fd);
-      removeQuietly(file);
+      fd = -1;
+      if (tmp) {
+        checkInterrupt();
+        try {
+          renameSync(tmp, file);
+        } catch (e) {
+          throw writeError(file, e);
+        }
+      }
+    } catch (e) {
+      if (fd >= 0) closeSync(fd);
+      removeQuietly(tmp ?? file);
+      if (suspended) await undoing(() => be.resume(domid));
       if (e instanceof TxlError && !(e instanceof InterruptedError)) e.message = `Failed to save domain: ${e.message}`;
-      throw explain(e, `domain '${name}' was not saved and keeps running; ${file} removed`);
+      throw explain(e, `domain '${name}' was not saved and keeps running; ${tmp ? 'no image written' : `${file} removed`}`);
     }
-    closeSync(fd);
     // From here the domain is suspended beside its whole image. Whatever stops the save now
     // (a failed destroy, a signal), the guest must not exist twice: run it again and drop
     // the image. Resuming is never interrupted itself.
@@ -142,6 +152,15 @@ export async function restoreDomain(ctx: Context, words: string[], opts: Restore
  * regular file or symlink of that name is removed and the file made anew with O_EXCL
  * (xl truncates it; the old image is lost either way).
  */
+function isSpecial(file: string): boolean {
+  try {
+    const st = lstatSync(file);
+    return !st.isFile() && !st.isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 function openPrivate(file: string): number {
   try {
     return openSync(file, 'wx', 0o600);

@@ -8,7 +8,7 @@ import { NotFoundError, OperationError } from '../errors.js';
 import type { Bitmap, DomainConfig, Disk, SchedParams } from '../model.js';
 import type {
   Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
-  DomainStats, GuestAction, HostInfo, ManagedDomain, PinOptions, ShutdownOptions, VcpuInfo,
+  DomainStats, GuestAction, HostInfo, ManagedDomain, PinOptions, ShutdownOptions, SuspendOptions, VcpuInfo,
 } from '../backend/types.js';
 import { appendConsole, bootLines, readConsole, shutdownLines } from './console.js';
 import { attach, detach } from './devices.js';
@@ -20,7 +20,9 @@ import { encodeImage, readImageFd } from './stream.js';
 import { newUuid, pushEvent, type SimDomain } from './state.js';
 import { removeFile, replaceFile, SimStore, simPaths, type Tx } from './store.js';
 import { populateHost } from './populate.js';
-import { writeSync } from 'node:fs';
+import { writeAll } from '../fsutil.js';
+import { startTime } from './lock.js';
+import { recoverSaves } from './recover.js';
 
 // The abort listener is removed when the timer fires: streams poll for hours.
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -34,6 +36,12 @@ export async function openSimulator(uri: string, host: 'default' | string): Prom
   return new SimBackend(uri, new SimStore(simPaths(host), populateHost));
 }
 
+/** Brings the state up to now: saves whose process died first, then guests' pending actions. */
+function settleAll(tx: Tx): boolean {
+  const recovered = recoverSaves(tx);
+  return settle(tx) || recovered;
+}
+
 export class SimBackend implements Backend {
   readonly kind = 'test' as const;
 
@@ -42,7 +50,7 @@ export class SimBackend implements Backend {
   async close(): Promise<void> {}
 
   private tx<T>(fn: (tx: Tx) => T | Promise<T>): Promise<T> {
-    return this.store.transact(fn, settle);
+    return this.store.transact(fn, settleAll);
   }
 
   private onDomain<T>(domid: number, fn: (tx: Tx, d: SimDomain) => T): Promise<T> {
@@ -51,7 +59,7 @@ export class SimBackend implements Backend {
 
   /** A transaction that only reads (see SimStore.transact). */
   private read<T>(fn: (tx: Tx) => T | Promise<T>): Promise<T> {
-    return this.store.transact(fn, settle, { readOnly: true });
+    return this.store.transact(fn, settleAll, { readOnly: true });
   }
 
   private readDomain<T>(domid: number, fn: (tx: Tx, d: SimDomain) => T): Promise<T> {
@@ -202,12 +210,13 @@ export class SimBackend implements Backend {
     });
   }
 
-  suspend(domid: number, fd: number): Promise<void> {
+  suspend(domid: number, fd: number, opts: SuspendOptions = {}): Promise<void> {
     return this.onDomain(domid, (tx, d) => {
       refuseDom0(d, 'save');
       if (d.status === 'shutdown' || d.status === 'dying') throw new OperationError(`cannot save domain '${d.name}': it is shut down`);
       tx.faults.hit('save-write', `writing the image of '${d.name}'`);
-      writeSync(fd, encodeImage(d, tx.now));
+      writeAll(fd, encodeImage(d, tx.now), opts.saving?.file);
+      if (opts.saving) d.saving = { ...opts.saving, pid: process.pid, started: startTime(process.pid) };
       d.status = 'shutdown';
       d.shutdown_reason = 'suspend';
       d.run_since = null;
@@ -219,6 +228,7 @@ export class SimBackend implements Backend {
   resume(domid: number): Promise<void> {
     return this.onDomain(domid, (tx, d) => {
       if (d.status !== 'shutdown' || d.shutdown_reason !== 'suspend') throw new OperationError(`domain '${d.name}' is not suspended`);
+      delete d.saving;
       d.status = 'running';
       delete d.shutdown_reason;
       d.run_since = tx.now;

@@ -149,7 +149,7 @@ function readOwner(path: string): Owner | null | 'gone' {
 }
 
 /** When a process started (clock ticks since boot, Linux); tells a reused pid from its first owner. */
-function startTime(pid: number): string | undefined {
+export function startTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];

@@ -1,7 +1,7 @@
 // What the simulator keeps in its state file: the shape libxl and the hypervisor keep, no more.
 import { newUuid } from '../require.js';
 import type { Bitmap, DomainConfig, SchedParams } from '../model.js';
-import type { DeviceKind, DeviceTypes, DomainEvent, ShutdownReason, XenbusState, EventType, GuestAction } from '../backend/types.js';
+import type { DeviceKind, DeviceTypes, DomainEvent, ShutdownReason, XenbusState, EventType, GuestAction, SaveMarker } from '../backend/types.js';
 import type { HostSpec } from './host.js';
 
 export const STATE_VERSION = 1;
@@ -54,6 +54,8 @@ export interface SimDomain {
   reboots: number[];
   /** a guest action asked for and not yet done (shutdown_delay) */
   pending?: { action: GuestAction; due: number };
+  /** suspended by a save that is not finished: the saver, and where its image goes (see recover.ts) */
+  saving?: SaveMarker & { pid: number; started?: string };
 }
 
 export interface SimCpupool { poolid: number; name: string; sched: string; cpus: number[] }
