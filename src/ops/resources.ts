@@ -3,8 +3,7 @@
 // for -o json/yaml.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { Backend, DomainInfo, HostInfo } from '../backend/types.js';
-import type { Bitmap } from '../model.js';
+import type { Backend, DomainInfo } from '../backend/types.js';
 import { OperationError, UsageError } from '../errors.js';
 import { withBackend } from './connect.js';
 import { dryRun, fixed, left, right, xlBitmap } from './text.js';
@@ -62,32 +61,34 @@ export async function vcpuSet(ctx: Context, ref: string, count: string, opts: { 
   });
 }
 
-/** vcpu-pin's HARD and SOFT words: a cpu-list, or '-' to leave that affinity alone. */
-async function cpuMap(word: string | undefined, host: HostInfo, which: string): Promise<Bitmap | undefined> {
-  if (word === undefined || word === '-') return undefined;
-  const { parseCpuList } = await import('../../parsers/devices/index.js');
-  const nodes = host.numa.map((n) => n.cpus);
-  return parseCpuList(word, { nr_cpus: host.physinfo.nr_cpus, nodes }, { file: `${which} affinity`, line: 1, col: 1, excerpt: word });
-}
+export interface PinOpts { force?: boolean; ignoreGlobalAffinityMasks?: boolean }
 
-export async function vcpuPin(ctx: Context, ref: string, vcpu: string, hardWord: string, softWord: string | undefined): Promise<Result> {
-  let id: number | 'all';
-  if (vcpu === 'all') id = 'all';
-  else if (/^\d+$/.test(vcpu)) id = Number(vcpu);
-  else throw new UsageError(`invalid argument '${vcpu}' as VCPU`, "give a vCPU number, or 'all'");
+export async function vcpuPin(ctx: Context, ref: string, vcpu: string, hardWord: string, softWord: string | undefined, opts: PinOpts = {}): Promise<Result> {
+  const { parseVcpuWord, planPin } = await import('./affinity.js');
+  parseVcpuWord(vcpu); // a bad word is refused before connecting
   return withBackend(ctx, async (be) => {
     const d = await domain(be, ref);
     const host = await be.hostInfo();
-    const hard = await cpuMap(hardWord, host, 'hard');
-    const soft = await cpuMap(softWord, host, 'soft');
-    if (!hard && !soft) throw new UsageError("nothing to change: both affinities are '-'");
-    const nr = host.physinfo.max_cpu_id + 1;
-    const data = { domid: d.domid, name: d.name, vcpu: id, cpumap: hard ?? null, cpumap_soft: soft ?? null };
-    if (ctx.dryRun) {
-      // xl -N vcpu-pin prints the maps it would set
-      return { data: { dry_run: true, ...data }, text: `cpumap: ${hard ? xlBitmap(hard, nr) : '-'}${soft ? ' ' + xlBitmap(soft, nr) : ''}\n` };
+    const maxCpus = host.physinfo.max_cpu_id + 1;
+    const pool = (await be.listCpupools()).find((p) => p.poolid === d.cpupool);
+    let masks: (string | undefined)[] = [];
+    if (!opts.ignoreGlobalAffinityMasks) {
+      const { loadXlConf } = await import('../formats.js');
+      const conf = await loadXlConf();
+      masks = [conf.vmCpumask, d.domain_type === 'pv' ? conf.vmPvCpumask : conf.vmHvmCpumask];
     }
-    await be.pinVcpu(d.domid, id, hard, soft);
+    const plan = planPin(
+      { vcpu, hard: hardWord, soft: softWord, force: opts.force, masks, domain: d.name },
+      { maxCpus, nodes: host.numa.map((n) => n.cpus), poolCpus: pool?.cpumap ?? [...Array(maxCpus).keys()], poolName: pool?.pool_name ?? 'Pool-0' },
+    );
+    const { hard, soft } = plan.parsed;
+    const data = { domid: d.domid, name: d.name, vcpu: plan.vcpu, cpumap: plan.hard ?? null, cpumap_soft: plan.soft ?? null };
+    if (ctx.dryRun) {
+      // xl -N vcpu-pin prints the maps as parsed, before xl.conf's masks
+      return { data: { dry_run: true, ...data }, text: `cpumap: ${hard ? xlBitmap(hard, maxCpus) : '-'}${soft ? ' ' + xlBitmap(soft, maxCpus) : ''}\n` };
+    }
+    plan.warnings.forEach((w) => ctx.warn(w));
+    await be.pinVcpu(d.domid, plan.vcpu, plan.hard, plan.soft, { force: opts.force });
     return { data, text: '' };
   });
 }
