@@ -43,8 +43,8 @@ export class XenstoreReader {
       const { koffi } = this.libs;
       const n = num[0];
       if (n <= 0) return [];
-      const items = koffi.decode(ptr, 'void *', n) as (bigint | null)[];
-      return items.map((p) => (p ? (koffi.decode(p, 'const char *') as string) : ''));
+      // n char pointers at ptr, each decoded as the string it points to
+      return koffi.decode(ptr, 'const char *', n) as string[];
     } finally {
       mem(this.libs).free(ptr);
     }
