@@ -23,7 +23,7 @@ import { statSync } from 'node:fs';
 import { readBounded } from '../readlimit.js';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { NotFoundError, TxlError } from '../errors.js';
+import { InvalidInputError, NotFoundError, TxlError } from '../errors.js';
 import { writeFileAtomicSync } from '../fsutil.js';
 import { loadYaml } from '../yaml.js';
 
@@ -131,41 +131,47 @@ async function parseHostFile(path: string): Promise<HostSpec> {
     if (code === 'ENOENT') throw new NotFoundError(`no simulator host file '${path}'`, 'test:///PATH needs a host description in YAML; use test:///default for the built-in host');
     throw new TxlError(`cannot read '${path}': ${(e as Error).message}`);
   }
+  const deep = flowDepthOver(text, MAX_DEPTH);
+  if (deep) throw new InvalidInputError(`${path}: nested more than ${MAX_DEPTH} levels deep (line ${deep}): not a host description`);
   const YAML = await loadYaml();
   let doc: unknown;
   try {
     doc = YAML.parse(text) ?? {};
   } catch (e) {
-    throw new TxlError(`${path}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new InvalidInputError(`${path}: not valid YAML: ${(e as Error).message.split('\n')[0].slice(0, 200)}`);
   }
   return hostFromYaml(doc, path);
 }
 
 export function hostFromYaml(doc: unknown, file: string): HostSpec {
   const bad = (msg: string): never => {
-    throw new TxlError(`${file}: ${msg}`, 'see the host file keys in the txl manual (section SIMULATOR)');
+    throw new InvalidInputError(`${file}: ${msg}`, 'see the host file keys in the txl manual (section SIMULATOR)');
   };
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) bad('a host file is a YAML mapping of keys');
   const d = doc as Record<string, unknown>;
   for (const k of Object.keys(d)) if (!KEYS.has(k)) bad(`unknown key '${k}'`);
   const h = defaultHost();
   const num = (k: string, v: unknown, min = 0): number => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) bad(`'${k}' must be a whole number of at least ${min}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) bad(`'${k}' must be a whole number of at least ${min}`);
     return v as number;
   };
   if (d.name !== undefined) h.name = String(d.name);
   else h.name = hostname();
   if (d.nodes !== undefined) {
     if (!Array.isArray(d.nodes) || !d.nodes.length) bad("'nodes' must be a list of {cpus, memory}");
+    if ((d.nodes as unknown[]).length > MAX_NODES) bad(`'nodes' lists ${(d.nodes as unknown[]).length} nodes; Xen has at most ${MAX_NODES}`);
     h.nodes = (d.nodes as unknown[]).map((n, i) => {
       const o = (n ?? {}) as Record<string, unknown>;
       return { cpus: cpuList(o.cpus, `nodes[${i}].cpus`, bad), memory_mib: size(o.memory, `nodes[${i}].memory`, bad) };
     });
-    h.nr_cpus = Math.max(...h.nodes.flatMap((n) => n.cpus)) + 1;
+    const all = h.nodes.flatMap((n) => n.cpus);
+    if (all.length > MAX_CPUS) bad(`the nodes list ${all.length} CPUs; Xen has at most ${MAX_CPUS}`);
+    h.nr_cpus = all.reduce((m, c) => Math.max(m, c), 0) + 1;
     h.memory_mib = h.nodes.reduce((s, n) => s + n.memory_mib, 0);
   }
   if (d.cpus !== undefined) {
     h.nr_cpus = num('cpus', d.cpus, 1);
+    if (h.nr_cpus > MAX_CPUS) bad(`'cpus' is ${h.nr_cpus}; Xen has at most ${MAX_CPUS} (NR_CPUS)`);
     if (d.nodes === undefined) h.nodes = [{ cpus: range(h.nr_cpus), memory_mib: 0 }];
   }
   if (d.memory !== undefined) h.memory_mib = size(d.memory, 'memory', bad);
@@ -206,6 +212,7 @@ export function hostFromYaml(doc: unknown, file: string): HostSpec {
   if (d.fail !== undefined) h.fail = String(d.fail);
   if (d.domains !== undefined) {
     if (!Array.isArray(d.domains)) bad("'domains' must be a list");
+    if ((d.domains as unknown[]).length > MAX_DOMAINS) bad(`'domains' lists ${(d.domains as unknown[]).length} domains; at most ${MAX_DOMAINS}`);
     h.domains = (d.domains as unknown[]).map((x, i) => {
       const o = (x ?? {}) as Record<string, unknown>;
       if (typeof o.file === 'string') return { file: resolve(dirname(file), o.file) };
@@ -216,6 +223,42 @@ export function hostFromYaml(doc: unknown, file: string): HostSpec {
     });
   }
   return h;
+}
+
+/** Xen's limits (NR_CPUS of a default x86 build, MAX_NUMNODES), and sanity bounds of ours. */
+const MAX_CPUS = 4096;
+const MAX_NODES = 64;
+const MAX_DOMAINS = 4096;
+const MAX_DEPTH = 64;
+/** the most memory a size may give: libxl counts KiB in a uint64, JavaScript exactly up to 2^53 */
+const MAX_MIB = Math.floor(Number.MAX_SAFE_INTEGER / 1024);
+
+/**
+ * The line where flow collections (`[`, `{`) nest deeper than max, or 0. The YAML parser
+ * takes seconds on 100,000 nested brackets; no host file needs more than a few levels.
+ */
+function flowDepthOver(text: string, max: number): number {
+  let depth = 0;
+  let line = 1;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    if (quote) {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"') i++;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl - 1;
+    } else if (c === '[' || c === '{') {
+      if (++depth > max) return line;
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return 0;
 }
 
 function range(n: number): number[] {
@@ -229,18 +272,23 @@ function spreadMemory(h: HostSpec): void {
 
 /** A size in MiB: a number is MiB, a string may end in k, m, g or t (binary units). */
 export function size(v: unknown, what: string, bad: (m: string) => never): number {
-  if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
+  if (typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= MAX_MIB) return v;
   const m = /^\s*(\d+)\s*([kmgt]?)i?b?\s*$/i.exec(String(v));
   if (!m) bad(`'${what}' must be a size like 512, 512m or 2g`);
   const n = Number(m![1]);
   const unit = m![2].toLowerCase();
   const mib = unit === 'k' ? n / 1024 : unit === 'g' ? n * 1024 : unit === 't' ? n * 1024 * 1024 : n;
   if (!Number.isInteger(mib) || mib <= 0) bad(`'${what}' must be a whole number of MiB`);
+  if (mib > MAX_MIB) bad(`'${what}' is more memory than txl can count (at most ${MAX_MIB} MiB)`);
   return mib;
 }
 
 function cpuList(v: unknown, what: string, bad: (m: string) => never): number[] {
-  if (Array.isArray(v) && v.every((c) => Number.isInteger(c) && c >= 0)) return v as number[];
+  const tooMany = () => bad(`'${what}' names CPUs beyond ${MAX_CPUS - 1}; Xen has at most ${MAX_CPUS} (NR_CPUS)`);
+  if (Array.isArray(v) && v.every((c) => Number.isInteger(c) && c >= 0)) {
+    if (v.length > MAX_CPUS || v.some((c) => c >= MAX_CPUS)) tooMany();
+    return v as number[];
+  }
   const out: number[] = [];
   for (const part of String(v ?? '').split(',')) {
     const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
@@ -248,6 +296,7 @@ function cpuList(v: unknown, what: string, bad: (m: string) => never): number[] 
     const a = Number(m![1]);
     const b = m![2] === undefined ? a : Number(m![2]);
     if (b < a) bad(`'${what}': ${a}-${b} runs backwards`);
+    if (b >= MAX_CPUS || out.length + b - a + 1 > MAX_CPUS) tooMany();
     for (let c = a; c <= b; c++) out.push(c);
   }
   return out;
