@@ -1,5 +1,5 @@
 // Everything a command may know about how it was invoked; built once by the cli.
-import { formatDiagnostic, type Diagnostic } from './errors.js';
+import { formatDiagnostic, MAX_DIAGNOSTICS_PER_FILE, moreLine, type Diagnostic } from './errors.js';
 
 export type OutputFormat = 'text' | 'table' | 'json' | 'yaml';
 
@@ -16,6 +16,8 @@ export interface Context {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   warn(d: Diagnostic | string): void;
+  /** says how many warnings of each file warn() left out (at most MAX_DIAGNOSTICS_PER_FILE are shown) */
+  warnSummary?(): void;
   info(msg: string): void;
   debug(level: number, msg: string): void;
 }
@@ -34,6 +36,7 @@ export function makeContext(o: ContextOptions, io = { stdout: process.stdout, st
   const stdoutTty = Boolean((io.stdout as NodeJS.WriteStream).isTTY);
   const stderrTty = Boolean((io.stderr as NodeJS.WriteStream).isTTY);
   const colorAllowed = o.color !== false && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  const perFile = new Map<string, number>();
   const ctx: Context = {
     connect: o.connect,
     output: o.output,
@@ -47,8 +50,17 @@ export function makeContext(o: ContextOptions, io = { stdout: process.stdout, st
     stderr: io.stderr,
     warn(d) {
       if (ctx.quiet) return;
+      if (typeof d !== 'string') {
+        const n = (perFile.get(d.file) ?? 0) + 1;
+        perFile.set(d.file, n);
+        if (n > MAX_DIAGNOSTICS_PER_FILE) return;
+      }
       const text = typeof d === 'string' ? `txl: warning: ${d}` : formatDiagnostic(d, colorAllowed && stderrTty);
       io.stderr.write(text + '\n');
+    },
+    warnSummary() {
+      for (const [file, n] of perFile) if (n > MAX_DIAGNOSTICS_PER_FILE) io.stderr.write(moreLine(file, n - MAX_DIAGNOSTICS_PER_FILE, 'warning') + '\n');
+      perFile.clear();
     },
     info(msg) {
       if (!ctx.quiet) io.stderr.write(msg + '\n');

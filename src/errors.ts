@@ -63,16 +63,52 @@ export function exitCodeFor(err: unknown): number {
   return 1;
 }
 
+/** Columns of a source line shown around the point of a diagnostic, and the most of a message. */
+const EXCERPT_COLS = 120;
+const MESSAGE_COLS = 400;
+/** Diagnostics printed per file; the rest are counted ("… and N more"). */
+export const MAX_DIAGNOSTICS_PER_FILE = 20;
+
+const cut = (s: string, n: number) => (s.length > n ? s.slice(0, n) + '…' : s);
+
+/**
+ * One diagnostic as `file:line:col: error: message`, the source line under it and a caret.
+ * A long line (minified JSON, a 10 MB string) is shown as a window around the column, so
+ * that each diagnostic stays a few hundred bytes whatever the input.
+ */
 export function formatDiagnostic(d: Diagnostic, color = false): string {
   d = redactDiagnostic(d);
   const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const sev = d.severity === 'error' ? paint('31;1', 'error') : paint('33;1', 'warning');
-  const out = [`${d.file}:${d.line}:${d.col}: ${sev}: ${d.message}`];
+  const out = [`${d.file}:${d.line}:${d.col}: ${sev}: ${cut(d.message, MESSAGE_COLS)}`];
   if (d.excerpt !== undefined) {
-    const line = d.excerpt.replace(/\t/g, ' ');
+    const at = Math.max(0, Math.min(d.col - 1, d.excerpt.length));
+    const from = d.excerpt.length <= EXCERPT_COLS ? 0 : Math.max(0, Math.min(at - EXCERPT_COLS / 2, d.excerpt.length - EXCERPT_COLS));
+    const to = Math.min(d.excerpt.length, from + EXCERPT_COLS);
+    const lead = from > 0 ? '…' : '';
+    const line = lead + d.excerpt.slice(from, to).replace(/\t/g, ' ') + (to < d.excerpt.length ? '…' : '');
+    const width = Math.max(1, Math.min(d.length ?? 1, to - at));
     out.push(`  ${line}`);
-    out.push(`  ${' '.repeat(Math.max(0, d.col - 1))}${paint('32', '^'.repeat(Math.max(1, d.length ?? 1)))}`);
+    out.push(`  ${' '.repeat(Math.max(0, d.col - 1 - from + lead.length))}${paint('32', '^'.repeat(width))}`);
   }
-  if (d.hint) out.push(`  hint: ${d.hint}`);
+  if (d.hint) out.push(`  hint: ${cut(d.hint, MESSAGE_COLS)}`);
   return out.join('\n');
+}
+
+/** The diagnostics to print: at most MAX_DIAGNOSTICS_PER_FILE of each file, and how many were left out per file. */
+export function capDiagnostics(ds: Diagnostic[]): { shown: Diagnostic[]; left: Map<string, number> } {
+  const seen = new Map<string, number>();
+  const left = new Map<string, number>();
+  const shown = ds.filter((d) => {
+    const n = (seen.get(d.file) ?? 0) + 1;
+    seen.set(d.file, n);
+    if (n <= MAX_DIAGNOSTICS_PER_FILE) return true;
+    left.set(d.file, (left.get(d.file) ?? 0) + 1);
+    return false;
+  });
+  return { shown, left };
+}
+
+export function moreLine(file: string, n: number, what = 'diagnostic'): string {
+  return `${file}: … and ${n} more ${what}${n === 1 ? '' : 's'} not shown`;
 }
