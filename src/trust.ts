@@ -73,3 +73,14 @@ export function untrustedComponent(path: string, uid = process.geteuid?.() ?? 0)
   };
   return visit(path).problem;
 }
+
+/** The one check of a single entry (no walk): for many files in a directory already checked. */
+export function entryProblem(path: string, st: Stats, uid = process.geteuid?.() ?? 0): string | undefined {
+  return nodeProblem(path, st, uid);
+}
+
+/** The command that fixes a component refused by untrustedComponent or entryProblem. */
+export function fixFor(bad: Untrusted, isDir: boolean): string {
+  if (/ is owned by uid /.test(bad.why)) return `chown ${process.geteuid?.() === 0 ? 'root' : String(process.geteuid?.() ?? 0)} ${bad.path}`;
+  return isDir ? `chmod go-w ${bad.path}` : `chmod 600 ${bad.path}`;
+}

@@ -2,7 +2,7 @@
 // diagnostics that never echo a password or a file txl was not asked to read, trust in the
 // files and directories txl uses, names that cannot pass for another, and an environment
 // checked before it is used.
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listHooks } from '../src/hooks.js';
@@ -203,5 +203,64 @@ describe('a hand-edited state', () => {
     expect(r.stderr).toContain(path);
     expect(r.stderr).toMatch(/domains\[2\]\.domid 1 is also domains\[1\]'s/);
     expect(r.stderr.split('\n').filter((l) => l.startsWith('txl: error'))).toHaveLength(1);
+  });
+});
+
+describe('the simulator\'s own files: refused when others could write them', () => {
+  const isRoot = process.geteuid?.() === 0;
+  const defined = () => {
+    const h = simHost();
+    h.file('g.cfg', 'name = "g"\ntype = "hvm"\nmemory = 128\n');
+    expect(h.run(['define', 'g.cfg']).code).toBe(0);
+    return { h, managed: join(h.dir, 'managed'), file: join(h.dir, 'managed', 'g.json') };
+  };
+  it('a world-writable managed/ directory', () => {
+    const { h, managed } = defined();
+    chmodSync(managed, 0o777);
+    const r = h.run(['start', 'g']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`refusing to use the simulator's managed config directory '${managed}'`);
+    expect(r.stderr).toContain(`hint: chmod go-w ${managed}`);
+    expect(h.state().domains).toHaveLength(1);
+  });
+  it('a 0666 managed config, with chmod 600 in the hint', () => {
+    const { h, file } = defined();
+    chmodSync(file, 0o666);
+    const r = h.run(['start', 'g']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`hint: chmod 600 ${file}`);
+    expect(h.state().domains).toHaveLength(1);
+  });
+  it.skipIf(!isRoot)('a managed config owned by nobody', () => {
+    const { h, file } = defined();
+    chownSync(file, 65534, 65534);
+    const r = h.run(['start', 'g']);
+    expect(r.stderr).toMatch(/owned by uid 65534/);
+    expect(r.code).toBe(1);
+  });
+  it('a symlinked managed/ is not written through', () => {
+    const h = simHost();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'txl-elsewhere-'));
+    symlinkSync(elsewhere, join(h.dir, 'managed'));
+    h.file('g.cfg', 'name = "g"\ntype = "hvm"\nmemory = 128\n');
+    const r = h.run(['define', 'g.cfg']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/managed config directory .* is a symbolic link/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+  it('a 0666 state file in a 0777 directory', () => {
+    const h = simHost();
+    expect(h.run(['list']).code).toBe(0);
+    chmodSync(h.dir, 0o777);
+    chmodSync(join(h.dir, 'state.json'), 0o666);
+    let r = h.run(['list']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/refusing to use the simulator's state directory .* writable by group and others/);
+    chmodSync(h.dir, 0o700);
+    r = h.run(['list']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`hint: chmod 600 ${join(h.dir, 'state.json')}`);
+    chmodSync(join(h.dir, 'state.json'), 0o600);
+    expect(h.run(['list']).code).toBe(0);
   });
 });

@@ -20,6 +20,7 @@ import { encodeImage, readImageFd } from './stream.js';
 import { newUuid, pushEvent, type SimDomain } from './state.js';
 import { removeFile, replaceFile, SimStore, simPaths, type Tx } from './store.js';
 import { populateHost } from './populate.js';
+import { checkManagedFile } from './trust-files.js';
 import { writeAll } from '../fsutil.js';
 import { startTime } from './lock.js';
 import { recoverSaves } from './recover.js';
@@ -320,8 +321,10 @@ export class SimBackend implements Backend {
       return [];
     }
     const out: ManagedDomain[] = [];
+    this.store.checkFiles();
     for (const f of files.sort()) {
       const path = join(this.store.paths.managed, f);
+      checkManagedFile(path); // one others could write is refused, not skipped
       try {
         const config = JSON.parse(readBounded(path, 'a managed config').toString('utf8')) as DomainConfig;
         out.push({ name: config.c_info?.name ?? f.slice(0, -5), uuid: config.c_info?.uuid ?? '', config, path });

@@ -13,6 +13,7 @@ import { OperationError, TxlError } from '../errors.js';
 import { sweepDeadTemps, writeFileAtomicSync } from '../fsutil.js';
 import { settleAndCheck } from '../interrupt.js';
 import { Faults } from './faults.js';
+import { checkSimFiles } from './trust-files.js';
 import { FileLock } from './lock.js';
 import { defaultHost, loadHostFile, type HostSpec } from './host.js';
 import { initialState, type SimState } from './state.js';
@@ -90,6 +91,7 @@ export class SimStore {
    */
   async transact<T>(fn: (tx: Tx) => T | Promise<T>, settle?: (tx: Tx) => boolean, opts: { readOnly?: boolean } = {}): Promise<T> {
     this.ensureDir();
+    this.checkFiles();
     const timeout = Number(process.env.TXL_SIM_LOCK_TIMEOUT ?? '') || undefined;
     // the start of every transaction, before the lock: a safe point, and one a test can hold
     this.faults ??= new Faults(undefined, process.env.TXL_SIM_DELAY);
@@ -167,6 +169,13 @@ export class SimStore {
     return { st: st as SimState, text };
   }
 
+  /** Others must not be able to write the state or the managed configs: once per process. */
+  private checked = false;
+  checkFiles(): void {
+    if (!this.checked) checkSimFiles(this.paths);
+    this.checked = true;
+  }
+
   /** Temp files of killed txl processes, once per process, under the lock. */
   private swept = false;
   private sweepOnce(): void {
@@ -198,7 +207,7 @@ export class SimStore {
 
 /** Moves a file into place atomically (used for managed configs and dumps beside the state). */
 export function replaceFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileAtomicSync(path, text, SECRET_MODE);
 }
 
