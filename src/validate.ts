@@ -28,12 +28,27 @@ export function findControl(s: string): { index: number; code: number } | undefi
 
 const hex = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 
+// Characters that change how a name reads without being seen: bidirectional controls (an RTL
+// override makes "0-niamoD" print as "Domain-0"), format characters (zero-width space and
+// joiners, soft hyphen, BOM), other default-ignorables (variation selectors, Hangul fillers)
+// and lone surrogates (not text). Two such names would print as one row.
+const HIDDEN = /[\p{Bidi_Control}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cs}]/u;
+
+/** The first invisible or bidirectional character, or undefined. */
+export function findHidden(s: string): { index: number; code: number; bidi: boolean } | undefined {
+  const m = HIDDEN.exec(s);
+  if (!m) return undefined;
+  const code = m[0].codePointAt(0)!;
+  return { index: [...s.slice(0, m.index)].length, code, bidi: /\p{Bidi_Control}/u.test(m[0]) };
+}
+
 /** A name safe to show and to print, even when it is being refused. */
 export function printable(s: string, max = 80): string {
   let out = '';
   for (const ch of s.slice(0, max)) {
     const c = ch.charCodeAt(0);
-    out += c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 ? `\\u${c.toString(16).padStart(4, '0')}` : ch;
+    const hidden = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || HIDDEN.test(ch);
+    out += hidden ? `\\u${c.toString(16).padStart(4, '0')}` : ch;
   }
   return s.length > max ? `${out}...` : out;
 }
@@ -54,6 +69,8 @@ export function domainNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'the name is empty';
   const ctl = findControl(name);
   if (ctl) return `it contains the control character ${hex(ctl.code)} at position ${ctl.index + 1}`;
+  const hid = findHidden(name);
+  if (hid) return `it contains the ${hid.bidi ? 'bidirectional control' : 'invisible'} character ${hex(hid.code)} at position ${hid.index + 1}`;
   if ([...withoutMigrationSuffix(name)].length > NAME_MAX_LENGTH) return `it is longer than ${NAME_MAX_LENGTH} characters`;
   if (/\s/.test(name)) return 'it contains white space';
   if (name.includes('/')) return "it contains '/'";

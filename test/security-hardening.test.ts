@@ -6,6 +6,8 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listHooks } from '../src/hooks.js';
+import { confusableWith, foldConfusables } from '../src/confusables.js';
+import { checkDomainName } from '../src/validate.js';
 import { describe, expect, it } from 'vitest';
 import { redactSecrets, secretValues } from '../src/redact.js';
 import { simHost } from './support/sim.js';
@@ -262,5 +264,39 @@ describe('the simulator\'s own files: refused when others could write them', () 
     expect(r.stderr).toContain(`hint: chmod 600 ${join(h.dir, 'state.json')}`);
     chmodSync(join(h.dir, 'state.json'), 0o600);
     expect(h.run(['list']).code).toBe(0);
+  });
+});
+
+describe('names that hide characters or pass for another', () => {
+  it.each([
+    ['\u202E0-niamoD', /bidirectional control character U\+202E at position 1/],
+    ['g\u200Bx', /invisible character U\+200B at position 2/],
+    ['Domain-0\u200D', /invisible character U\+200D/],
+    ['a\u2066b', /bidirectional control character U\+2066/],
+    ['a\u00ADb', /invisible character U\+00AD/],
+    ['a\uFEFFb', /invisible character U\+FEFF/],
+  ])('%j is refused (both backends check with checkDomainName)', (name, why) => {
+    expect(() => checkDomainName(name)).toThrow(why);
+    expect(() => checkDomainName(name)).not.toThrow(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\u00AD\uFEFF]/);
+  });
+  it('folds dashes, quotes and Cyrillic/Greek look-alikes, not case', () => {
+    expect(foldConfusables('Domain\u20130')).toBe('Domain-0');
+    expect(foldConfusables('\u0440\u0430y\u0440\u0430l')).toBe('paypal');
+    expect(foldConfusables('\u039Fps')).toBe('Ops');
+    expect(confusableWith('Domain\u20140', ['Domain-0', 'web'])).toBe('Domain-0');
+    expect(confusableWith('guest', ['Guest'])).toBeUndefined();
+  });
+  it('create warns in one line on stderr when a new name reads as an existing one; create -N refuses an XML name with a newline', () => {
+    const h = simHost();
+    h.file('d.cfg', 'name = "Domain\u20130"\ntype = "hvm"\nmemory = 64\n');
+    const r = h.run(['create', 'd.cfg']);
+    expect(r.code, r.stderr).toBe(0);
+    const warned = r.stderr.split('\n').filter((l) => l.startsWith('txl: warning'));
+    expect(warned).toEqual(["txl: warning: 'Domain\u20130' reads like the existing domain 'Domain-0' (U+2013): check which one you mean"]);
+    h.file('n.xml', "<domain type='xen'><name>a&#10;b/c</name><memory unit='MiB'>128</memory><os><type>hvm</type></os></domain>");
+    const n = h.run(['create', '-N', 'n.xml']);
+    expect(n.code).toBe(2);
+    expect(n.stderr).toContain("'a\\u000ab/c' cannot be a domain name");
+    expect(n.stdout).toBe('');
   });
 });

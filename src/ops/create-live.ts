@@ -9,6 +9,7 @@ import { TxlError } from '../errors.js';
 import { acknowledgeInterrupt, explain, installInterruptHandler, interruptRequested, interruptSignal, InterruptedError, settleAndCheck, undoing } from '../interrupt.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
+import { confusableWarning } from '../confusables.js';
 
 export interface Created { file: string; domid: number; name: string; uuid: string }
 
@@ -57,6 +58,8 @@ async function createOne(ctx: Context, be: Backend, file: string, overrides: str
   const { config, warnings } = await readDomainFile(file, { overrides });
   warnings.forEach((w) => ctx.warn(w));
   const name = config.c_info?.name ?? file;
+  const lookalike = await confusableWarning(be, config.c_info?.name);
+  if (lookalike) ctx.warn(lookalike);
   let domid: number;
   try {
     domid = await be.create(config, { paused: opts.paused, noMonitor: opts.monitor === false });

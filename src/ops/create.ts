@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import type { Result } from '../command.js';
 import { UsageError } from '../errors.js';
 import { readDomainFile, writeDomain } from '../formats.js';
+import { checkDomainName } from '../validate.js';
 
 export interface CreateOptions {
   dryRun?: boolean;
@@ -38,6 +39,8 @@ export async function createDomains(ctx: Context, words: string[], opts: CreateO
     for (const file of files) {
       const r = await readDomainFile(file, { overrides });
       r.warnings.forEach((w) => ctx.warn(w));
+      // xl -N prints any name; a name txl would refuse to create is refused here too
+      if (r.config.c_info?.name !== undefined) checkDomainName(r.config.c_info.name);
       const json = await writeDomain(r.config, 'json');
       texts.push(json);
       data.push(JSON.parse(json));

@@ -5,6 +5,7 @@ import type { Backend, DomainInfo } from '../backend/types.js';
 import { SHUTDOWN_REASON_CODES } from '../backend/types.js';
 import { CancelledError, UsageError } from '../errors.js';
 import { withBackend } from './connect.js';
+import { confusableWarning } from '../confusables.js';
 import { confirmOrCancel } from '../prompt.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -90,6 +91,8 @@ export async function renameDomain(ctx: Context, ref: string, newName: string): 
   return withBackend(ctx, async (be) => {
     const domid = await be.resolve(ref);
     const old = (await be.domainInfo(domid)).name;
+    const lookalike = await confusableWarning(be, newName);
+    if (lookalike) ctx.warn(lookalike);
     if (ctx.dryRun) return dryRun(ctx, `rename domain '${old}' (${domid}) to '${newName}'`, { domid });
     await be.rename(domid, newName);
     return { data: { domid, old_name: old, name: newName }, text: '' };

@@ -5,6 +5,8 @@ import { OperationError } from '../errors.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
 import { splitCreateWords } from './create.js';
+import { checkDomainName } from '../validate.js';
+import { confusableWarning } from '../confusables.js';
 
 export async function defineDomain(ctx: Context, words: string[]): Promise<Result> {
   const { files, overrides } = splitCreateWords(words);
@@ -14,6 +16,9 @@ export async function defineDomain(ctx: Context, words: string[]): Promise<Resul
   warnings.forEach((w) => ctx.warn(w));
   return withBackend(ctx, async (be) => {
     const name = config.c_info?.name ?? '';
+    if (config.c_info?.name !== undefined) checkDomainName(name);
+    const lookalike = await confusableWarning(be, name);
+    if (lookalike) ctx.warn(lookalike);
     if (ctx.dryRun) {
       ctx.info(`txl: dry run: would define domain '${name}' from ${file}`);
       return { data: { dry_run: true, name }, text: '' };
