@@ -2,8 +2,8 @@
 // entity tricks before any parser sees the text, well-formedness errors with positions, a
 // small element tree that remembers where each element starts, and libvirt's own output
 // style (two-space indent, single-quoted attributes) for writing.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ConfigError, type Diagnostic } from '../../src/errors.js';
+import { scanXml } from './wellformed.js';
 
 /** An element as the reader and writer handle it. */
 export interface XNode {
@@ -104,86 +104,16 @@ export function preflight(text: string, file: string, map = new SourceMap(text))
   }
 }
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  captureMetaData: true,
-  processEntities: true,
-  // numeric character references are decoded only with this on; named ones beyond the
-  // predefined five never get here (preflight refuses them)
-  htmlEntities: true,
-  maxNestedTags: MAX_DEPTH,
-  // names like toString would be renamed behind our back: refuse them instead
-  onDangerousProperty: (name: string) => {
-    throw new Error(`[SECURITY] Invalid name: "${name}"`);
-  },
-});
-const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
-
-type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> };
-
-function convert(item: Ordered): XNode | undefined {
-  const name = Object.keys(item).find((k) => k !== ':@');
-  if (!name || name === '#text' || name.startsWith('?')) return undefined;
-  const meta = (item as unknown as Record<symbol, { startIndex?: number }>)[META];
-  const node: XNode = { name, attrs: Object.entries(item[':@'] ?? {}), children: [], text: '', pos: meta?.startIndex ?? -1 };
-  for (const c of item[name] as Ordered[]) {
-    if ('#text' in c) node.text += String(c['#text']);
-    else {
-      const child = convert(c);
-      if (child) node.children.push(child);
-    }
-  }
-  return node;
-}
-
 /** Parses domain XML text into its root element; throws ConfigError with a position. */
 export function parseXml(text: string, file: string): { root: XNode; map: SourceMap } {
   const map = new SourceMap(text);
   preflight(text, file, map);
-  const v = XMLValidator.validate(text, { allowBooleanAttributes: false });
-  if (v !== true) {
-    const { msg } = v.err;
-    // the validator leaves the column out for some errors (an empty document): use the line's start
-    const line = Math.min(Math.max(1, v.err.line || 1), map.lineCol(map.text.length).line);
-    const col = Number.isInteger(v.err.col) && v.err.col >= 1 ? Math.min(v.err.col, map.lineText(line).length + 1) : 1;
-    const d: Diagnostic = { severity: 'error', file, line, col, message: `malformed XML: ${msg}`, excerpt: map.lineText(line) };
-    throw new ConfigError([d]);
+  const r = scanXml(text, MAX_DEPTH);
+  if ('message' in r) {
+    const message = r.reserved ? r.message : `malformed XML: ${r.message}`;
+    throw new ConfigError([map.diag(r.at, message, file, 'error', undefined, r.reserved)]);
   }
-  let items: Ordered[];
-  try {
-    items = parser.parse(text) as Ordered[];
-  } catch (e) {
-    throw parseFailure((e as Error).message, text, file, map);
-  }
-  const roots = items.map(convert).filter((n): n is XNode => !!n);
-  if (roots.length !== 1) {
-    throw new ConfigError([map.diag(0, roots.length ? 'more than one root element' : 'no root element', file)]);
-  }
-  return { root: roots[0], map };
-}
-
-/** The parser's own refusals (nesting depth, reserved names) as a positioned ConfigError. */
-function parseFailure(message: string, text: string, file: string, map: SourceMap): ConfigError {
-  const name = /Invalid name: "([^"]+)"/.exec(message)?.[1];
-  if (name) {
-    const at = new RegExp(`[<\\s/]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s=/>]`).exec(text);
-    return new ConfigError([map.diag(at ? at.index + 1 : 0, `the name '${name}' is not accepted in domain XML`, file, 'error', undefined, name.length)]);
-  }
-  if (/nested/i.test(message)) {
-    const tag = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)[A-Za-z_:](?:[^>"']|"[^"]*"|'[^']*')*?(\/?)>/g;
-    let depth = 0;
-    for (let m = tag.exec(text); m; m = tag.exec(text)) {
-      if (m[1] === undefined) continue;
-      if (m[1]) depth--;
-      else if (!m[2] && ++depth > MAX_DEPTH) return new ConfigError([map.diag(m.index, `elements nest deeper than ${MAX_DEPTH} levels`, file)]);
-    }
-  }
-  return new ConfigError([map.diag(0, `malformed XML: ${message}`, file)]);
+  return { root: r, map };
 }
 
 export function el(name: string, attrs: Record<string, string | number | undefined> = {}, children: XNode[] = [], text = ''): XNode {
