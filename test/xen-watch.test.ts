@@ -9,6 +9,10 @@ import { dirname, join } from 'node:path';
 import { DOOMED_MAX_MS, initialState, SETTLE_MS, step, type NewEvent, type SeenDevice, type SeenDomain, type WatchState } from '../src/xen/eventdiff.js';
 import { readDeviceIo, vifOwner } from '../src/xen/iostats.js';
 import { balloonDone } from '../src/xen/stats.js';
+import { watch } from '../src/xen/events.js';
+import { OperationError } from '../src/errors.js';
+import type { Libxl } from '../bindings/context.js';
+import type { XenstoreReader } from '../bindings/xenstore.js';
 import { eventLine } from '../src/ops/events.js';
 import { ioLines } from '../src/ops/top.js';
 
@@ -120,6 +124,27 @@ describe('events from looks at a Xen host', () => {
     const e = { seq: 1, ...play([dom0, guest()], [dom0, guest({ shutdown: true, shutdown_reason: 'poweroff' })]).events[0] };
     expect(eventLine(e)).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z shutdown g 5 reason=poweroff$/);
     expect(JSON.parse(JSON.stringify(e))).toMatchObject({ seq: 1, type: 'shutdown', domid: 5, name: 'g', reason: 'poweroff' });
+  });
+});
+
+describe('the watcher on xen:///system', () => {
+  // a host with no domains at all: libxl_list_domain gives NULL without an error logged
+  const lx = { ctx: 0n, fn: { libxl_list_domain: () => null }, log: { mark: () => 0, since: () => [] } } as unknown as Libxl;
+  const xs = { directory: () => undefined, read: () => undefined } as unknown as XenstoreReader;
+
+  it('refuses --since: Xen keeps no history', async () => {
+    await expect(watch(lx, xs, { since: 3 }).next()).rejects.toThrow(OperationError);
+    await expect(watch(lx, xs, { since: 3 }).next()).rejects.toThrow(/keeps no event history/);
+  });
+
+  it('ends as soon as its signal aborts, mid-wait, with nothing left pending', async () => {
+    const ac = new AbortController();
+    const it = watch(lx, xs, { signal: ac.signal });
+    const next = it.next();
+    const t0 = Date.now();
+    setTimeout(() => ac.abort(), 50);
+    await expect(next).resolves.toEqual({ done: true, value: undefined });
+    expect(Date.now() - t0).toBeLessThan(400);
   });
 });
 
