@@ -155,13 +155,18 @@ describe('domstats', () => {
       new RegExp(
         "^Domain: 'guest'\\n  domid=1\\n  state\\.state=1\\n  cpu\\.time=\\d+\\n  balloon\\.target=786432\\n  balloon\\.current=786432\\n" +
           `  balloon\\.maximum=1048576\\n  balloon\\.progress=100\\.0\\n  memory\\.shadow=${shadow}\\n  vcpu\\.current=2\\n  vcpu\\.maximum=4\\n` +
-          '  vcpu\\.0\\.state=1\\n  vcpu\\.0\\.time=\\d+\\n  vcpu\\.1\\.state=1\\n  vcpu\\.1\\.time=\\d+\\n  vcpu\\.2\\.state=0\\n  vcpu\\.2\\.time=0\\n  vcpu\\.3\\.state=0\\n  vcpu\\.3\\.time=0\\n\\n$',
+          '  vcpu\\.0\\.state=1\\n  vcpu\\.0\\.time=\\d+\\n  vcpu\\.1\\.state=1\\n  vcpu\\.1\\.time=\\d+\\n  vcpu\\.2\\.state=0\\n  vcpu\\.2\\.time=0\\n  vcpu\\.3\\.state=0\\n  vcpu\\.3\\.time=0\\n' +
+          // the simulated guest does no I/O: its devices are listed with virsh's keys, at 0
+          '  net\\.count=1\\n  net\\.0\\.name=vif1\\.0\\n  net\\.0\\.rx\\.bytes=0\\n(?:  net\\.0\\.[rt]x\\.\\w+=0\\n){7}' +
+          '  block\\.count=1\\n  block\\.0\\.name=xvda\\n  block\\.0\\.rd\\.reqs=0\\n(?:  block\\.0\\.[\\w.]+=0\\n){4}\\n$',
       ),
     );
     expect(shadow).toBeGreaterThan(0);
     const [s] = JSON.parse(ok(h, ['-o', 'json', 'domstats', '1']).stdout);
     expect(s).toMatchObject({ domid: 1, name: 'guest', memory: { target_kb: 786432, actual_kb: 786432, max_kb: 1048576, balloon_done: 1 }, shadow_kb: shadow, vcpu_max: 4 });
     expect(s.vcpus).toHaveLength(4);
+    expect(s.net).toEqual([expect.objectContaining({ devid: 0, name: 'vif1.0', rx_bytes: 0, tx_bytes: 0 })]);
+    expect(s.block).toEqual([expect.objectContaining({ devid: 51712, name: 'xvda', rd_reqs: 0, wr_sectors: 0 })]);
     const all = JSON.parse(ok(h, ['-o', 'json', 'domstats']).stdout);
     expect(all.map((x: { name: string }) => x.name)).toEqual(['Domain-0', 'guest']);
     ok(h, ['pause', 'guest']);
