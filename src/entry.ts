@@ -5,6 +5,7 @@
 import { isatty } from 'node:tty';
 import { COMMANDS } from '../commands/table.js';
 import { makeContext } from './context.js';
+import { environmentProblem } from './env.js';
 import { fastParse } from './fast-parse.js';
 import { secretFreeTitle } from './redact.js';
 import { guardStdio, reportError, runCommand } from './run.js';
@@ -17,6 +18,12 @@ export async function main(argv: string[]): Promise<void> {
   if (argv[0] === '__complete') {
     const { complete } = await import('./complete.js');
     process.exitCode = await complete(argv.slice(1), { commands: COMMANDS });
+    return;
+  }
+  // checked before any command reads one (a bad lock timeout used to mean waiting for ever)
+  const badEnv = environmentProblem();
+  if (badEnv) {
+    process.exitCode = reportError(badEnv, process.stderr);
     return;
   }
   const parsed = fastParse(argv, COMMANDS);

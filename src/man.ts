@@ -179,7 +179,9 @@ export function renderMan(commands: CommandDef[], program: Command, version: str
       [b('130'), 'Cancelled: the answer at a confirmation prompt was no, or Ctrl-C was pressed.'],
     ]),
     '.SH ENVIRONMENT',
+    roff('Every variable below is checked before a command runs: a value txl cannot use (a lock timeout of "5s", an unknown fault step, a relative path where an absolute one is needed) is one error line naming the variable and what it takes, exit status 2. An empty variable is the same as an unset one.'),
     ...items([
+      [b('HOME'), 'Must be an absolute path. The simulator keeps its default state under it and never creates a missing HOME.'],
       [b('TXL_CONNECT'), 'The connection URI when --connect is not given.'],
       [b('TXL_XL_CONF'), 'The xl.conf to read instead of /etc/xen/xl.conf; it must exist.'],
       [b('TXL_SIM_STATE'), 'The simulator\'s state file, instead of ~/.local/state/txl/test-default.json (or PATH/host.state.json for test:///PATH/host.yaml). Managed configs and console logs are kept in the same directory.'],

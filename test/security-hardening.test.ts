@@ -2,12 +2,13 @@
 // diagnostics that never echo a password or a file txl was not asked to read, trust in the
 // files and directories txl uses, names that cannot pass for another, and an environment
 // checked before it is used.
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listHooks } from '../src/hooks.js';
 import { confusableWith, foldConfusables } from '../src/confusables.js';
 import { checkDomainName } from '../src/validate.js';
+import { environmentProblem } from '../src/env.js';
 import { describe, expect, it } from 'vitest';
 import { redactSecrets, secretValues } from '../src/redact.js';
 import { simHost } from './support/sim.js';
@@ -298,5 +299,54 @@ describe('names that hide characters or pass for another', () => {
     expect(n.code).toBe(2);
     expect(n.stderr).toContain("'a\\u000ab/c' cannot be a domain name");
     expect(n.stdout).toBe('');
+  });
+});
+
+describe('the environment', () => {
+  it('a missing HOME is never created; a host file\'s missing directory neither', () => {
+    const h = simHost();
+    const gone = join(h.dir, 'no-such-home');
+    const r = h.run(['list'], { env: { HOME: gone, XDG_STATE_HOME: '', TXL_SIM_STATE: '' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`HOME '${gone}' does not exist`);
+    expect(existsSync(gone)).toBe(false);
+    const far = join(h.dir, 'nowhere', 'dir');
+    const t = h.run(['--connect', `test://${far}/host.yaml`, 'list']);
+    expect(t.code).toBe(1);
+    expect(existsSync(join(h.dir, 'nowhere'))).toBe(false);
+  });
+  it('a relative HOME is refused in one line naming HOME, and nothing is written under the working directory', () => {
+    const h = simHost();
+    const r = h.run(['list'], { env: { HOME: 'rel', XDG_STATE_HOME: '', TXL_SIM_STATE: '' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('txl: error: HOME="rel" cannot be used: HOME takes an absolute path\n');
+    expect(existsSync(join(h.dir, 'rel'))).toBe(false);
+  });
+  it.each([
+    ['TXL_SIM_FAIL', 'garbage'],
+    ['TXL_SIM_FAIL', 'disk-attach:0'],
+    ['TXL_SIM_FAIL', 'disk-atach'],
+    ['TXL_SIM_DELAY', 'transactoin:0'],
+    ['TXL_SIM_LOCK_TIMEOUT', '5s'],
+    ['TXL_SIM_LOCK_TIMEOUT', '-1'],
+    ['TXL_SIM_DELAY', 'transaction:forever'],
+    ['TXL_SIM_DELAY', 'transaction'],
+    ['TXL_SIM_CHECK_READONLY', 'yes'],
+    ['TXL_HOOK_TIMEOUT', '0'],
+    ['TXL_REBOOT_LIMIT', 'lots'],
+    ['TXL_HOOKS_DIR', 'relative/hooks'],
+    ['TXL_CONNECT', 'default'],
+    ['TXL_WRITE_FAIL', 'ENOSPACE'],
+  ])('%s=%j exits 2 with one line naming it and what it takes', (name, value) => {
+    const h = simHost();
+    const r = h.run(['list'], { env: { [name]: value } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^txl: error: ${name}=".*" cannot be used: ${name} takes .+\\n$`));
+  });
+  it('good values and empty ones pass', () => {
+    const h = simHost();
+    const ok = h.run(['list'], { env: { TXL_SIM_FAIL: 'disk-attach:2,nic-attach,vif-hotplug:1', TXL_SIM_LOCK_TIMEOUT: '300', TXL_SIM_DELAY: 'transaction:1:0', TXL_HOOK_TIMEOUT: '1.5', TXL_REBOOT_LIMIT: '5/60', TXL_SIM_CHECK_READONLY: '1' } });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(environmentProblem({ TXL_SIM_FAIL: '', HOME: '' })).toBeUndefined();
   });
 });

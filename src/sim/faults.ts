@@ -19,6 +19,19 @@ export const FAULT_STEPS = [
 export const DELAY_ONLY_STEPS = ['transaction', 'committed'] as const;
 export type FaultStep = (typeof FAULT_STEPS)[number] | string;
 
+// steps named per device kind (devices.ts) and by cd-insert/eject (resources.ts)
+const isFaultStep = (s: string) => (FAULT_STEPS as readonly string[]).includes(s) || s === 'media-change' || /^[a-z0-9]+-(attach|hotplug)$/.test(s);
+export const STEP_NAMES = `${FAULT_STEPS.join(', ')}, media-change, KIND-attach, KIND-hotplug`;
+
+/** The first step of a TXL_SIM_FAIL (or, with holds, TXL_SIM_DELAY) spec the simulator has no such step for. */
+export function unknownStep(spec: string | undefined, holds = false): string | undefined {
+  for (const w of words(spec)) {
+    const step = w.split(':')[0];
+    if (!isFaultStep(step) && !(holds && (DELAY_ONLY_STEPS as readonly string[]).includes(step))) return step;
+  }
+  return undefined;
+}
+
 export class InjectedFault extends OperationError {}
 
 type Rule = number[] | 'always';

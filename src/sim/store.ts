@@ -4,15 +4,16 @@
 // before the rename leaves the previous state as it was: that is the simulator's rollback.
 // A signal (see interrupt.ts) is looked at when a transaction starts and just before it
 // commits, so an interrupted command unwinds as a failed one does.
-import { closeSync, fsyncSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { readBounded } from '../readlimit.js';
 import { stateProblem } from './check-state.js';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { OperationError, TxlError } from '../errors.js';
+import { NotFoundError, OperationError, TxlError, UsageError } from '../errors.js';
 import { sweepDeadTemps, writeFileAtomicSync } from '../fsutil.js';
 import { settleAndCheck } from '../interrupt.js';
-import { Faults } from './faults.js';
+import { DELAY_ONLY_STEPS, Faults, STEP_NAMES, unknownStep } from './faults.js';
+import { badVariable } from '../env.js';
 import { checkSimFiles } from './trust-files.js';
 import { FileLock } from './lock.js';
 import { defaultHost, loadHostFile, type HostSpec } from './host.js';
@@ -30,17 +31,26 @@ export interface SimPaths {
   dump: string;
   /** the YAML host description, for test:///PATH */
   hostFile?: string;
+  /** a directory that must exist already: txl never creates a missing HOME, nor a host file's directory */
+  mustExist?: { dir: string; missing: () => TxlError };
 }
 
 export function simPaths(host: 'default' | string): SimPaths {
   const env = process.env.TXL_SIM_STATE;
   let state: string;
+  let mustExist: SimPaths['mustExist'];
   if (env) state = resolve(env);
   else if (host === 'default') {
-    const xdg = process.env.XDG_STATE_HOME && isAbsolute(process.env.XDG_STATE_HOME) ? process.env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+    const xdgSet = Boolean(process.env.XDG_STATE_HOME && isAbsolute(process.env.XDG_STATE_HOME));
+    const xdg = xdgSet ? process.env.XDG_STATE_HOME! : join(homedir(), '.local', 'state');
     state = join(xdg, 'txl', 'test-default.json');
+    const base = xdgSet ? dirname(xdg) : homedir();
+    const what = xdgSet ? `the directory above XDG_STATE_HOME (${xdg})` : 'HOME';
+    mustExist = { dir: base, missing: () => new UsageError(`${what} '${base}' does not exist: txl keeps the simulator's state under it and does not create it`,
+      `point ${xdgSet ? 'XDG_STATE_HOME' : 'HOME'} at an existing directory, or TXL_SIM_STATE at a state file`) };
   } else {
     state = join(dirname(host), basename(host).replace(/\.ya?ml$/i, '') + '.state.json');
+    mustExist = { dir: dirname(host), missing: () => new NotFoundError(`no simulator host file '${host}'`, 'test:///PATH needs a host description in YAML; use test:///default for the built-in host') };
   }
   const dir = dirname(state);
   return {
@@ -51,7 +61,16 @@ export function simPaths(host: 'default' | string): SimPaths {
     console: join(dir, 'console'),
     dump: join(dir, 'dump'),
     hostFile: host === 'default' ? undefined : host,
+    mustExist,
   };
+}
+
+/** A fault variable whose every step the simulator has (its shape was checked at start-up, env.ts). */
+function checkedSteps(name: 'TXL_SIM_FAIL' | 'TXL_SIM_DELAY', holds: boolean): string | undefined {
+  const v = process.env[name];
+  const bad = unknownStep(v, holds);
+  if (bad !== undefined) throw badVariable(name, v!, `known steps only ('${bad}' is none): ${STEP_NAMES}${holds ? `, ${DELAY_ONLY_STEPS.join(', ')}` : ''}`);
+  return v;
 }
 
 export interface Tx {
@@ -94,7 +113,7 @@ export class SimStore {
     this.checkFiles();
     const timeout = Number(process.env.TXL_SIM_LOCK_TIMEOUT ?? '') || undefined;
     // the start of every transaction, before the lock: a safe point, and one a test can hold
-    this.faults ??= new Faults(undefined, process.env.TXL_SIM_DELAY);
+    this.faults ??= new Faults(undefined, checkedSteps('TXL_SIM_DELAY', true));
     this.faults.pause('transaction');
     await settleAndCheck();
     await this.lock.acquire({ timeoutMs: timeout });
@@ -112,7 +131,7 @@ export class SimStore {
         fresh = true;
       }
       const host = hostFromFile ?? st.host ?? defaultHost();
-      if (!this.failuresRead) this.faults.fail([host.fail, process.env.TXL_SIM_FAIL].filter(Boolean).join(','));
+      if (!this.failuresRead) this.faults.fail([host.fail, checkedSteps('TXL_SIM_FAIL', false)].filter(Boolean).join(','));
       this.failuresRead = true;
       // The file holds exactly what write() made of the last state, so it is the "before".
       const before = fresh ? '' : loaded!.text;
@@ -141,6 +160,8 @@ export class SimStore {
   }
 
   private ensureDir(): void {
+    const must = this.paths.mustExist;
+    if (must && !existsSync(must.dir)) throw must.missing();
     try {
       mkdirSync(this.paths.dir, { recursive: true });
     } catch (e) {
