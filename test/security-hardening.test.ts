@@ -222,7 +222,7 @@ describe('the simulator\'s own files: refused when others could write them', () 
     chmodSync(managed, 0o777);
     const r = h.run(['start', 'g']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`refusing to use the simulator's managed config directory '${managed}'`);
+    expect(r.stderr).toContain(`refusing to use the managed config directory '${managed}'`);
     expect(r.stderr).toContain(`hint: chmod go-w ${managed}`);
     expect(h.state().domains).toHaveLength(1);
   });
@@ -348,5 +348,21 @@ describe('the environment', () => {
     const ok = h.run(['list'], { env: { TXL_SIM_FAIL: 'disk-attach:2,nic-attach,vif-hotplug:1', TXL_SIM_LOCK_TIMEOUT: '300', TXL_SIM_DELAY: 'transaction:1:0', TXL_HOOK_TIMEOUT: '1.5', TXL_REBOOT_LIMIT: '5/60', TXL_SIM_CHECK_READONLY: '1' } });
     expect(ok.code, ok.stderr).toBe(0);
     expect(environmentProblem({ TXL_SIM_FAIL: '', HOME: '' })).toBeUndefined();
+  });
+});
+
+describe('managed configs on Xen (ManagedStore) follow the same rule', () => {
+  it('a 0666 file or a world-writable directory is refused, not skipped', async () => {
+    const { ManagedStore } = await import('../src/xen/managed.js');
+    const dir = mkdtempSync(join(tmpdir(), 'txl-xen-managed-'));
+    const store = new ManagedStore(dir);
+    store.define({ c_info: { type: 'pv', name: 'g' }, b_info: {} } as never);
+    expect(store.list().map((m) => m.name)).toEqual(['g']);
+    chmodSync(join(dir, 'g.json'), 0o666);
+    expect(() => store.list()).toThrow(/refusing to use the managed config '.*g\.json': .* writable by group and others/);
+    chmodSync(join(dir, 'g.json'), 0o600);
+    chmodSync(dir, 0o777);
+    expect(() => store.define({ c_info: { type: 'pv', name: 'h' }, b_info: {} } as never)).toThrow(/managed config directory/);
+    expect(existsSync(join(dir, 'h.json'))).toBe(false);
   });
 });

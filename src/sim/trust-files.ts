@@ -1,5 +1,5 @@
-// The simulator's own files (state, lock, managed configs) decide what runs and hold VNC/SPICE
-// passwords: a state file or a managed config that others could write would let them start
+// txl's own files (the simulator's state, managed configs on either backend) decide what runs
+// and hold VNC/SPICE passwords: a state file or a managed config that others could write would let them start
 // domains with any config as the user running txl (root on a lab host). Refused, with the fix.
 import { lstatSync, type Stats } from 'node:fs';
 import { UnsafeFileError } from '../validate.js';
@@ -15,7 +15,7 @@ function lstatOrUndefined(path: string): Stats | undefined {
 }
 
 function refuse(what: string, path: string, why: string, fix: string): never {
-  throw new UnsafeFileError(`refusing to use the simulator's ${what} '${path}': ${why}`, fix);
+  throw new UnsafeFileError(`refusing to use the ${what} '${path}': ${why}`, fix);
 }
 
 /** One file or directory of the simulator's: every component trusted, and no symlink where noLink. */
@@ -30,9 +30,14 @@ function checkOne(what: string, path: string, noLink: boolean): void {
 
 /** The state's directory, the state file and managed/: checked before the first transaction. */
 export function checkSimFiles(paths: SimPaths): void {
-  checkOne('state directory', paths.dir, false);
-  checkOne('state file', paths.state, true);
-  checkOne('managed config directory', paths.managed, true);
+  checkOne("simulator's state directory", paths.dir, false);
+  checkOne("simulator's state file", paths.state, true);
+  checkManagedDir(paths.managed);
+}
+
+/** A managed/ directory (the simulator's, or /var/lib/txl/managed on Xen). */
+export function checkManagedDir(dir: string): void {
+  checkOne('managed config directory', dir, true);
 }
 
 /** A managed config about to be read (its directory checked by checkSimFiles). */

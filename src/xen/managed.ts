@@ -8,6 +8,7 @@ import { NotFoundError, OperationError } from '../errors.js';
 import type { DomainConfig } from '../model.js';
 import type { ManagedDomain } from '../backend/types.js';
 import { removeFile, replaceFile } from '../sim/store.js';
+import { checkManagedDir, checkManagedFile } from '../sim/trust-files.js';
 import { isUuid, normUuid } from './domains.js';
 
 export function managedDir(): string {
@@ -25,8 +26,10 @@ export class ManagedStore {
       return [];
     }
     const out: ManagedDomain[] = [];
+    checkManagedDir(this.dir);
     for (const f of files.sort()) {
       const path = join(this.dir, f);
+      checkManagedFile(path); // one others could write is refused, not skipped
       try {
         const config = JSON.parse(readBounded(path, 'a managed config').toString('utf8')) as DomainConfig;
         out.push({ name: config.c_info?.name ?? f.slice(0, -5), uuid: config.c_info?.uuid ?? '', config, path });
