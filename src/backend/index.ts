@@ -2,7 +2,7 @@
 // txl.yaml, then xen:///system. Backends are imported lazily so that a command which never
 // touches a hypervisor (convert, check) never loads one.
 import { existsSync } from 'node:fs';
-import { readBounded } from '../readlimit.js';
+import { MAX_YAML_BYTES, readBounded } from '../readlimit.js';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConnectError } from '../errors.js';
@@ -46,7 +46,8 @@ export async function chooseUri(flag?: string): Promise<{ uri: string; from: str
     const YAML = await loadYaml();
     let doc: unknown;
     try {
-      doc = YAML.parse(readBounded(file, 'a txl.yaml').toString('utf8'));
+      // uniqueKeys off: the yaml package checks them in quadratic time, and only `connect` is read
+      doc = YAML.parse(readBounded(file, 'a txl.yaml', MAX_YAML_BYTES).toString('utf8'), { uniqueKeys: false });
     } catch (e) {
       throw new ConnectError(`cannot read '${file}': ${(e as Error).message.split('\n')[0]}`);
     }
