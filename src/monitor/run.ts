@@ -1,5 +1,6 @@
 // The body of the hidden `txl domain-monitor DOMID` command: the monitor process of one
 // domain on Xen. Logs one line per step (stderr, which startMonitor points at the log file).
+import { writeAll } from '../fsutil.js';
 import type { Libxl } from '../../bindings/context.js';
 import { NotFoundError } from '../errors.js';
 import { runHooks, withConfigFile } from '../hooks.js';
@@ -18,8 +19,16 @@ export interface RunOptions {
   dumpDir?: string;
 }
 
+/**
+ * A full disk must not stop the monitor (process.stderr would end it through its error
+ * handler): the line is lost, the domain is still looked after.
+ */
 export function monitorLog(line: string): void {
-  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  try {
+    writeAll(2, `${new Date().toISOString()} ${line}\n`);
+  } catch {
+    /* the log's filesystem is full or gone */
+  }
 }
 
 export async function monitorDomain(domid: number, o: RunOptions = {}): Promise<MonitorOutcome> {
