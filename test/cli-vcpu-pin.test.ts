@@ -82,6 +82,7 @@ describe('vcpu-pin on a 2-CPU host', () => {
   it('gives the affinities in JSON as CPU numbers of the host', () => {
     const h = twoCpus();
     ok(h, ['vcpu-pin', 'guest', '0', 'all', '1']);
+    expect(JSON.parse(ok(h, ['-o', 'json', 'vcpu-pin', 'guest', '1', 'all', '-']).stdout)).toEqual({ domid: 1, name: 'guest', vcpu: 1, cpumap: [0, 1], cpumap_soft: null });
     const rows = JSON.parse(ok(h, ['-o', 'json', 'vcpu-list', 'guest']).stdout);
     expect(rows[0]).toMatchObject({ vcpuid: 0, cpumap: [0, 1], cpumap_soft: [1], affinity: 'all', affinity_soft: '1' });
   });

@@ -82,7 +82,9 @@ export async function vcpuPin(ctx: Context, ref: string, vcpu: string, hardWord:
       { maxCpus, nodes: host.numa.map((n) => n.cpus), poolCpus: pool?.cpumap ?? [...Array(maxCpus).keys()], poolName: pool?.pool_name ?? 'Pool-0' },
     );
     const { hard, soft } = plan.parsed;
-    const data = { domid: d.domid, name: d.name, vcpu: plan.vcpu, cpumap: plan.hard ?? null, cpumap_soft: plan.soft ?? null };
+    // the host's CPUs only: a bitmap's padding bits (all of them set by 'all') are no CPUs
+    const onHost = (m?: number[]) => m?.filter((c) => c < maxCpus) ?? null;
+    const data = { domid: d.domid, name: d.name, vcpu: plan.vcpu, cpumap: onHost(plan.hard), cpumap_soft: onHost(plan.soft) };
     if (ctx.dryRun) {
       // xl -N vcpu-pin prints the maps as parsed, before xl.conf's masks
       return { data: { dry_run: true, ...data }, text: `cpumap: ${hard ? xlBitmap(hard, maxCpus) : '-'}${soft ? ' ' + xlBitmap(soft, maxCpus) : ''}\n` };
