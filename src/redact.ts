@@ -3,19 +3,22 @@
 // Keys whose values are secrets: VNC and SPICE passwords (xl.cfg vncpasswd/spicepasswd, vfb
 // vncpasswd=, libxl JSON "passwd", libvirt passwd='...').
 // A value is a quoted string (perhaps unterminated: the diagnostic may be about just that),
-// a bracketed list (xl.cfg refuses one there, and the error quotes the line), or a bare word.
-const SECRET = /((?:vnc|spice)?passw(?:or)?d[\w-]*["']?\s*(?:=|:)\s*)("[^"\n]*"?|'[^'\n]*'?|\[[^\]\n]*\]?|[^\s,;"'\]}>]+)/gi;
+// a bracketed list (xl.cfg refuses one there, and the error quotes the line), or a bare word;
+// strings right after it belong to it too (`"a" "b"` is an error that quotes the second).
+const SECRET = /((?:vnc|spice)?passw(?:or)?d[\w-]*["']?\s*(?:=|:)\s*)((?:"[^"\n]*"?|'[^'\n]*'?|\[[^\]\n]*\]?|[^\s,;"'\]}>]+)(?:[ \t]*(?:"[^"\n]*"?|'[^'\n]*'?))*)/gi;
 /** The secret parts of a matched value: a string without its quotes, a list's items without its punctuation. */
 function secretParts(value: string): string[] {
-  if (value[0] === '[') return value.split(/["'[\],\s]+/).filter(Boolean);
-  if (value[0] !== '"' && value[0] !== "'") return [value];
-  return [value.length > 1 && value.at(-1) === value[0] ? value.slice(1, -1) : value.slice(1)];
+  return [...value.matchAll(/"([^"\n]*)"?|'([^'\n]*)'?|\[([^\]\n]*)\]?|([^\s"'[]+)/g)].flatMap((m) =>
+    m[3] !== undefined ? m[3].split(/["',\s]+/) : [m[1] ?? m[2] ?? m[4]]).filter(Boolean);
 }
-/** The value masked character for character: only the secret parts turn into '*'. */
+/** The value masked character for character: a string's whole inside, a list's items, a bare word. */
 function maskValue(value: string): string {
-  if (value[0] === '[') return value.replace(/[^"'[\],\s]/g, '*');
-  if (value[0] !== '"' && value[0] !== "'") return '*'.repeat(value.length);
-  return value[0] + secretParts(value)[0].replace(/./g, '*') + value.slice(1 + secretParts(value)[0].length);
+  return value.replace(/"[^"\n]*"?|'[^'\n]*'?|\[[^\]\n]*\]?|[^\s"'[]+/g, (m) => {
+    if (m[0] === '[') return m.replace(/[^"'[\],\s]/g, '*');
+    if (m[0] !== '"' && m[0] !== "'") return '*'.repeat(m.length);
+    const closed = m.length > 1 && m.at(-1) === m[0];
+    return m[0] + '*'.repeat(m.length - (closed ? 2 : 1)) + (closed ? m[0] : '');
+  });
 }
 
 /**

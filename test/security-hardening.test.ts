@@ -366,3 +366,12 @@ describe('managed configs on Xen (ManagedStore) follow the same rule', () => {
     expect(existsSync(join(dir, 'h.json'))).toBe(false);
   });
 });
+
+describe('redaction of a second string after a password', () => {
+  it('masks every string of the value, and the message quoting the second', () => {
+    expect(redactSecrets('spicepasswd = "a" "S3cretSP"')).toBe('spicepasswd = "*" "********"');
+    expect(secretValues('spicepasswd = "a" "S3cretSP"')).toEqual(['a', 'S3cretSP']);
+    expect(redactSecrets('vncpasswd = S3cretVNC junk')).toBe('vncpasswd = ********* junk');
+    expect(redactSecrets("passwd='x y'")).toBe("passwd='***'");
+  });
+});
