@@ -58,6 +58,10 @@ export function secretValues(text: string): string[] {
 export function redactDiagnostic<D extends { message: string; excerpt?: string }>(d: D): D {
   const values = secretValues(d.excerpt ?? '');
   let message = redactSecrets(d.message);
-  for (const v of values) message = message.split(v).join('*'.repeat(v.length));
+  for (const v of values) {
+    // a short value ("a") is masked only as a word of its own: inside "after" it says nothing
+    const at = v.length < 4 ? new RegExp(`(?<![\\p{L}\\p{N}])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'gu') : undefined;
+    message = at ? message.replace(at, '*'.repeat(v.length)) : message.split(v).join('*'.repeat(v.length));
+  }
   return { ...d, message, ...(d.excerpt !== undefined && { excerpt: redactSecrets(d.excerpt) }) };
 }

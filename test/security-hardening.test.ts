@@ -10,7 +10,7 @@ import { confusableWith, foldConfusables } from '../src/confusables.js';
 import { checkDomainName } from '../src/validate.js';
 import { environmentProblem } from '../src/env.js';
 import { describe, expect, it } from 'vitest';
-import { redactSecrets, secretValues } from '../src/redact.js';
+import { redactDiagnostic, redactSecrets, secretValues } from '../src/redact.js';
 import { simHost } from './support/sim.js';
 
 const SECRETS = ['S3cretVNC', 'S3cretSPICE', 'S3cretVFB'];
@@ -373,5 +373,12 @@ describe('redaction of a second string after a password', () => {
     expect(secretValues('spicepasswd = "a" "S3cretSP"')).toEqual(['a', 'S3cretSP']);
     expect(redactSecrets('vncpasswd = S3cretVNC junk')).toBe('vncpasswd = ********* junk');
     expect(redactSecrets("passwd='x y'")).toBe("passwd='***'");
+  });
+});
+
+describe('a short password in a message', () => {
+  it('is masked where the message quotes it, not inside other words', () => {
+    const d = redactDiagnostic({ message: 'expected end of line after the value, found string "a"', excerpt: 'spicepasswd = "a" "a"' });
+    expect(d.message).toBe('expected end of line after the value, found string "*"');
   });
 });
