@@ -109,6 +109,15 @@ describe('writes survive ENOSPC, EIO and short writes', () => {
       const list = h.run(['list'], { env });
       expect(list.code).toBe(0);
       expect(list.stdout.trim().split('\n').length).toBe(created + 2);
+      // not a byte left: even the lock cannot be made, and says so in one line
+      try {
+        writeFileSync(join(mnt, 'fill'), Buffer.alloc(128 * 1024));
+      } catch {
+        /* ENOSPC once the tmpfs is full: that is the point */
+      }
+      const none = h.run(['list'], { env });
+      expect([none.code, none.stderr]).toEqual([1, `txl: error: cannot create the lock '${join(mnt, 'state.json.lock')}': no space left on device\n`]);
+      expect(readdirSync(mnt).filter((f) => f.endsWith('.tmp'))).toEqual([]);
       console.log(`[hardening] real 64k tmpfs: ${created} creates, then exit 1 with the state whole`);
     } finally {
       spawnSync('umount', [mnt]);

@@ -9,7 +9,7 @@ import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { OperationError } from '../errors.js';
-import { pidAlive } from '../fsutil.js';
+import { pidAlive, writeError } from '../fsutil.js';
 import { checkInterrupt, onHardExit } from '../interrupt.js';
 
 export interface LockOptions {
@@ -34,8 +34,9 @@ export class FileLock {
     try {
       writeFileSync(tmp, `${process.pid} ${hostname()} ${Date.now()} ${token} ${startTime(process.pid) ?? '-'}\n`, { flag: 'wx', mode: 0o644 });
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      throw new OperationError(`cannot create the lock '${this.path}': ${err.code === 'ENOENT' ? 'no such directory' : err.message}`);
+      // created but not written (a full disk): it must not stay behind
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') removeQuietly(tmp);
+      throw new OperationError(`cannot create the lock '${this.path}': ${writeError(this.path, e).message.slice(`cannot write ${this.path}: `.length)}`);
     }
     let delay = 2;
     try {
