@@ -10,6 +10,7 @@
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { TxlError, UsageError } from './errors.js';
+import { untrustedComponent } from './trust.js';
 
 export const NAME_MAX_LENGTH = 64;
 /** Linux PATH_MAX, the longest path the kernel takes. */
@@ -194,6 +195,12 @@ export function checkTrustedFile(file: string, kind: TrustKind, opts: TrustOptio
       warnings.push(`the directory '${dir}' holding the ${what} belongs to another user (uid ${d.uid})`);
     }
     if (dir === dirname(dir)) break;
+  }
+  // a hook or the settings: also the directories of the path as given and of every symlink on
+  // the way, which the walk above (from the resolved file) never sees
+  if (strict && !opts.stat) {
+    const bad = untrustedComponent(file, uid);
+    if (bad) refuse(bad.path === real ? bad.why : `${bad.why}, on the way to it`);
   }
   return { path: real, warnings };
 }

@@ -382,3 +382,19 @@ describe('a short password in a message', () => {
     expect(d.message).toBe('expected end of line after the value, found string "*"');
   });
 });
+
+describe('the settings file (txl.yaml, as strict as a hook)', () => {
+  it('reached through a symlink in a world-writable directory is refused', async () => {
+    const { loadBootPolicy } = await import('../src/policy.js');
+    const top = mkdtempSync(join(tmpdir(), 'txl-policy-'));
+    chmodSync(top, 0o755);
+    mkdirSync(join(top, 'etc'), { mode: 0o755 });
+    const real = join(top, 'etc', 'txl.yaml');
+    writeFileSync(real, 'boot:\n  kernel_dirs: [/boot]\n', { mode: 0o644 });
+    expect((await loadBootPolicy(real))?.kernelDirs).toEqual(['/boot']);
+    mkdirSync(join(top, 'open'));
+    chmodSync(join(top, 'open'), 0o777);
+    symlinkSync(real, join(top, 'open', 'txl.yaml'));
+    await expect(loadBootPolicy(join(top, 'open', 'txl.yaml'))).rejects.toThrow(/open is writable by group and others .*on the way to it/);
+  });
+});
