@@ -2,8 +2,10 @@
 // format (or --as). The edited text goes through the same reader as `define`; an invalid
 // config is never saved: the reasons are shown with file:line:col and, on a terminal, the
 // editor can be reopened on the same text. The stored config is replaced atomically.
+import { writeError } from '../fsutil.js';
+import { readBounded } from '../readlimit.js';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
@@ -82,7 +84,12 @@ export async function editManaged(ctx: Context, ref: string, opts: { as?: string
     const original = await writeDomain(m.config, format);
     const dir = mkdtempSync(join(tmpdir(), 'txl-edit-'));
     const file = join(dir, `${m.name}.${EXT[format]}`);
-    writeFileSync(file, original, { mode: 0o600 });
+    try {
+      writeFileSync(file, original, { mode: 0o600 });
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw writeError(file, e);
+    }
     let keep = false;
     try {
       for (;;) {
@@ -92,7 +99,7 @@ export async function editManaged(ctx: Context, ref: string, opts: { as?: string
           keep = true;
           throw e;
         }
-        const text = readFileSync(file, 'utf8');
+        const text = readBounded(file, 'a domain config').toString('utf8');
         if (text === original) {
           ctx.info(`Domain '${m.name}' config not changed.`);
           return { data: { name: m.name, changed: false, path: m.path }, text: '' };
