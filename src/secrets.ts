@@ -19,6 +19,9 @@ export const SECURITY_INFO: OptDef = {
  * become the password of a config written back from this view.
  */
 export function withoutSecrets(cfg: DomainConfig): DomainConfig {
+  // most configs hold none: no copy for them (list -l of 1,000 domains)
+  const hvm0 = cfg.b_info?.['type.hvm'];
+  if (hvm0?.vnc?.passwd === undefined && hvm0?.spice?.passwd === undefined && !cfg.vfbs?.some((v) => v.vnc?.passwd !== undefined)) return cfg;
   const out = structuredClone(cfg);
   const hvm = out.b_info?.['type.hvm'];
   for (const holder of [hvm?.vnc, hvm?.spice, ...(out.vfbs ?? []).map((v) => v.vnc)]) {
@@ -29,7 +32,7 @@ export function withoutSecrets(cfg: DomainConfig): DomainConfig {
 
 /** Whether the config holds a password that withoutSecrets would drop. */
 export function hasSecrets(cfg: DomainConfig): boolean {
-  return JSON.stringify(withoutSecrets(cfg)) !== JSON.stringify(cfg);
+  return withoutSecrets(cfg) !== cfg;
 }
 
 /**
