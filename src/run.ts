@@ -71,12 +71,14 @@ export function guardStdio(): void {
 
 /**
  * `txl list >&-`: Node replaces a closed fd 1 by /dev/null opened read-write before any of
- * txl runs, so output would vanish with exit 0. A shell's `> /dev/null` opens it write-only;
- * a daemon's all-/dev/null stdio (daemon(3) opens it read-write) has stderr there too.
+ * txl runs, so output would vanish with exit 0. A shell's `> /dev/null` opens it write-only,
+ * but programs discard output with a read-write /dev/null too (Python's DEVNULL, systemd's
+ * StandardOutput=null): only at a terminal, where an admin typed the redirection, is a
+ * read-write /dev/null taken for a closed stdout.
  */
 function stdoutClosed(): boolean {
   try {
-    if (readlinkSync('/proc/self/fd/1') !== '/dev/null' || readlinkSync('/proc/self/fd/2') === '/dev/null') return false;
+    if (!process.stderr.isTTY || readlinkSync('/proc/self/fd/1') !== '/dev/null') return false;
     const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync('/proc/self/fdinfo/1', 'latin1'));
     return flags !== null && (parseInt(flags[1], 8) & 3) === 2;
   } catch {

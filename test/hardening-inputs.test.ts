@@ -166,10 +166,18 @@ describe('inputs that are not plain files, and outputs that fail', () => {
     const run = (redir: string) => spawnSync('bash', ['-c', `'${process.execPath}' '${SIM_BIN}' -c test:///default list ${redir}`], { encoding: 'utf8', env: { ...process.env, HOME: dir, TXL_SIM_STATE: join(dir, 'io-state.json') } });
     const full = run('> /dev/full');
     expect([full.status, full.stderr]).toEqual([1, 'txl: error: cannot write standard output: no space left on device\n']);
-    const closed = run('>&-');
-    expect([closed.status, closed.stderr]).toEqual([1, 'txl: error: cannot write standard output: it is closed\n']);
     const devnull = run('> /dev/null');
     expect([devnull.status, devnull.stderr]).toEqual([0, '']);
+    // a program's read-write /dev/null (Python's DEVNULL, stdio 'ignore') is not a closed stdout
+    const ignored = spawnSync(process.execPath, [SIM_BIN, '-c', 'test:///default', 'list'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, HOME: dir, TXL_SIM_STATE: join(dir, 'io-state.json') } });
+    expect([ignored.status, ignored.stderr]).toEqual([0, '']);
+  });
+
+  it('list >&- typed at a terminal: one line, exit 1', () => {
+    const cmd = `'${process.execPath}' '${SIM_BIN}' -c test:///default list >&-`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, HOME: dir, TXL_SIM_STATE: join(dir, 'io-state.json') } });
+    if (r.error) return void console.log(`skipped: no script(1) for a terminal (${r.error.message})`);
+    expect([r.status, r.stdout.replace(/\r/g, '').trim()]).toEqual([1, 'txl: error: cannot write standard output: it is closed']);
   });
 });
 
