@@ -154,7 +154,9 @@ export class XenBackend implements Backend {
       yield consoleLog(info.name);
       return;
     }
-    const type = opts.type ?? (info.domain_type === 'hvm' ? 'serial' : 'pv');
+    // dominfo says hvm for PVH guests too; their primary console is the PV one, as for PV
+    const emulated = info.domain_type === 'hvm' && (await dom.domainConfig(this.lx, domid)).c_info?.type !== 'pvh';
+    const type = opts.type ?? (emulated ? 'serial' : 'pv');
     await attachConsole(this.lx.version, domid, type, opts.num ?? 0, opts.signal);
   }
 

@@ -15,6 +15,15 @@ async function domain(be: Backend, ref: string): Promise<DomainInfo> {
   return be.domainInfo(await be.resolve(ref));
 }
 
+/**
+ * Whether the guest has emulated devices. Xen's dominfo says hvm for PVH guests too (both are
+ * HVM containers), and libxl refuses an emulated NIC on PVH: its config tells them apart.
+ */
+async function emulated(be: Backend, d: DomainInfo): Promise<boolean> {
+  if (d.domain_type !== 'hvm') return false;
+  return ((await be.domainConfig(d.domid)).c_info?.type ?? 'hvm') === 'hvm';
+}
+
 const FORMATS = ['raw', 'qcow', 'qcow2', 'vhd', 'qed'] as const;
 
 export interface AttachDiskOpts { driver?: string; subdriver?: string; type?: string; mode?: string; targetbus?: string }
@@ -67,7 +76,7 @@ export async function attachInterface(ctx: Context, ref: string, type: string, s
     if (o.model) {
       nic.model = o.model;
       nic.nictype = o.model === 'netfront' ? 'vif' : 'vif_ioemu';
-    } else nic.nictype = d.domain_type === 'hvm' ? 'vif_ioemu' : 'vif';
+    } else nic.nictype = (await emulated(be, d)) ? 'vif_ioemu' : 'vif';
     return attachDevice(ctx, be, d, 'nic', nic, virshText(ctx, 'Interface attached successfully\n'));
   });
 }
