@@ -88,7 +88,7 @@ fetch_deb() { # name version -> path of the .deb
 }
 mkdir -p "$CACHE/debs"
 # old versions pile up otherwise
-find "$CACHE/debs" -name '*.deb' ! -name "${KPKG}_*" ! -name "xen-hypervisor-4.17-amd64_*" ! -name "valgrind_*" -delete
+find "$CACHE/debs" -name '*.deb' ! -name "${KPKG}_*" ! -name "xen-hypervisor-4.17-amd64_*" ! -name "valgrind_*" ! -name "libc6-dbg_*" -delete
 XEN_DEB=$(fetch_deb xen-hypervisor-4.17-amd64 "$XEN_VER")
 K_DEB=$(fetch_deb "$KPKG" "$(pkg_version "$KPKG")")
 VG_DEB=$(fetch_deb valgrind "$(pkg_version valgrind)")
@@ -160,6 +160,25 @@ for f in memcheck-amd64-linux vgpreload_core-amd64-linux.so vgpreload_memcheck-a
   cp "$CACHE/vg/usr/libexec/valgrind/$f" "$R/opt/valgrind/lib/"
 done
 rm -rf "$CACHE/vg"
+# valgrind cannot run without the dynamic linker's symbols, which Debian ships in libc6-dbg:
+# only ld.so's debug file, by its build id, for the libc6 of this rootfs. Without it the
+# valgrind check skips, saying so.
+ldso=$R/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+libc_ver=$(awk '/^Package: libc6$/ {p = 1} p && /^Version:/ {print $2; exit}' "$R/var/lib/dpkg/status")
+ldso_id=$(readelf -n "$ldso" 2>/dev/null | awk '/Build ID/ {print $3}')
+dbg_deb=$(ls "$CACHE/debs/libc6-dbg_${libc_ver##*:}_amd64.deb" 2>/dev/null ||
+  (cd "$CACHE/debs" && apt-get download -qq -o APT::Sandbox::User=root "libc6-dbg=$libc_ver" >/dev/null 2>&1 && ls "$CACHE/debs/libc6-dbg_${libc_ver##*:}_amd64.deb") || true)
+if [ -n "$ldso_id" ] && [ -n "$dbg_deb" ]; then
+  rm -rf "$CACHE/dbg"
+  dpkg -x "$dbg_deb" "$CACHE/dbg"
+  f=usr/lib/debug/.build-id/${ldso_id:0:2}/${ldso_id:2}.debug
+  if [ -f "$CACHE/dbg/$f" ]; then
+    mkdir -p "$R/$(dirname "$f")"
+    cp "$CACHE/dbg/$f" "$R/$f"
+  fi
+  rm -rf "$CACHE/dbg"
+fi
+[ -f "$R/usr/lib/debug/.build-id/${ldso_id:0:2}/${ldso_id:2}.debug" ] || { say "no ld.so symbols for valgrind (libc6-dbg $libc_ver): the valgrind check will skip"; rm -rf "$R/opt/valgrind"; }
 mkdir -p "$R/var/lib/txl-lab"
 cp "$CACHE/vmlinux" "$CACHE/guest.cpio.gz" "$R/var/lib/txl-lab/"
 echo "xen=$XEN_VER kernel=$KVER" >"$R/var/lib/txl-lab/versions"
