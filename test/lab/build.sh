@@ -165,7 +165,7 @@ rm -rf "$CACHE/vg"
 # valgrind check skips, saying so.
 ldso=$R/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
 libc_ver=$(awk '/^Package: libc6$/ {p = 1} p && /^Version:/ {print $2; exit}' "$R/var/lib/dpkg/status")
-ldso_id=$(readelf -n "$ldso" 2>/dev/null | awk '/Build ID/ {print $3}')
+ldso_id=$(readelf -n "$ldso" 2>/dev/null | awk '/Build ID/ {print $3}' || true)
 dbg_deb=$(ls "$CACHE/debs/libc6-dbg_${libc_ver##*:}_amd64.deb" 2>/dev/null ||
   (cd "$CACHE/debs" && apt-get download -qq -o APT::Sandbox::User=root "libc6-dbg=$libc_ver" >/dev/null 2>&1 && ls "$CACHE/debs/libc6-dbg_${libc_ver##*:}_amd64.deb") || true)
 if [ -n "$ldso_id" ] && [ -n "$dbg_deb" ]; then
