@@ -7,7 +7,7 @@ txl list >/dev/null 2>&1 || { skip "the command surface on PV" "txl list does no
 # --- host ---------------------------------------------------------------------
 xl_info() { xl info | awk -F' *: ' -v k="$1" '$1 == k { print $2 }'; }
 check "heap checks are on in every txl run (glibc malloc check 3, perturb)" eval "[ -n \"\$TXL_LAB_HEAPCHECK\" ] && txl_env node -e 'process.exit(require(\"fs\").readFileSync(\"/proc/self/maps\", \"utf8\").includes(\"libc_malloc_debug\") ? 0 : 1)'"
-check "txl nodeinfo: xl info's CPUs and memory" eval "t=\$(txl nodeinfo) && eq cpus \"\$(field_of \"\$t\" 'CPU(s)')\" \"\$(xl_info nr_cpus)\" && eq memory \"\$(field_of \"\$t\" 'Memory size')\" \"\$((\$(xl_info total_memory) * 1024)) KiB\""
+check "txl nodeinfo: xl info's CPUs and memory" eval "t=\$(txl nodeinfo) && eq cpus \"\$(field_of \"\$t\" 'CPU(s)')\" \"\$(xl_info nr_cpus)\" && m=\$(field_of \"\$t\" 'Memory size') && eq 'memory (MiB)' \"\$((\${m% KiB} / 1024))\" \"\$(xl_info total_memory)\""
 check "-o json nodeinfo" json_is "j.cpus === $(xl_info nr_cpus)" nodeinfo
 check "-o json info: xl info's nr_cpus" json_is "JSON.stringify(j).includes('\"nr_cpus\":') && (j.physinfo ? j.physinfo.nr_cpus : j.nr_cpus) == $(xl_info nr_cpus)" info
 hvm_cap() { xl_info xen_caps | grep -q hvm && echo yes || echo no; }
