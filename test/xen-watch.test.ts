@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DOOMED_MAX_MS, initialState, SETTLE_MS, step, type NewEvent, type SeenDevice, type SeenDomain, type WatchState } from '../src/xen/eventdiff.js';
+import { BUILD_MAX_MS, DOOMED_MAX_MS, initialState, MADE_HOLD_MS, step, type NewEvent, type SeenDevice, type SeenDomain, type WatchState } from '../src/xen/eventdiff.js';
 import { readDeviceIo, vifOwner } from '../src/xen/iostats.js';
 import { balloonDone } from '../src/xen/stats.js';
 import { watch } from '../src/xen/events.js';
@@ -43,20 +43,28 @@ describe('events from looks at a Xen host', () => {
     expect(play([dom0, guest()], [dom0, guest()]).words).toEqual([]);
   });
 
-  it('a create as libxl does it (paused, devices one by one, then unpaused) is one create', () => {
-    const building = (devices: SeenDevice[]) => guest({ paused: true, cpu_time: 0, devices });
-    const r = play([dom0], [dom0, building([])], [dom0, building([disk('xvda', 51712)])], [dom0, building(guest().devices)], [dom0, guest()]);
+  it('a create as libxl does it (paused, devices one by one, made, then unpaused) is one create', () => {
+    const building = (devices: SeenDevice[], made = false) => guest({ paused: true, cpu_time: 0, devices, made });
+    const r = play([dom0], [dom0, building([])], [dom0, building([disk('xvda', 51712)])], [dom0, building(guest().devices)], [dom0, building(guest().devices, true)], [dom0, guest()]);
     expect(r.words).toEqual(['create']);
     expect(r.events[0]).toMatchObject({ domid: 5, name: 'g', uuid: guest().uuid });
+    // however slowly its hotplug scripts run
+    const slow = play([dom0], ...times(40, [dom0, building([disk('xvda', 51712)])]), [dom0, building(guest().devices)], [dom0, guest()]);
+    expect(slow.words).toEqual(['create']);
   });
 
-  it('create -p is announced as paused once its devices have settled', () => {
-    const building = guest({ paused: true, cpu_time: 0 });
-    const n = Math.ceil(SETTLE_MS / 500) + 1;
-    const r = play([dom0], ...times(n, [dom0, building]));
-    expect(r.words).toEqual(['create paused']);
+  it('create -p is announced as paused once libxl has made it and it stays paused', () => {
+    const made = guest({ paused: true, cpu_time: 0, made: true });
+    const n = Math.ceil(MADE_HOLD_MS / 500) + 1;
+    expect(play([dom0], ...times(n, [dom0, made])).words).toEqual(['create paused']);
     // and its unpause afterwards is the admin's
-    expect(play([dom0], ...times(n, [dom0, building]), [dom0, guest()]).words).toEqual(['create paused', 'unpause']);
+    expect(play([dom0], ...times(n, [dom0, made]), [dom0, guest()]).words).toEqual(['create paused', 'unpause']);
+    // made, then unpaused by xl a moment later: a plain create
+    expect(play([dom0], [dom0, made], [dom0, guest()]).words).toEqual(['create']);
+    // without libxl's mark (another toolstack), after BUILD_MAX_MS
+    const unmarked = guest({ paused: true, cpu_time: 0 });
+    expect(play([dom0], ...times(BUILD_MAX_MS / 500 - 1, [dom0, unmarked])).words).toEqual([]);
+    expect(play([dom0], ...times(BUILD_MAX_MS / 500 + 1, [dom0, unmarked])).words).toEqual(['create paused']);
   });
 
   it('a destroy (pause, devices taken offline, gone) is one destroy', () => {

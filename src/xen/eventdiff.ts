@@ -6,8 +6,10 @@
 // below keep them out of the stream:
 // - A create builds the domain paused, adds its devices, and (without -p) unpauses it. A
 //   domain that is paused and has never run is "building": its devices are part of the
-//   create, and it is announced once it runs (create) or, left paused (create -p), once its
-//   devices have stopped changing for SETTLE_MS (create, detail "paused").
+//   create, and it is announced once it runs (create), or once libxl has finished with it
+//   and it stays paused for MADE_HOLD_MS (create -p: create, detail "paused"). libxl writes
+//   the domain's "libxl-json" userdata as the last step of a create (domcreate_complete), so
+//   that file's presence is what `made` reports; BUILD_MAX_MS bounds the wait without it.
 // - A destroy pauses the domain, takes its devices offline, then removes it. So a pause is
 //   held back for one look; if the paused domain's devices go, the domain is "doomed" and
 //   what it does is held until it is gone (only destroy is reported) or runs again (the
@@ -16,7 +18,9 @@
 //   point of its destroy where libxl removed its xenstore home.
 import type { DeviceKind, DomainEvent, EventType, ShutdownReason } from '../backend/types.js';
 
-export const SETTLE_MS = 3000;
+/** how long a made domain must stay paused to be a create -p, not a create between its last step and its unpause */
+export const MADE_HOLD_MS = 1000;
+export const BUILD_MAX_MS = 60_000;
 export const DOOMED_MAX_MS = 30_000;
 /** how long after a domain went, after a shutdown other than poweroff, a domain of its name is its restart */
 export const RESTART_WINDOW_MS = 120_000;
@@ -46,6 +50,8 @@ export interface SeenDomain {
   /** the balloon target in xenstore, KiB */
   target_kb?: number;
   devices: SeenDevice[];
+  /** libxl has finished creating it (looked at only while it is paused and has never run) */
+  made?: boolean;
 }
 
 export type NewEvent = Omit<DomainEvent, 'seq'>;
@@ -53,8 +59,10 @@ export type NewEvent = Omit<DomainEvent, 'seq'>;
 interface Tracked {
   dom: SeenDomain;
   phase: 'building' | 'live' | 'doomed';
-  /** building: when its devices last changed; doomed: when it became so */
+  /** building: when it was first seen; doomed: when it became so */
   since: number;
+  /** building: when it was first seen made */
+  madeAt?: number;
   /** a pause seen in the last look, not yet reported */
   pause?: NewEvent;
   /** what a doomed domain did, reported only if it turns out not to be a destroy */
@@ -85,7 +93,7 @@ function ev(type: EventType, d: SeenDomain, time: number, extra: { reason?: Shut
 /** The state for the first look: what is there already is not reported. */
 export function initialState(seen: SeenDomain[], now: number): WatchState {
   const domains = new Map<number, Tracked>();
-  for (const d of seen) domains.set(d.domid, { dom: d, phase: building(d) ? 'building' : 'live', since: now, held: [] });
+  for (const d of seen) domains.set(d.domid, { dom: d, phase: building(d) ? 'building' : 'live', since: now, madeAt: d.made ? now : undefined, held: [] });
   return { domains, gone: new Map() };
 }
 
@@ -120,7 +128,7 @@ export function step(state: WatchState, seen: SeenDomain[], now: number): { stat
   for (const d of seen) {
     const t = state.domains.get(d.domid);
     if (!t || t.dom.uuid !== d.uuid) {
-      if (building(d)) domains.set(d.domid, { dom: d, phase: 'building', since: now, held: [] });
+      if (building(d)) domains.set(d.domid, { dom: d, phase: 'building', since: now, madeAt: d.made ? now : undefined, held: [] });
       else {
         announce(d);
         domains.set(d.domid, { dom: d, phase: 'live', since: now, held: [] });
@@ -137,9 +145,9 @@ function compare(t: Tracked, d: SeenDomain, now: number, out: NewEvent[], announ
   const prev = t.dom;
   if (t.phase === 'building') {
     if (building(d)) {
-      const changed = [...online(prev).keys()].join() !== [...online(d).keys()].join();
-      if (changed) return { ...t, dom: d, since: now };
-      if (now - t.since < SETTLE_MS) return { ...t, dom: d };
+      const madeAt = t.madeAt ?? (d.made ? now : undefined);
+      const done = madeAt !== undefined ? now - madeAt >= MADE_HOLD_MS : now - t.since >= BUILD_MAX_MS;
+      if (!done) return { ...t, dom: d, madeAt };
       announce(d, 'paused');
       return { dom: d, phase: 'live', since: now, held: [] };
     }

@@ -4,6 +4,7 @@
 // on a worker thread cannot be cancelled, so Ctrl-C could not end the command, and libxl
 // reports only shutdown and death while an admin wants pauses, renames and devices too.
 // Every call here is short and made on the JS thread, so a stop is immediate.
+import { existsSync } from 'node:fs';
 import type { Libxl } from '../../bindings/context.js';
 import type { XenstoreReader } from '../../bindings/xenstore.js';
 import type { DeviceKind, DomainEvent } from '../backend/types.js';
@@ -12,6 +13,8 @@ import { listDomains } from './domains.js';
 import { initialState, step, type SeenDevice, type SeenDomain } from './eventdiff.js';
 
 export const POLL_MS = 500;
+/** XEN_LIB_DIR of Xen's build, where libxl keeps domains' userdata */
+const XEN_LIB_DIR = '/var/lib/xen';
 
 /** Backend folders of Domain-0 and the kind of device each holds; consoles and PCI are left out. */
 const BACKENDS: Record<string, DeviceKind> = { vbd: 'disk', vbd3: 'disk', qdisk: 'disk', vif: 'nic', vfb: 'vfb', vkbd: 'vkb', vtpm: 'vtpm' };
@@ -70,11 +73,14 @@ export function look(lx: Libxl, xs: XenstoreReader, labels = new Map<string, str
     // no name in xenstore (domains.ts then makes one up): being made, or being destroyed
     if (d.domid !== 0 && d.name === `(domid ${d.domid})`) continue;
     const target = Number(xs.read(`/local/domain/${d.domid}/memory/target`));
+    // libxl's path for userdata (libxl__userdata_path), written last by a create
+    const made = d.paused && d.cpu_time === 0 ? existsSync(`${XEN_LIB_DIR}/userdata-d.${d.domid}.${d.uuid}.libxl-json`) : undefined;
     seen.push({
       domid: d.domid, name: d.name, uuid: d.uuid, paused: d.paused, shutdown: d.shutdown, shutdown_reason: d.shutdown_reason,
       dying: d.dying, cpu_time: d.cpu_time, vcpu_online: d.vcpu_online,
       target_kb: Number.isFinite(target) && target > 0 ? target : undefined,
       devices: devices.get(d.domid) ?? [],
+      made,
     });
   }
   return seen;
