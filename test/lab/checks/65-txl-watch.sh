@@ -114,7 +114,7 @@ check "txl top -b -i 1: $G with NETS and VBDS, VBD_RD and NETTX as dom0's counte
 check "txl -o json top: parses, $G has a vif and a disk" eval "txl -o json top -b -i 1 >'$WORK/tx65.top.json' && node -e 'const r = JSON.parse(require(\"fs\").readFileSync(process.argv[1], \"utf8\")).find((x) => x.name === process.argv[2]); if (!r || r.nets < 1 || r.vbds < 1) { console.log(JSON.stringify(r)); process.exit(1); }' '$WORK/tx65.top.json' $G"
 
 # --- the end of the guest, and of the observer ---------------------------------------
-check "xl shutdown: seen as shutdown reason=poweroff, then destroy (xl's monitor)" eval "xl shutdown $G && wait_for 90 seen shutdown $G reason=poweroff >/dev/null && saw destroy $G"
+check "xl shutdown: seen as shutdown reason=poweroff, then destroy (xl's monitor)" eval "xl shutdown $G && wait_for 90 seen shutdown $G reason=poweroff && saw destroy $G"
 not_seen() { ! grep -qE " (pause|unpause|device-detach) $G " <(sed -n '/ shutdown '"$G"' /,$p' "$EV") || { cat "$EV"; echo "events of the teardown were reported"; return 1; }; }
 check "the teardown after the shutdown is not reported as pauses or detaches" not_seen
 stop_watch
