@@ -1,7 +1,7 @@
 # vcpu-pin in the cpu-list forms xl takes, on this host whatever its size (the lab's has
 # 2 CPUs, where `txl vcpu-pin G 0 all` once failed), read back with xl vcpu-list; then a
-# guest brought back by txl restore gets txl's monitor (it restarts on reboot), and none
-# with restore -e. One PV guest, "labtx68", 2 vCPUs. Needs txl create (60-txl-xen.sh).
+# guest brought back by txl restore or received by txl migrate-receive gets txl's monitor
+# (it restarts on reboot), and none with restore -e. One PV guest, "labtx68", 2 vCPUs. Needs txl create (60-txl-xen.sh).
 txl list >/dev/null 2>&1 || { skip "the vcpu-pin and restore checks" "txl list does not work here: $(txl list 2>&1 | tail -1)"; return 0; }
 
 G=labtx68
@@ -93,9 +93,25 @@ id=$(domid_of $G)
 check "txl reboot of the restored $G: its monitor restarts it with a new domid (xl list)" eval "txl reboot $G && wait_for 120 restarted $G ${id:-none}"
 check "the monitor's log says it restarted $G (on_reboot = restart)" eval "wait_for 20 grep -q 'Domain $G restarted as domid' /var/log/xen/txl-$G.log || { tail -5 /var/log/xen/txl-$G.log; false; }"
 ups() { grep -c 'txl-guest: up' "$(console_log "$1")" 2>/dev/null || echo 0; }
-# a second boot in the console log (restore added none), ticking since
-booted_again() { [ "$(ups "$1")" -ge 2 ] && awk '/txl-guest: up/ { n = 0 } /txl-guest: tick/ { n++ } END { exit !(n >= 1) }' "$(console_log "$1")" || { echo "$1: $(ups "$1") boots in its console log"; return 1; }; }
-check "the restarted $G boots again" wait_for 90 booted_again $G
+booted_again() { # NAME BOOTS: that many boots in its console log, ticking since the last
+  [ "$(ups "$1")" -ge "$2" ] && awk '/txl-guest: up/ { n = 0 } /txl-guest: tick/ { n++ } END { exit !(n >= 1) }' "$(console_log "$1")" ||
+    { echo "$1: $(ups "$1") boots in its console log, wanted $2"; return 1; }
+}
+# restore added no boot: the second is the restart
+check "the restarted $G boots again" wait_for 90 booted_again $G 2
+
+# --- migrate-receive: the monitor ------------------------------------------------
+# this Xen has no shadow paging for a PV guest's log-dirty: txl migrates it non-live
+moved_here() { # NAME LOG
+  xl_has "$1" && ! xl_has "$1--incoming" && ! xl_has "$1--migratedaway" || { xl list; tail -3 "$2"; return 1; }
+}
+check "txl migrate to localhost: $G is received by txl migrate-receive, with a monitor for its new domid" \
+  eval "$(migrate_cmd 'txl to txl' $G) >'$WORK/$G.migrate.log' 2>&1 && moved_here $G '$WORK/$G.migrate.log' && has_monitor \$(domid_of $G)"
+id=$(domid_of $G)
+check "txl reboot of the received $G: the receiver's monitor restarts it with a new domid" \
+  eval "txl reboot $G && wait_for 120 restarted $G ${id:-none} && wait_for 20 grep -q 'restarted as domid' /var/log/xen/txl-$G--incoming.log"
+# the received guest wrote to the console log of $G--incoming: this is the third boot in that of $G
+check "the restarted $G boots again, a third time" wait_for 90 booted_again $G 3
 check "txl restore -e: $G is back without a monitor" eval "saved && txl restore -e '$S' && no_monitor \$(domid_of $G) && sleep 3 && no_monitor \$(domid_of $G)"
 rm -f "$S"
 id=$(domid_of $G)
