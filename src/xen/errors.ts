@@ -21,7 +21,7 @@ export function connectError(e: unknown, uri: string): TxlError {
     const lib = (err as Error & { library?: string }).library ?? 'libxenlight';
     return new ConnectError(
       `cannot connect to ${uri}: ${lib === 'libxenlight' ? "Xen's libxl library (libxenlight.so.4.17 or newer) is not installed" : `${lib} is not installed`}`,
-      'install it with: apt install xen-utils-4.17 (the library alone: apt install libxenmisc4.17); or point TXL_LIBXENLIGHT at a libxenlight.so',
+      'on a Xen host install it with: apt install xen-utils-4.17 (the library alone: apt install libxenmisc4.17), or point TXL_LIBXENLIGHT at a libxenlight.so; elsewhere use --connect test:///default for the simulator',
     );
   }
   if (err?.name === 'LayoutMismatchError') return new ConnectError(`cannot use libxl: ${err.message}`, 'reinstall the Xen libraries that match the running toolstack');
