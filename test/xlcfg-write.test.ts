@@ -130,7 +130,10 @@ describe('xl.cfg writer', () => {
     expect(out).toContain('disk 0: removable=1');
     expect(out).toContain('target=/d');
     expect(out).not.toMatch(/vfb 0|vkb 0/); // an unset devid is libxl's "pick one", as xl's position is
-    expect(model(out).disks).toEqual([{ pdev_path: '/d', vdev: 'xvda', format: 'raw', readwrite: 1 }]);
+    // xl reads the disk without it; txl reads it back from the #@txl line xl skips
+    expect(out).toMatch(/^#@txl \{"path":"\/disks\/0\/removable","value":1\}$/m);
+    expect(model(out.replace(/^#@txl .*\n/gm, '')).disks).toEqual([{ pdev_path: '/d', vdev: 'xvda', format: 'raw', readwrite: 1 }]);
+    expect(model(out).disks).toEqual(m.disks);
   });
 
   it('quotes strings so that xl reads them back', () => {

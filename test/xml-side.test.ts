@@ -146,13 +146,14 @@ describe('cpuid policy', () => {
   });
 });
 
-describe('modelToXml says what it leaves out', () => {
-  it('lists model parts domain XML has no form for, in a leading comment the reader ignores', () => {
+describe('modelToXml keeps what libvirt cannot say in txl metadata, and names it', () => {
+  it('lists model parts domain XML has no element for in a leading comment; txl reads them back exactly', () => {
     const { config } = xmlToModel(`<domain type='xen'><name>g</name><memory>524288</memory><os><type>xen</type></os></domain>`, 'g.xml');
     const cfg = { ...config, vtpms: [{ uuid: '00000000-0000-0000-0000-000000000001' }], on_soft_reset: 'soft_reset' as const, b_info: { ...config.b_info, claim_mode: 'True' as const } };
     const out = modelToXml(cfg);
-    expect(out).toMatch(/^<!--\ntxl: these parts of the domain configuration have no domain XML form and were left out:\n {2}b_info\.claim_mode\n {2}vtpms\n {2}on_soft_reset\n-->\n<domain /);
-    expect(diffValues(xmlToModel(out, 'o.xml').config, config)).toEqual([]);
+    expect(out).toMatch(/^<!--\ntxl: libvirt has no element for these settings; they are kept in txl's <metadata>, which only txl reads:\n {2}b_info\.claim_mode\n {2}vtpms\n {2}on_soft_reset\n-->\n<domain /);
+    expect(out).toContain("<txl:config xmlns:txl='urn:txl:domain-config:1'>");
+    expect(diffValues(xmlToModel(out, 'o.xml').config, cfg)).toEqual([]);
     expect(modelToXml(config)).toMatch(/^<domain /);
   });
 });

@@ -11,6 +11,7 @@ import type { Diagnostic } from '../../src/errors.js';
 import type { DomainConfig } from '../../src/model.js';
 import { CORPUS_HOST, type HostInfo } from '../host.js';
 import { normalizeModel } from '../libxl-json.js';
+import { applyDelta } from '../delta.js';
 import { checkKeys } from './keys.js';
 import { mapBoot, mapResources } from './map-boot.js';
 import { mapCpuid } from './map-cpuid.js';
@@ -22,6 +23,7 @@ import {
 } from './map-domain.js';
 import { mapVnuma } from './map-vnuma.js';
 import { applyOverrides, parseXlCfg, type CfgFile } from './syntax.js';
+import { readDeltaLines } from './write-meta.js';
 import { defaultXlConf, type XlConf } from './xlconf.js';
 
 export interface XlcfgOptions {
@@ -36,7 +38,13 @@ export interface XlcfgOptions {
 export function xlcfgToModel(text: string, file: string, opts: XlcfgOptions = {}): { config: DomainConfig; warnings: Diagnostic[] } {
   let cfg = parseXlCfg(text, file);
   if (opts.overrides?.length) cfg = applyOverrides(cfg, opts.overrides);
-  return cfgToModel(cfg, opts);
+  const r = cfgToModel(cfg, opts);
+  // what txl's xl.cfg writer kept in #@txl comment lines (write-meta.ts), last
+  const { entries, lines } = readDeltaLines(text, file, r.warnings);
+  entries.forEach((e, i) =>
+    applyDelta(r.config, [e], (message) => r.warnings.push({ severity: 'warning', file, line: lines[i], col: 1, message, hint: 'the keys win; remove the #@txl line to silence this' })),
+  );
+  return r;
 }
 
 /** The same for a config already parsed (and overridden) by the caller. */

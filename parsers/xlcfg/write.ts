@@ -9,6 +9,11 @@ import { formatCpuList } from '../devices/index.js';
 import { writeDevices } from './write-devices.js';
 import { writeHvm } from './write-hvm.js';
 import { mib, Out } from './write-out.js';
+import { ConfigError } from '../../src/errors.js';
+import { delta, type DeltaEntry } from '../delta.js';
+import { xlcfgToModel } from './to-model.js';
+import { deltaLines } from './write-meta.js';
+import { defaultXlConf } from './xlconf.js';
 
 const ACTION_NAMES: Record<ShutdownAction, string> = {
   destroy: 'destroy', restart: 'restart', restart_rename: 'rename-restart', preserve: 'preserve',
@@ -17,6 +22,19 @@ const ACTION_NAMES: Record<ShutdownAction, string> = {
 const XL_ACTION_DEFAULTS = { on_poweroff: 'destroy', on_reboot: 'restart', on_watchdog: 'destroy', on_crash: 'destroy', on_soft_reset: 'soft_reset' } as const;
 
 export function modelToXlcfg(cfg: DomainConfig): string {
+  const plain = plainXlcfg(cfg);
+  let entries: DeltaEntry[] = [];
+  try {
+    // what xl's keys alone read back as (with xl.conf's defaults); the rest goes to #@txl lines
+    entries = delta(cfg, xlcfgToModel(plain, '<txl: xl.cfg as written>', { xlconf: defaultXlConf() }).config);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e; // a model xl would refuse: written as it is
+  }
+  return plain + deltaLines(entries);
+}
+
+/** The model in xl.cfg keys only. */
+function plainXlcfg(cfg: DomainConfig): string {
   const out = new Out();
   const c = cfg.c_info ?? {};
   const b = cfg.b_info ?? {};

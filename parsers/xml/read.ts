@@ -7,6 +7,8 @@ import type { BuildInfo, DomainConfig, DomainType, ShutdownAction } from '../../
 import { parseXml, toSide, type XNode } from './dom.js';
 import { readCpu, readFeatures } from './read-cpu.js';
 import { readDevices } from './read-devices.js';
+import { applyDelta } from '../delta.js';
+import { isDeltaElement, readDeltaElement } from './meta.js';
 import { memoryKiB, parseCpuset, Reader, type ReadOptions } from './reader.js';
 
 export type { ReadOptions, XmlSide } from './reader.js';
@@ -37,7 +39,10 @@ export function xmlToModel(text: string, file: string, opts: ReadOptions = {}): 
 
   if (Object.keys(r.side).length) cfg.side = { xml: { ...r.side } };
   if (r.errors.length) throw new ConfigError([...r.errors, ...r.warnings]);
-  return { config: prune(cfg) as DomainConfig, warnings: r.warnings };
+  const config = prune(cfg) as DomainConfig;
+  // txl's metadata last: it corrects the libvirt reading of fields libvirt cannot express
+  applyDelta(config, r.delta, (message) => r.warn(r.deltaAt ?? root, message, 'the libvirt elements win; remove the entry from <metadata> to silence this'));
+  return { config, warnings: r.warnings };
 }
 
 /** Drops undefined values and empty objects (but keeps list entries, which count). */
@@ -151,7 +156,11 @@ function readGeneral(r: Reader, root: XNode, cfg: DomainConfig) {
   const meta = r.child(root, 'metadata');
   if (meta) {
     r.implicit(meta);
-    r.side.metadata = meta.children.map(toSide);
+    const own = meta.children.filter(isDeltaElement);
+    for (const n of own) r.delta.push(...readDeltaElement(n, (at, message) => r.error(at, message)));
+    if (own.length) r.deltaAt = own[0];
+    // an empty <metadata/> of the source is kept; one that held only txl's part is not
+    if (own.length < meta.children.length || !meta.children.length) r.side.metadata = meta.children.filter((n) => !isDeltaElement(n)).map(toSide);
   }
   const label = seclabel(r, root);
   if (label) c.ssid_label = label;

@@ -4,6 +4,7 @@
 import type { Diagnostic } from '../../src/errors.js';
 import type { HostInfo } from '../host.js';
 import { SourceMap, toSide, walk, type SideNode, type XNode } from './dom.js';
+import type { DeltaEntry } from '../delta.js';
 
 /** What side.xml holds: the parts of a domain XML libxl has no field for. */
 export interface XmlSide {
@@ -33,6 +34,9 @@ export class Reader {
   readonly warnings: Diagnostic[] = [];
   readonly errors: Diagnostic[] = [];
   readonly side: XmlSide = {};
+  /** txl's own <metadata> entries (meta.ts), applied after the libvirt elements are read */
+  readonly delta: DeltaEntry[] = [];
+  deltaAt?: XNode;
 
   constructor(
     readonly file: string,

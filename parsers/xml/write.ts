@@ -6,12 +6,34 @@ import type { BuildInfo, DomainConfig, DomainType, ShutdownAction } from '../../
 import { cpuidFeatures } from './cpuid.js';
 import { el, fromSide, keyName, serialize, walk, type XNode } from './dom.js';
 import { HYPERV_BASE, HYPERV_BITS, VIRIDIAN_WIDTH } from './read-cpu.js';
-import { XEN_NS } from './read.js';
+import { XEN_NS, xmlToModel } from './read.js';
+import { delta, lostFields } from '../delta.js';
+import { deltaElement } from './meta.js';
 import { formatCpuset, type XmlSide } from './reader.js';
 import { writeDevices } from './write-devices.js';
-import { unexpressed } from './write-notes.js';
 
 export function modelToXml(cfg: DomainConfig): string {
+  const root = libvirtElements(cfg);
+  // what libvirt's elements alone read back as; the rest goes to txl's <metadata> (meta.ts)
+  const entries = delta(cfg, xmlToModel(serialize(root), '<txl: domain XML as written>').config);
+  if (entries.length) {
+    let meta = root.children.find((n) => n.name === 'metadata');
+    if (!meta) {
+      meta = el('metadata');
+      const at = root.children.findIndex((n) => !['name', 'uuid', 'genid', 'title', 'description'].includes(n.name));
+      root.children.splice(at < 0 ? root.children.length : at, 0, meta);
+    }
+    meta.children.push(deltaElement(entries));
+  }
+  const lost = lostFields(entries);
+  const note = lost.length
+    ? `<!--\ntxl: libvirt has no element for these settings; they are kept in txl's <metadata>, which only txl reads:\n  ${lost.join('\n  ')}\n-->\n`
+    : '';
+  return note + serialize(root);
+}
+
+/** The domain in libvirt's own elements only. */
+function libvirtElements(cfg: DomainConfig): XNode {
   const side = (cfg.side?.xml ?? {}) as XmlSide;
   const type: DomainType = cfg.c_info.type ?? 'pv';
   const b = cfg.b_info;
@@ -46,9 +68,7 @@ export function modelToXml(cfg: DomainConfig): string {
   if (cfg.c_info.ssid_label) add(el('seclabel', { type: 'static', model: 'xen', relabel: 'no' }, [el('label', {}, [], cfg.c_info.ssid_label)]));
   if (b.extra?.length) add(el('xen:commandline', {}, b.extra.map((v) => el('xen:arg', { value: v }))));
   mergeSide(root, side);
-  const left = unexpressed(cfg);
-  const note = left.length ? `<!--\ntxl: these parts of the domain configuration have no domain XML form and were left out:\n  ${left.join('\n  ')}\n-->\n` : '';
-  return note + serialize(root);
+  return root;
 }
 
 const ACTIONS: Record<ShutdownAction, string | undefined> = {
