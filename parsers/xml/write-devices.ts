@@ -191,11 +191,16 @@ function writeGraphics(cfg: DomainConfig, h: HvmInfo | undefined): XNode[] {
 }
 
 const VIDEO: Record<string, string> = { cirrus: 'cirrus', std: 'vga', qxl: 'qxl' };
+/** libxl's video RAM when videoram is unset, in KiB: [qemu-xen, qemu-xen-traditional]. */
+const VRAM_DEFAULT: Record<string, [number, number]> = { cirrus: [8192, 4096], std: [16384, 8192], qxl: [131072, 131072] };
 
 function writeVideo(cfg: DomainConfig, h: HvmInfo, graphics: boolean): XNode | undefined {
-  const kind = h.vga?.kind;
+  // an unset card is libxl's default, cirrus; libvirt would read no <video> as no card
+  const kind = h.vga?.kind ?? 'cirrus';
   if (kind === 'none') return graphics ? el('video', {}, [el('model', { type: 'none' })]) : undefined;
-  const type = kind && VIDEO[kind];
+  const type = VIDEO[kind];
   if (!type) return undefined;
-  return el('video', {}, [el('model', { type, vram: cfg.b_info.video_memkb, heads: 1, primary: 'yes' })]);
+  const trad = cfg.b_info.device_model_version === 'qemu_xen_traditional' ? 1 : 0;
+  const vram = cfg.b_info.video_memkb ?? VRAM_DEFAULT[kind]?.[trad];
+  return el('video', {}, [el('model', { type, vram, heads: 1, primary: 'yes' })]);
 }

@@ -1,7 +1,17 @@
-// The model -> libvirt domain XML, in libvirt's own layout and element order, so that
-// xmlToModel reads back the same model. Models that came from xl.cfg are written the way
-// libvirt's xl.cfg converter would describe them. What libvirt XML cannot say (xl's
-// on_soft_reset, say) is left out; what side.xml kept is put back. Devices: write-devices.ts.
+// The model -> libvirt domain XML, in libvirt's own layout and element order. Everything
+// libvirt can say is said with libvirt's elements, so that virsh (and libvirt's libxl
+// driver) builds the same guest; what it cannot say goes to txl's <metadata> (meta.ts), and
+// a leading comment names it. Devices: write-devices.ts.
+//
+// Where the model leaves a field to libxl's default, the writer states that default in
+// libvirt's terms, because libvirt's absence means libvirt's default, which differs:
+//   HVM ACPI, APIC, PAE: libxl on; libvirt's driver off without <acpi/>, <apic/> -> written
+//   HVM boot order: libxl "cda"; libvirt "hd" alone without <boot> -> written
+//   HVM video card: libxl cirrus (8 MiB on qemu-xen, 4 MiB on qemu-xen-traditional);
+//     libvirt none without <video> and no display -> written
+//   memory: libxl 32 MiB; libvirt has no default (<memory> is required) -> written
+// The metadata then records that the model had left them unset, so txl reads back the
+// model as it was.
 import type { BuildInfo, DomainConfig, DomainType, ShutdownAction } from '../../src/model.js';
 import { cpuidFeatures } from './cpuid.js';
 import { el, fromSide, keyName, serialize, walk, type XNode } from './dom.js';
@@ -47,7 +57,7 @@ function libvirtElements(cfg: DomainConfig): XNode {
   add(text('title', side.title));
   add(text('description', side.description));
   if (side.metadata) add(el('metadata', {}, side.metadata.map(fromSide)));
-  const max = b.max_memkb ?? b.target_memkb;
+  const max = b.max_memkb ?? b.target_memkb ?? LIBXL_DEFAULT_MEMKB;
   add(text('memory', max, { unit: 'KiB' }));
   add(text('currentMemory', b.target_memkb ?? max, { unit: 'KiB' }));
   writeVcpus(b, add);
@@ -70,6 +80,11 @@ function libvirtElements(cfg: DomainConfig): XNode {
   mergeSide(root, side);
   return root;
 }
+
+/** libxl's max_memkb when nothing sets it (libxl__domain_build_info_setdefault). */
+const LIBXL_DEFAULT_MEMKB = 32 * 1024;
+/** libxl's HVM boot order when nothing sets it: disk, CD-ROM, floppy. */
+const LIBXL_DEFAULT_BOOT = 'cda';
 
 const ACTIONS: Record<ShutdownAction, string | undefined> = {
   destroy: 'destroy', restart: 'restart', restart_rename: 'rename-restart', preserve: 'preserve',
@@ -114,7 +129,7 @@ function writeOs(cfg: DomainConfig, type: DomainType): XNode {
   if (ramdisk) os.children.push(el('initrd', {}, [], ramdisk));
   if (cmdline) os.children.push(el('cmdline', {}, [], cmdline));
   if (h?.acpi_firmware) os.children.push(el('acpi', {}, [el('table', { type: 'slic' }, [], h.acpi_firmware)]));
-  if (h?.boot) for (const c of h.boot) os.children.push(el('boot', { dev: BOOT[c] ?? 'hd' }));
+  if (h) for (const c of h.boot ?? LIBXL_DEFAULT_BOOT) os.children.push(el('boot', { dev: BOOT[c] ?? 'hd' }));
   return os;
 }
 
@@ -125,9 +140,10 @@ function writeFeatures(cfg: DomainConfig, type: DomainType): XNode | undefined {
   const h = b['type.hvm'];
   const f = el('features');
   if (h) {
-    if (on(b.acpi ?? h.acpi)) f.children.push(el('acpi'));
-    if (on(b.apic ?? h.apic)) f.children.push(el('apic'));
-    if (on(h.pae)) f.children.push(el('pae'));
+    // unset is libxl's default, on
+    if ((b.acpi ?? h.acpi) !== 'False') f.children.push(el('acpi'));
+    if ((b.apic ?? h.apic) !== 'False') f.children.push(el('apic'));
+    if (h.pae !== 'False') f.children.push(el('pae'));
   }
   if (type !== 'pv' && cfg.c_info.hap) f.children.push(el('hap', { state: on(cfg.c_info.hap) ? 'on' : 'off' }));
   if (h) {
