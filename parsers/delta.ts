@@ -43,7 +43,8 @@ const unseg = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
 export function delta(model: unknown, plain: unknown, path = ''): DeltaEntry[] {
   if (model === undefined && plain === undefined) return [];
   if (isObj(model) && isObj(plain)) {
-    const keys = [...new Set([...Object.keys(model), ...Object.keys(plain)])];
+    // sorted, so that the entries do not depend on the order fields were filled in
+    const keys = [...new Set([...Object.keys(model), ...Object.keys(plain)])].sort();
     return keys.flatMap((k) => delta(model[k], plain[k], `${path}/${seg(k)}`));
   }
   if (Array.isArray(model) && Array.isArray(plain) && model.length === plain.length && model.some((x) => isObj(x) || Array.isArray(x))) {

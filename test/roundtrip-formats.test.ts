@@ -17,7 +17,7 @@ const EXCEPTIONS: Record<string, string> = {
 
 /** Text that cannot come back byte for byte because the middle format has no place for it. */
 function textLossReason(from: Fmt, via: Fmt, m: ReturnType<(typeof read)['xml']>): string | undefined {
-  if (via === 'json' && m.side?.xml) return 'libxl JSON has no place for what only domain XML says (title, description, elements libxl has no field for)';
+  if (via === 'json' && m.side) return 'libxl JSON has no place for what only domain XML or xl.cfg says (title, description, elements libxl has no field for)';
   return undefined;
 }
 

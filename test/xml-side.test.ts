@@ -151,7 +151,7 @@ describe('modelToXml keeps what libvirt cannot say in txl metadata, and names it
     const { config } = xmlToModel(`<domain type='xen'><name>g</name><memory>524288</memory><os><type>xen</type></os></domain>`, 'g.xml');
     const cfg = { ...config, vtpms: [{ uuid: '00000000-0000-0000-0000-000000000001' }], on_soft_reset: 'soft_reset' as const, b_info: { ...config.b_info, claim_mode: 'True' as const } };
     const out = modelToXml(cfg);
-    expect(out).toMatch(/^<!--\ntxl: libvirt has no element for these settings; they are kept in txl's <metadata>, which only txl reads:\n {2}b_info\.claim_mode\n {2}vtpms\n {2}on_soft_reset\n-->\n<domain /);
+    expect(out).toMatch(/^<!--\ntxl: libvirt has no element for these settings; they are kept in txl's <metadata>, which only txl reads:\n {2}b_info\.claim_mode\n {2}on_soft_reset\n {2}vtpms\n-->\n<domain /);
     expect(out).toContain("<txl:config xmlns:txl='urn:txl:domain-config:1'>");
     expect(diffValues(xmlToModel(out, 'o.xml').config, cfg)).toEqual([]);
     expect(modelToXml(config)).toMatch(/^<domain /);

@@ -108,7 +108,8 @@ function writeNic(n: Nic, type: DomainType): XNode {
   }
   if (n.script) kids.push(el('script', { path: n.script }));
   if (n.ifname) kids.push(el('target', { dev: n.ifname }));
-  const model = n.model ?? (type === 'hvm' && n.nictype === 'vif' ? 'netfront' : undefined);
+  // PV and PVH guests have netfront only (libvirt refuses other models there)
+  const model = type !== 'hvm' ? (n.model === 'netfront' ? n.model : undefined) : n.model ?? (n.nictype === 'vif' ? 'netfront' : undefined);
   if (model) kids.push(el('model', { type: model }));
   if (n.backend_domname) kids.push(el('backenddomain', { name: n.backend_domname }));
   if (n.mtu) kids.push(el('mtu', { size: n.mtu }));
@@ -202,5 +203,8 @@ function writeVideo(cfg: DomainConfig, h: HvmInfo, graphics: boolean): XNode | u
   if (!type) return undefined;
   const trad = cfg.b_info.device_model_version === 'qemu_xen_traditional' ? 1 : 0;
   const vram = cfg.b_info.video_memkb ?? VRAM_DEFAULT[kind]?.[trad];
-  return el('video', {}, [el('model', { type, vram, heads: 1, primary: 'yes' })]);
+  // libvirt knows the device model from <emulator> only, and refuses less than qemu-xen's
+  // minimum without one: a smaller size is left to the metadata
+  const min = cfg.b_info.device_model && trad ? VRAM_DEFAULT[kind]?.[1] : VRAM_DEFAULT[kind]?.[0];
+  return el('video', {}, [el('model', { type, vram: vram !== undefined && vram >= (min ?? 0) ? vram : undefined, heads: 1, primary: 'yes' })]);
 }

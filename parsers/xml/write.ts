@@ -57,7 +57,8 @@ function libvirtElements(cfg: DomainConfig): XNode {
   add(text('title', side.title));
   add(text('description', side.description));
   if (side.metadata) add(el('metadata', {}, side.metadata.map(fromSide)));
-  const max = b.max_memkb ?? b.target_memkb ?? LIBXL_DEFAULT_MEMKB;
+  // libvirt refuses a current size above the maximum, which xl takes (maxmem < memory)
+  const max = Math.max(b.max_memkb ?? 0, b.target_memkb ?? 0) || LIBXL_DEFAULT_MEMKB;
   add(text('memory', max, { unit: 'KiB' }));
   add(text('currentMemory', b.target_memkb ?? max, { unit: 'KiB' }));
   writeVcpus(b, add);
