@@ -52,7 +52,7 @@ export class Out {
   text(): string {
     this.section();
     const head = this.notes.length
-      ? ['# txl: these parts of the domain configuration have no xl.cfg form and were left out:', ...this.notes.map((n) => `#   - ${n.replace(/\n/g, ' ')}`), '']
+      ? ['# txl: these parts of the domain configuration have no xl.cfg form; xl does not see them (txl reads them back from the #@txl lines at the end):', ...this.notes.map((n) => `#   - ${n.replace(/\n/g, ' ')}`), '']
       : [];
     return [...head, this.sections.map((s) => s.join('\n')).join('\n\n')].join('\n') + '\n';
   }
