@@ -121,7 +121,7 @@ stop_watch
 sigterm_ends() {
   wait_for 20 ended "$EV" || return 1
   [ "$(cat "$EV.rc")" = 0 ] || { cat "$EV.err"; echo "txl events exited $(cat "$EV.rc") on SIGTERM"; return 1; }
-  ! grep -q 'error' "$EV.err" || { cat "$EV.err"; return 1; }
+  ! grep -q '^txl: error' "$EV.err" || { cat "$EV.err"; return 1; }
 }
 check "txl events ends cleanly on SIGTERM within seconds (exit 0, no error)" sigterm_ends
 xl destroy $G >/dev/null 2>&1
