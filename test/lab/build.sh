@@ -88,10 +88,9 @@ fetch_deb() { # name version -> path of the .deb
 }
 mkdir -p "$CACHE/debs"
 # old versions pile up otherwise
-find "$CACHE/debs" -name '*.deb' ! -name "${KPKG}_*" ! -name "xen-hypervisor-4.17-amd64_*" ! -name "valgrind_*" ! -name "libc6-dbg_*" -delete
+find "$CACHE/debs" -name '*.deb' ! -name "${KPKG}_*" ! -name "xen-hypervisor-4.17-amd64_*" -delete
 XEN_DEB=$(fetch_deb xen-hypervisor-4.17-amd64 "$XEN_VER")
 K_DEB=$(fetch_deb "$KPKG" "$(pkg_version "$KPKG")")
-VG_DEB=$(fetch_deb valgrind "$(pkg_version valgrind)")
 
 rm -rf "$CACHE/xen" "$CACHE/kernel"
 dpkg -x "$XEN_DEB" "$CACHE/xen"
@@ -150,35 +149,6 @@ rm -rf "$R/var/cache/apt/"* "$R/var/lib/apt/lists/"*
 rm -rf "$R/usr/share/perl/"5.* "$R/usr/lib/x86_64-linux-gnu/perl/"5.* "$R/usr/lib/udev/hwdb.bin" "$R/usr/lib/udev/hwdb.d"
 copy_modules "$R" xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback \
   bridge loop tun
-# Only memcheck of valgrind (3 MB of its 70): the lab runs the binding-heavy txl commands
-# under it once (checks/95-txl-memcheck.sh). VALGRIND_LIB tells valgrind.bin where it is.
-rm -rf "$CACHE/vg"
-dpkg -x "$VG_DEB" "$CACHE/vg"
-mkdir -p "$R/opt/valgrind/lib"
-cp "$CACHE/vg/usr/bin/valgrind.bin" "$R/opt/valgrind/"
-for f in memcheck-amd64-linux vgpreload_core-amd64-linux.so vgpreload_memcheck-amd64-linux.so default.supp; do
-  cp "$CACHE/vg/usr/libexec/valgrind/$f" "$R/opt/valgrind/lib/"
-done
-rm -rf "$CACHE/vg"
-# valgrind cannot run without the dynamic linker's symbols, which Debian ships in libc6-dbg:
-# only ld.so's debug file, by its build id, for the libc6 of this rootfs. Without it the
-# valgrind check skips, saying so.
-ldso=$R/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
-libc_ver=$(awk '/^Package: libc6$/ {p = 1} p && /^Version:/ {print $2; exit}' "$R/var/lib/dpkg/status")
-ldso_id=$(readelf -n "$ldso" 2>/dev/null | awk '/Build ID/ {print $3}' || true)
-dbg_deb=$(ls "$CACHE/debs/libc6-dbg_${libc_ver##*:}_amd64.deb" 2>/dev/null ||
-  (cd "$CACHE/debs" && apt-get download -qq -o APT::Sandbox::User=root "libc6-dbg=$libc_ver" >/dev/null 2>&1 && ls "$CACHE/debs/libc6-dbg_${libc_ver##*:}_amd64.deb") || true)
-if [ -n "$ldso_id" ] && [ -n "$dbg_deb" ]; then
-  rm -rf "$CACHE/dbg"
-  dpkg -x "$dbg_deb" "$CACHE/dbg"
-  f=usr/lib/debug/.build-id/${ldso_id:0:2}/${ldso_id:2}.debug
-  if [ -f "$CACHE/dbg/$f" ]; then
-    mkdir -p "$R/$(dirname "$f")"
-    cp "$CACHE/dbg/$f" "$R/$f"
-  fi
-  rm -rf "$CACHE/dbg"
-fi
-[ -f "$R/usr/lib/debug/.build-id/${ldso_id:0:2}/${ldso_id:2}.debug" ] || { say "no ld.so symbols for valgrind (libc6-dbg $libc_ver): the valgrind check will skip"; rm -rf "$R/opt/valgrind"; }
 mkdir -p "$R/var/lib/txl-lab"
 cp "$CACHE/vmlinux" "$CACHE/guest.cpio.gz" "$R/var/lib/txl-lab/"
 echo "xen=$XEN_VER kernel=$KVER" >"$R/var/lib/txl-lab/versions"
