@@ -81,6 +81,21 @@ describe('writes survive ENOSPC, EIO and short writes', () => {
     }
   });
 
+  it('a failed save to a pipe leaves the pipe where it was', async () => {
+    const h = simHost();
+    expect(h.run(['create', '-e', h.file('a.cfg', CFG('a'))]).code).toBe(0);
+    const fifo = join(h.dir, 'a.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('cat', [fifo], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const read = new Promise((resolve) => reader.on('close', resolve));
+    const r = await h.start(['save', 'a', fifo], { env: { TXL_WRITE_FAIL: 'ENOSPC:a.fifo' } });
+    await read;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^txl: error: Failed to save domain: cannot write .*a\.fifo: no space left on device$/m);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    expect(h.state().domains.find((d: { name: string }) => d.name === 'a').status).toBe('running');
+  });
+
   it('a real full tmpfs: creates fail cleanly and no domain is lost', (ctx) => {
     const mnt = join(simHost().dir, 'tmpfs');
     mkdirSync(mnt);

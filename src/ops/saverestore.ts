@@ -58,11 +58,16 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
       }
     } catch (e) {
       if (fd >= 0) closeSync(fd);
-      removeQuietly(tmp ?? file);
+      // a pipe or a device stays: removing /dev/null as root would break the host
+      if (tmp) removeQuietly(tmp);
       if (suspended) await undoing(() => be.resume(domid));
       if (e instanceof TxlError && !(e instanceof InterruptedError)) e.message = `Failed to save domain: ${e.message}`;
-      throw explain(e, `domain '${name}' was not saved and keeps running; ${tmp ? 'no image written' : `${file} removed`}`);
+      throw explain(e, `domain '${name}' was not saved and keeps running${tmp ? '; no image written' : ''}`);
     }
+    const dropImage = () => {
+      if (tmp) removeQuietly(file);
+      return tmp ? `; ${file} removed` : '';
+    };
     // From here the domain is suspended beside its whole image. Whatever stops the save now
     // (a failed destroy, a signal), the guest must not exist twice: run it again and drop
     // the image. Resuming is never interrupted itself.
@@ -72,8 +77,9 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
         await settleAndCheck();
         if (opts.pause) await be.pause(domid);
       } catch (e) {
-        if (e instanceof InterruptedError) removeQuietly(file);
-        throw explain(e, `domain '${name}' keeps running; ${file} removed`);
+        // only an interrupted save is undone: a failed pause leaves a good checkpoint
+        const dropped = e instanceof InterruptedError ? dropImage() : '';
+        throw explain(e, `domain '${name}' keeps running${dropped || `; ${file} is kept`}`);
       }
     } else {
       try {
@@ -81,9 +87,9 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
         await be.destroy(domid);
       } catch (e) {
         await undoing(() => be.resume(domid));
-        removeQuietly(file);
-        if (e instanceof TxlError && !(e instanceof InterruptedError)) e.message = `Failed to save domain: ${e.message}; the domain was resumed and ${file} removed`;
-        throw explain(e, `domain '${name}' was resumed and ${file} removed`);
+        const dropped = dropImage();
+        if (e instanceof TxlError && !(e instanceof InterruptedError)) e.message = `Failed to save domain: ${e.message}; the domain was resumed${dropped}`;
+        throw explain(e, `domain '${name}' was resumed${dropped}`);
       }
     }
     return { data: { domid, file, left: opts.pause ? 'paused' : opts.checkpoint ? 'running' : 'destroyed' }, text: '' };
@@ -146,12 +152,7 @@ export async function restoreDomain(ctx: Context, words: string[], opts: Restore
   });
 }
 
-/**
- * Opens a new save image, owner-only from its creation: its header holds the config and so
- * any VNC/SPICE password. 'w' would keep an older file's mode (0644, say), so an older
- * regular file or symlink of that name is removed and the file made anew with O_EXCL
- * (xl truncates it; the old image is lost either way).
- */
+/** A pipe or a device (/dev/null, a tape): written in place, never replaced nor removed. */
 function isSpecial(file: string): boolean {
   try {
     const st = lstatSync(file);
@@ -161,6 +162,12 @@ function isSpecial(file: string): boolean {
   }
 }
 
+/**
+ * Opens a new save image, owner-only from its creation: its header holds the config and so
+ * any VNC/SPICE password. 'w' would keep an older file's mode (0644, say), so an older
+ * regular file or symlink of that name is removed and the file made anew with O_EXCL
+ * (xl truncates it; the old image is lost either way).
+ */
 function openPrivate(file: string): number {
   try {
     return openSync(file, 'wx', 0o600);
