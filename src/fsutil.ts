@@ -19,11 +19,16 @@ const REASONS: Record<string, string> = {
   EISDIR: 'is a directory',
 };
 
+/** Why a write failed, in words (`no space left on device`), for messages of any shape. */
+export function writeReason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return (e.code && REASONS[e.code]) ?? e.message;
+}
+
 /** The one-line error for a failed write of path (`cannot write PATH: no space left on device`). */
 export function writeError(path: string, err: unknown): OperationError {
   if (err instanceof OperationError) return err;
-  const e = err as NodeJS.ErrnoException;
-  return new OperationError(`cannot write ${path}: ${(e.code && REASONS[e.code]) ?? e.message}`);
+  return new OperationError(`cannot write ${path}: ${writeReason(err)}`);
 }
 
 // TXL_WRITE_FAIL=CODE[@BYTES][:MATCH],... makes writes to files whose path contains MATCH fail

@@ -1,6 +1,6 @@
 // save and restore in xl's file format, so that files move between txl and xl.
 import { closeSync, lstatSync, openSync, renameSync, unlinkSync } from 'node:fs';
-import { removeQuietly, syncFd, tempPathFor, writeError } from '../fsutil.js';
+import { removeQuietly, syncFd, tempPathFor, writeError, writeReason } from '../fsutil.js';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
 import type { Backend } from '../backend/types.js';
@@ -37,7 +37,7 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
     try {
       fd = tmp ? openSync(tmp, 'wx', 0o600) : openPrivate(file);
     } catch (e) {
-      throw new OperationError(`Failed to open temp file ${tmp ?? file} for writing: ${writeError(file, e).message}`);
+      throw new OperationError(`Failed to open temp file ${tmp ?? file} for writing: ${writeReason(e)}`);
     }
     let suspended = false;
     try {

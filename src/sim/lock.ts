@@ -5,11 +5,11 @@
 // A lock is stale only when its owner is gone (same host, pid dead or reused by a process
 // that started later); it is broken under a second linked file (".break") so that two
 // waiters never both break it and then both win.
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { OperationError } from '../errors.js';
-import { pidAlive, writeError } from '../fsutil.js';
+import { pidAlive, removeQuietly, writeReason } from '../fsutil.js';
 import { checkInterrupt, onHardExit } from '../interrupt.js';
 
 export interface LockOptions {
@@ -36,7 +36,7 @@ export class FileLock {
     } catch (e) {
       // created but not written (a full disk): it must not stay behind
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') removeQuietly(tmp);
-      throw new OperationError(`cannot create the lock '${this.path}': ${writeError(this.path, e).message.slice(`cannot write ${this.path}: `.length)}`);
+      throw new OperationError(`cannot create the lock '${this.path}': ${writeReason(e)}`);
     }
     let delay = 2;
     try {
@@ -156,13 +156,5 @@ export function startTime(pid: number): string | undefined {
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
   } catch {
     return undefined;
-  }
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    /* already gone */
   }
 }
