@@ -46,7 +46,7 @@ check "xl block-attach / block-detach: device-attach and device-detach of disk x
 # --- txl acts, txl watches -------------------------------------------------------
 mac=00:16:3e:65:00:01
 check "txl network-attach / network-detach: device-attach and device-detach of nic $mac" \
-  eval "txl network-attach $G bridge=xenbr0,mac=$mac && saw device-attach $G 'nic $mac' && txl network-detach $G $mac && saw device-detach $G 'nic $mac'"
+  eval "txl network-attach $G bridge=xenbr0 mac=$mac && saw device-attach $G 'nic $mac' && txl network-detach $G $mac && saw device-detach $G 'nic $mac'"
 json_events() {
   local out=$WORK/tx65.json
   bg_txl "$out" -v -o json events --count 3 --timeout 300 $G
