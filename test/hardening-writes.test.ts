@@ -173,6 +173,19 @@ describe('kill -9 during save', () => {
     expect(h.run(['unpause', 'a']).stderr).not.toMatch(/shut down/);
   });
 
+  it('killed before the image has its name, over an older image of the same domain: resumed, the older image kept', async () => {
+    const h = simHost();
+    expect(h.run(['create', '-e', h.file('a.cfg', CFG('a'))]).code).toBe(0);
+    const image = join(h.dir, 'a.save');
+    expect(h.run(['save', '-c', 'a', image]).code).toBe(0);
+    const older = readFileSync(image);
+    await killWhileHeld(h, ['save', 'a', image], 'committed:1');
+    expect(h.run(['list']).code).toBe(0);
+    expect(h.state().domains[1]).toMatchObject({ name: 'a', status: 'running' });
+    expect(readFileSync(image).equals(older)).toBe(true);
+    expect(temps(h.dir)).toEqual([]);
+  });
+
   it('after the image has its name, before the destroy: the next command finishes the save', async () => {
     const h = simHost();
     expect(h.run(['create', '-e', h.file('a.cfg', CFG('a'))]).code).toBe(0);

@@ -217,7 +217,7 @@ export class SimBackend implements Backend {
       if (d.status === 'shutdown' || d.status === 'dying') throw new OperationError(`cannot save domain '${d.name}': it is shut down`);
       tx.faults.hit('save-write', `writing the image of '${d.name}'`);
       writeAll(fd, encodeImage(d, tx.now), opts.saving?.file);
-      if (opts.saving) d.saving = { ...opts.saving, pid: process.pid, started: startTime(process.pid) };
+      if (opts.saving) d.saving = { ...opts.saving, pid: process.pid, started: startTime(process.pid), at: tx.now };
       d.status = 'shutdown';
       d.shutdown_reason = 'suspend';
       d.run_since = null;

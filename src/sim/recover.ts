@@ -22,7 +22,7 @@ export function recoverSaves(tx: Tx): boolean {
     delete d.saving;
     if (d.status !== 'shutdown' || d.shutdown_reason !== 'suspend') continue;
     removeQuietly(s.tmp);
-    if (!s.keep && holdsImageOf(s.file, d)) {
+    if (!s.keep && holdsImageOf(s.file, d, s.at)) {
       destroyDomain(tx, d, `saved to ${s.file} by process ${s.pid}, which died before destroying it`);
       continue;
     }
@@ -34,8 +34,12 @@ export function recoverSaves(tx: Tx): boolean {
   return changed;
 }
 
-/** Whether file is a whole save image of this very domain (header, config, simulator image). */
-function holdsImageOf(file: string, d: SimDomain): boolean {
+/**
+ * Whether file is the whole image this save wrote (header, config, simulator image): of this
+ * very domain and suspended at `at`, since an older save of the same domain (save -c) may
+ * still hold the name, and finishing on it would destroy the guest's newer state.
+ */
+function holdsImageOf(file: string, d: SimDomain, at: number | undefined): boolean {
   if (!existsSync(file)) return false;
   let fd: number | undefined;
   try {
@@ -44,7 +48,7 @@ function holdsImageOf(file: string, d: SimDomain): boolean {
     const cfg = JSON.parse(h.config ?? '{}') as { c_info?: { uuid?: string; name?: string } };
     if (cfg.c_info?.uuid !== undefined && cfg.c_info.uuid !== d.uuid) return false;
     const img = readImageFd(fd);
-    return img.domid === d.domid && img.name === d.name;
+    return img.domid === d.domid && img.name === d.name && (at === undefined || img.saved_at === at);
   } catch {
     return false;
   } finally {

@@ -54,8 +54,11 @@ export interface SimDomain {
   reboots: number[];
   /** a guest action asked for and not yet done (shutdown_delay) */
   pending?: { action: GuestAction; due: number };
-  /** suspended by a save that is not finished: the saver, and where its image goes (see recover.ts) */
-  saving?: SaveMarker & { pid: number; started?: string };
+  /**
+   * suspended by a save that is not finished: the saver, where its image goes, and when it
+   * was suspended (the image's saved_at: an older image of this domain at that name is not it)
+   */
+  saving?: SaveMarker & { pid: number; started?: string; at?: number };
 }
 
 export interface SimCpupool { poolid: number; name: string; sched: string; cpus: number[] }
