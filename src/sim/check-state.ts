@@ -1,7 +1,7 @@
 // The state file is txl's own, but a hand edit, a disk error or another program can leave it
 // well-formed JSON of the wrong shape, and the simulator would then fail deep inside with a
 // TypeError. Its shape is checked once when read: the first thing wrong, with its path.
-import { STATE_VERSION, type SimState } from './state.js';
+import { STATE_VERSION } from './state.js';
 
 type Check = (v: unknown) => boolean;
 const int: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -78,8 +78,4 @@ export function stateProblem(st: unknown): string | undefined {
     }
   }
   return undefined;
-}
-
-export function isSimState(st: unknown): st is SimState {
-  return stateProblem(st) === undefined;
 }
