@@ -10,7 +10,7 @@ import { stateProblem } from './check-state.js';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { NotFoundError, OperationError, TxlError, UsageError } from '../errors.js';
-import { sweepDeadTemps, writeFileAtomicSync } from '../fsutil.js';
+import { sweepDeadTemps, tempPathFor, writeFileAtomicSync } from '../fsutil.js';
 import { settleAndCheck } from '../interrupt.js';
 import { DELAY_ONLY_STEPS, Faults, STEP_NAMES, unknownStep } from './faults.js';
 import { badVariable } from '../env.js';
@@ -215,7 +215,7 @@ export class SimStore {
       return;
     }
     // Simulated interruption: half the new state reaches a temp file, the rename never happens.
-    const tmp = join(this.paths.dir, `.${basename(this.paths.state)}.${process.pid}.${Date.now()}.tmp`);
+    const tmp = tempPathFor(this.paths.state);
     const fd = openSync(tmp, 'wx', SECRET_MODE);
     writeSync(fd, text.slice(0, Math.floor(text.length / 2)));
     fsyncSync(fd);

@@ -1,7 +1,7 @@
 // The simulator's own "domain image": what libxl's stream would carry for a real guest, here
 // the runtime state of the simulated domain. It follows xl's save-file header.
-import { readSync } from 'node:fs';
 import { OperationError } from '../errors.js';
+import { readSome } from '../readlimit.js';
 import type { SimDomain } from './state.js';
 
 export const SIM_STREAM_MAGIC = 'TXLSIM-STREAM 1\n';
@@ -35,8 +35,6 @@ export function decodeImage(buf: Buffer): SimImage {
   }
 }
 
-const nap = new Int32Array(new SharedArrayBuffer(4));
-
 /**
  * Reads one image from fd and not a byte more: its magic line and its JSON line. Like
  * libxl's stream, the image ends by itself, so that after it the fd can carry more (the
@@ -47,16 +45,7 @@ export function readImageFd(fd: number): SimImage {
   const one = Buffer.alloc(1);
   let lines = 0;
   while (lines < 2) {
-    let n: number;
-    try {
-      n = readSync(fd, one, 0, 1, null);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw e;
-      Atomics.wait(nap, 0, 0, 5);
-      continue;
-    }
-    if (n === 0) break;
+    if (readSome(fd, one, 0, 1) === 0) break;
     bytes.push(one[0]);
     if (one[0] === 0x0a) lines++;
     if (bytes.length === SIM_STREAM_MAGIC.length && Buffer.from(bytes).toString('latin1') !== SIM_STREAM_MAGIC) break;
