@@ -47,9 +47,11 @@ export function findHidden(s: string): { index: number; code: number; bidi: bool
 export function printable(s: string, max = 80): string {
   let out = '';
   for (const ch of s.slice(0, max)) {
-    const c = ch.charCodeAt(0);
+    // the code point, not its first UTF-16 unit: a hidden character beyond U+FFFF (a tag
+    // character) shown as half a surrogate pair would name another character
+    const c = ch.codePointAt(0)!;
     const hidden = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || HIDDEN.test(ch);
-    out += hidden ? `\\u${c.toString(16).padStart(4, '0')}` : ch;
+    out += !hidden ? ch : c > 0xffff ? `\\u{${c.toString(16)}}` : `\\u${c.toString(16).padStart(4, '0')}`;
   }
   return s.length > max ? `${out}...` : out;
 }

@@ -63,6 +63,7 @@ describe('validate.ts: domain and managed-config names', () => {
       expect((e as Error).message).toContain('\\u001b');
     }
     expect(printable('a\u0000b')).toBe('a\\u0000b');
+    expect(printable('a\u{E0001}b')).toBe('a\\u{e0001}b');
   });
   it('a managed config stays in its directory whatever the name', () => {
     const dir = tempDir();
