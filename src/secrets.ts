@@ -6,6 +6,8 @@
 import type { OptDef } from './command.js';
 import { ConfigError } from './errors.js';
 import type { DomainConfig } from './model.js';
+import type { SideNode } from '../parsers/xml/dom.js';
+import type { XmlSide } from '../parsers/xml/reader.js';
 
 /** The one flag that shows passwords, on every command that could show them. */
 export const SECURITY_INFO: OptDef = {
@@ -15,19 +17,42 @@ export const SECURITY_INFO: OptDef = {
 
 /**
  * The config without its passwords: the HVM VNC and SPICE ones (xl.cfg vncpasswd,
- * spicepasswd) and each vfb's (vfb = ["vncpasswd=..."]). Dropped, not masked: a mask would
- * become the password of a config written back from this view.
+ * spicepasswd), each vfb's (vfb = ["vncpasswd=..."]) and libvirt's passwd= attributes that
+ * side.xml keeps verbatim (a <graphics type='rdp'> libxl has no field for). Dropped, not
+ * masked: a mask would become the password of a config written back from this view.
  */
 export function withoutSecrets(cfg: DomainConfig): DomainConfig {
   // most configs hold none: no copy for them (list -l of 1,000 domains)
   const hvm0 = cfg.b_info?.['type.hvm'];
-  if (hvm0?.vnc?.passwd === undefined && hvm0?.spice?.passwd === undefined && !cfg.vfbs?.some((v) => v.vnc?.passwd !== undefined)) return cfg;
+  const side = cfg.side?.xml as XmlSide | undefined;
+  if (hvm0?.vnc?.passwd === undefined && hvm0?.spice?.passwd === undefined && !cfg.vfbs?.some((v) => v.vnc?.passwd !== undefined) && !(side && sideHasSecrets(side))) return cfg;
   const out = structuredClone(cfg);
   const hvm = out.b_info?.['type.hvm'];
   for (const holder of [hvm?.vnc, hvm?.spice, ...(out.vfbs ?? []).map((v) => v.vnc)]) {
     if (holder) delete holder.passwd;
   }
+  if (out.side?.xml) scrubSide(out.side.xml as XmlSide);
   return out;
+}
+
+/** libvirt's attribute for a console password (<graphics passwd=...>), in any element. */
+const secretAttr = (name: string) => name.toLowerCase() === 'passwd';
+
+const nodeHasSecrets = (n: SideNode): boolean => (n.attrs ?? []).some(([k]) => secretAttr(k)) || (n.children ?? []).some(nodeHasSecrets);
+
+function sideHasSecrets(side: XmlSide): boolean {
+  return (side.attrs ?? []).some((a) => secretAttr(a.name)) || (side.elements ?? []).some((e) => nodeHasSecrets(e.node)) || (side.metadata ?? []).some(nodeHasSecrets);
+}
+
+function scrubNode(n: SideNode): void {
+  if (n.attrs) n.attrs = n.attrs.filter(([k]) => !secretAttr(k));
+  n.children?.forEach(scrubNode);
+}
+
+function scrubSide(side: XmlSide): void {
+  if (side.attrs) side.attrs = side.attrs.filter((a) => !secretAttr(a.name));
+  side.elements?.forEach((e) => scrubNode(e.node));
+  side.metadata?.forEach(scrubNode);
 }
 
 /** Whether the config holds a password that withoutSecrets would drop. */

@@ -83,6 +83,17 @@ describe('passwords hidden from views of a config unless --security-info', () =>
       expect(leaks(s.stdout).length, s.stdout).toBeGreaterThanOrEqual(args.includes('dumpxml') || args.includes('xml') ? 2 : 3);
     }
   });
+  it('a passwd libvirt element that libxl cannot take (kept in side.xml) too', () => {
+    h.file('rdp.xml', `<domain type='xen'><name>rdp</name><memory unit='MiB'>64</memory><os><type>hvm</type></os>
+  <devices><graphics type='rdp' passwd='S3cretVNC'/><graphics type='vnc' passwdValidTo='2030-01-01T00:00:00'/></devices></domain>`);
+    expect(h.run(['define', 'rdp.xml']).code).toBe(0);
+    for (const args of [['dumpxml', 'rdp'], ['config', 'rdp'], ['-o', 'json', 'config', 'rdp']]) {
+      const r = h.run(args);
+      expect(leaks(r.stdout), r.stdout).toEqual([]);
+      expect(r.stdout).toContain('passwdValidTo');
+      expect(leaks(h.run([...args, '--security-info']).stdout)).toEqual(['S3cretVNC']);
+    }
+  });
   it('a managed domain\'s stored config too', () => {
     h.file('m.cfg', CFG.replace('"sec"', '"msec"'));
     expect(h.run(['define', 'm.cfg']).code).toBe(0);
