@@ -112,6 +112,8 @@ export function attach<K extends DeviceKind>(tx: Tx, d: SimDomain, kind: K, dev:
     case 'nic': {
       devid = typeof cfg.devid === 'number' && cfg.devid >= 0 ? cfg.devid : nextDevid(d, kind);
       if (mine.some((x) => x.devid === devid)) throw new OperationError(`${what}: domain '${d.name}' already has a network interface with devid ${devid}`);
+      // libxl refuses an emulated NIC on a guest without a device model (measured in the lab)
+      if (cfg.nictype === 'vif_ioemu' && d.config.c_info.type !== 'hvm') throw new OperationError(`${what}: a ${d.config.c_info.type ?? 'pv'} guest has no device model for an emulated interface`, "leave the model out, or use --model netfront (a PV interface)");
       const mac = cfg.mac === undefined ? randomMac() : normaliseMac(String(cfg.mac));
       if (!mac) throw new OperationError(`${what}: '${cfg.mac}' is not a MAC address`);
       cfg.mac = mac;
