@@ -5,15 +5,27 @@
 // A value is a quoted string (perhaps unterminated: the diagnostic may be about just that),
 // a bracketed list (xl.cfg refuses one there, and the error quotes the line), or a bare word;
 // strings right after it belong to it too (`"a" "b"` is an error that quotes the second).
-const SECRET = /((?:vnc|spice)?passw(?:or)?d[\w-]*["']?\s*(?:=|:)\s*)((?:"[^"\n]*"?|'[^'\n]*'?|\[[^\]\n]*\]?|[^\s,;"'\]}>]+)(?:[ \t]*(?:"[^"\n]*"?|'[^'\n]*'?))*)/gi;
+// The key is followed by = or :, or is a quoted string followed by a comma: side.xml keeps
+// libvirt's attributes as ["passwd","..."] pairs, which xl.cfg's #@txl lines and the XML
+// writer's <metadata> (with &quot; for ") carry, and an error may quote such a line.
+const QUOTE = `(?:["']|&quot;|&apos;)`;
+const STR = `"[^"\n]*"?|'[^'\n]*'?|&quot;(?:(?!&quot;)[^\n])*(?:&quot;)?`;
+const SECRET = new RegExp(
+  `((?:vnc|spice)?passw(?:or)?d[\\w-]*(?:${QUOTE}?\\s*(?:=|:)|${QUOTE}\\s*,)\\s*)((?:${STR}|\\[[^\\]\n]*\\]?|[^\\s,;"'\\]}>]+)(?:[ \t]*(?:${STR}))*)`,
+  'gi',
+);
 /** The secret parts of a matched value: a string without its quotes, a list's items without its punctuation. */
 function secretParts(value: string): string[] {
-  return [...value.matchAll(/"([^"\n]*)"?|'([^'\n]*)'?|\[([^\]\n]*)\]?|([^\s"'[]+)/g)].flatMap((m) =>
-    m[3] !== undefined ? m[3].split(/["',\s]+/) : [m[1] ?? m[2] ?? m[4]]).filter(Boolean);
+  return [...value.matchAll(/&quot;((?:(?!&quot;)[^\n])*)(?:&quot;)?|"([^"\n]*)"?|'([^'\n]*)'?|\[([^\]\n]*)\]?|([^\s"'[]+)/g)].flatMap((m) =>
+    m[4] !== undefined ? m[4].split(/["',\s]+/) : [m[1] ?? m[2] ?? m[3] ?? m[5]]).filter(Boolean);
 }
 /** The value masked character for character: a string's whole inside, a list's items, a bare word. */
 function maskValue(value: string): string {
-  return value.replace(/"[^"\n]*"?|'[^'\n]*'?|\[[^\]\n]*\]?|[^\s"'[]+/g, (m) => {
+  return value.replace(/&quot;(?:(?!&quot;)[^\n])*(?:&quot;)?|"[^"\n]*"?|'[^'\n]*'?|\[[^\]\n]*\]?|[^\s"'[]+/g, (m) => {
+    if (m.startsWith('&quot;')) {
+      const closed = m.length >= 12 && m.endsWith('&quot;');
+      return '&quot;' + '*'.repeat(m.length - (closed ? 12 : 6)) + (closed ? '&quot;' : '');
+    }
     if (m[0] === '[') return m.replace(/[^"'[\],\s]/g, '*');
     if (m[0] !== '"' && m[0] !== "'") return '*'.repeat(m.length);
     const closed = m.length > 1 && m.at(-1) === m[0];

@@ -32,12 +32,18 @@ describe('redaction of diagnostics excerpts', () => {
     ['spicepasswd=["S3cretSP"]', 'spicepasswd=["********"]'],
     ['spicepasswd=[ "ab", "c" ]', 'spicepasswd=[ "**", "*" ]'],
     ['vncpasswd = "my secret" junk', 'vncpasswd = "*********" junk'],
+    // side.xml's attribute pairs, in an #@txl line and in the XML writer's <metadata>
+    ['"attrs":[["type","rdp"],["passwd","S3cretRDP"]]', '"attrs":[["type","rdp"],["passwd","*********"]]'],
+    ["value='[[&quot;passwd&quot;,&quot;S3cretRDP&quot;]]'", "value='[[&quot;passwd&quot;,&quot;*********&quot;]]'"],
+    ["{&quot;passwd&quot;:&quot;S3cret&quot;}", "{&quot;passwd&quot;:&quot;******&quot;}"],
   ])('%s', (input, output) => {
     expect(redactSecrets(input)).toBe(output);
     expect(redactSecrets(input).length).toBe(input.length);
   });
   it('gives the secret values of unterminated strings and lists', () => {
     expect(secretValues('vncpasswd="SECRET')).toEqual(['SECRET']);
+    expect(secretValues('["passwd","S3cretRDP"]')).toEqual(['S3cretRDP']);
+    expect(secretValues('[&quot;passwd&quot;,&quot;S3cretRDP&quot;]')).toEqual(['S3cretRDP']);
     expect(secretValues('spicepasswd=["S3cretSP"]')).toEqual(['S3cretSP']);
   });
   it('an unterminated password and a password in a list never reach stderr (bin/txl)', () => {
