@@ -2,6 +2,7 @@
 // diagnostics that never echo a password or a file txl was not asked to read, trust in the
 // files and directories txl uses, names that cannot pass for another, and an environment
 // checked before it is used.
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { checkDomainName } from '../src/validate.js';
 import { environmentProblem } from '../src/env.js';
 import { describe, expect, it } from 'vitest';
 import { redactDiagnostic, redactSecrets, secretValues } from '../src/redact.js';
-import { simHost } from './support/sim.js';
+import { SIM_BIN, simHost } from './support/sim.js';
 
 const SECRETS = ['S3cretVNC', 'S3cretSPICE', 'S3cretVFB'];
 const CFG = `name = "sec"
@@ -282,6 +283,17 @@ describe('the simulator\'s own files: refused when others could write them', () 
     expect(r.stderr).toContain(`hint: chmod 600 ${join(h.dir, 'state.json')}`);
     chmodSync(join(h.dir, 'state.json'), 0o600);
     expect(h.run(['list']).code).toBe(0);
+  });
+});
+
+describe('directories txl makes for the simulator', () => {
+  it('are its own (0700) under a umask of 002, so that the next command does not refuse them', () => {
+    const h = simHost();
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), ...h.env };
+    for (const k of Object.keys(env)) if (k.startsWith('TXL_') && (env[k] === '' || k === 'TXL_SIM_STATE')) delete env[k];
+    const run = () => spawnSync('sh', ['-c', 'umask 002; exec "$0" "$@"', process.execPath, SIM_BIN, '--connect', 'test:///default', 'list'], { cwd: h.dir, env, encoding: 'utf8' });
+    for (const r of [run(), run()]) expect([r.status, r.stderr]).toEqual([0, '']);
+    for (const d of ['xdgstate', 'xdgstate/txl']) expect((statSync(join(h.dir, d)).mode & 0o777).toString(8)).toBe('700');
   });
 });
 

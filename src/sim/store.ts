@@ -163,7 +163,9 @@ export class SimStore {
     const must = this.paths.mustExist;
     if (must && !existsSync(must.dir)) throw must.missing();
     try {
-      mkdirSync(this.paths.dir, { recursive: true });
+      // owner-only, whatever the umask: checkSimFiles refuses a directory its group could
+      // write, and a umask of 002 (user private groups) would make the ones made here so
+      mkdirSync(this.paths.dir, { recursive: true, mode: 0o700 });
     } catch (e) {
       throw new OperationError(`cannot create the simulator's state directory '${this.paths.dir}': ${(e as Error).message}`);
     }
