@@ -46,7 +46,8 @@ export class ConfigError extends TxlError {
     // a config line may hold a VNC or SPICE password: never let it reach a message
     const found = diagnostics.find((d) => d.severity === 'error') ?? diagnostics[0];
     const first = found && redactDiagnostic(found);
-    super(first ? `${first.file}:${first.line}:${first.col}: ${first.message}` : 'invalid configuration', hint ?? first?.hint);
+    // cut as formatDiagnostic cuts it: the message may quote a megabyte of the input
+    super(first ? `${first.file}:${first.line}:${first.col}: ${cut(first.message, MESSAGE_COLS)}` : 'invalid configuration', hint ?? first?.hint);
     this.diagnostics = diagnostics;
   }
 }

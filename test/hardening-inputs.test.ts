@@ -76,6 +76,8 @@ describe('every reader, fed extreme and malformed inputs (real binary)', () => {
       ['100k nested elements', file('deep.xml', nested('<a>', 100_000))],
       ['1 MB of <', file('lt.xml', '<'.repeat(MB))],
       ['100k repeated attributes', file('dup.xml', `<domain ${"a='1' ".repeat(100_000)}/>`)],
+      // an error message quoting the value: the summary line is cut as the diagnostic is
+      ['1 MB memory unit', file('unit.xml', `<domain type='xen'><name>a</name><memory unit='${'Q'.repeat(MB)}'>5</memory><os><type>hvm</type></os></domain>`)],
     ];
     for (const [what, path] of cases) bounded(`XML ${what}`, measure([...T, 'create', '-N', path]));
   });
