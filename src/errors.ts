@@ -97,7 +97,7 @@ export function formatDiagnostic(d: Diagnostic, color = false): string {
 }
 
 /** The diagnostics to print: at most MAX_DIAGNOSTICS_PER_FILE of each file, and how many were left out per file. */
-export function capDiagnostics(ds: Diagnostic[]): { shown: Diagnostic[]; left: Map<string, number> } {
+function capDiagnostics(ds: Diagnostic[]): { shown: Diagnostic[]; left: Map<string, number> } {
   const seen = new Map<string, number>();
   const left = new Map<string, number>();
   const shown = ds.filter((d) => {
@@ -112,4 +112,10 @@ export function capDiagnostics(ds: Diagnostic[]): { shown: Diagnostic[]; left: M
 
 export function moreLine(file: string, n: number, what = 'diagnostic'): string {
   return `${file}: … and ${n} more ${what}${n === 1 ? '' : 's'} not shown`;
+}
+
+/** The lines that print diagnostics: capped per file, each file's count of the rest last. */
+export function diagnosticLines(ds: Diagnostic[], color = false): string[] {
+  const { shown, left } = capDiagnostics(ds);
+  return [...shown.map((d) => formatDiagnostic(d, color)), ...[...left].map(([file, n]) => moreLine(file, n))];
 }

@@ -3,7 +3,7 @@
 import type { CommandDef } from './command.js';
 import type { Context } from './context.js';
 import { readFileSync, readlinkSync, writeSync } from 'node:fs';
-import { CancelledError, ConfigError, OperationError, TxlError, capDiagnostics, exitCodeFor, formatDiagnostic, moreLine } from './errors.js';
+import { CancelledError, ConfigError, OperationError, TxlError, diagnosticLines, exitCodeFor } from './errors.js';
 import { render } from './output.js';
 
 export async function runCommand(def: CommandDef, ctx: Context, args: Record<string, unknown>, opts: Record<string, unknown>): Promise<void> {
@@ -27,9 +27,7 @@ export async function runCommand(def: CommandDef, ctx: Context, args: Record<str
 export function reportError(err: unknown, stderr: NodeJS.WritableStream): number {
   const color = Boolean((stderr as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
   if (err instanceof ConfigError && err.diagnostics.length) {
-    const { shown, left } = capDiagnostics(err.diagnostics);
-    for (const d of shown) stderr.write(formatDiagnostic(d, color) + '\n');
-    for (const [file, n] of left) stderr.write(moreLine(file, n) + '\n');
+    for (const line of diagnosticLines(err.diagnostics, color)) stderr.write(line + '\n');
     const n = err.diagnostics.filter((d) => d.severity === 'error').length;
     stderr.write(`txl: error: ${err.message}${n > 1 ? ` (and ${n - 1} more)` : ''}\n`);
     return exitCodeFor(err);

@@ -152,6 +152,19 @@ describe('every reader, fed extreme and malformed inputs (real binary)', () => {
   });
 });
 
+describe('diagnostics capped per file', () => {
+  it('check and create -N print 20 of 30 errors and count the rest', () => {
+    const cfg = file('thirty.cfg', 'name = "a"\n' + Array.from({ length: 30 }, (_, i) => `bad${i} = \n`).join(''));
+    for (const args of [['check', cfg], ['create', '-N', cfg]]) {
+      const r = spawnSync(process.execPath, [SIM_BIN, ...T, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      const out = r.stdout + r.stderr;
+      expect(r.status, out).toBe(2);
+      expect(out.match(/: error: missing value/g)?.length, out).toBe(20);
+      expect(out).toContain(`${cfg}: … and 10 more diagnostics not shown\n`);
+    }
+  });
+});
+
 describe('inputs that are not plain files, and outputs that fail', () => {
   it('a config on /dev/stdin (a pipe, a socket) and on <(...)', () => {
     const cfg = file('pipe.cfg', CFG);

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import { ConfigError, capDiagnostics, formatDiagnostic, moreLine, type Diagnostic } from '../errors.js';
+import { ConfigError, diagnosticLines, type Diagnostic } from '../errors.js';
 import { parseFormat, readText, parseDomainText, loadXlConf, detectFormat } from '../formats.js';
 
 interface FileReport { file: string; format: string; ok: boolean; errors: number; warnings: number; diagnostics: Diagnostic[] }
@@ -31,9 +31,7 @@ export async function checkFiles(ctx: Context, files: string[], from?: string): 
   }
   const lines: string[] = [];
   for (const r of reports) {
-    const { shown, left } = capDiagnostics(r.diagnostics);
-    for (const d of shown) lines.push(formatDiagnostic(d, ctx.color));
-    for (const [file, n] of left) lines.push(moreLine(file, n));
+    lines.push(...diagnosticLines(r.diagnostics, ctx.color));
     lines.push(`${r.file}: ${r.ok ? 'ok' : 'invalid'} (${plural(r.errors, 'error')}, ${plural(r.warnings, 'warning')})`);
   }
   const bad = reports.some((r) => !r.ok);

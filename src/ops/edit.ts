@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
 import type { DomainConfig } from '../model.js';
-import { CancelledError, ConfigError, OperationError, TxlError, capDiagnostics, formatDiagnostic, type Diagnostic } from '../errors.js';
+import { CancelledError, ConfigError, OperationError, TxlError, diagnosticLines, type Diagnostic } from '../errors.js';
 import { loadXlConf, parseDomainText, parseFormat, writeDomain, type Format } from '../formats.js';
 import { withBackend } from './connect.js';
 import { confirm } from '../prompt.js';
@@ -68,7 +68,7 @@ async function readBack(text: string, file: string, format: Format, orig: Domain
 
 function explain(ctx: Context, err: unknown): void {
   const color = Boolean((ctx.stderr as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
-  if (err instanceof ConfigError) for (const d of capDiagnostics(err.diagnostics).shown) ctx.stderr.write(formatDiagnostic(d, color) + '\n');
+  if (err instanceof ConfigError) for (const line of diagnosticLines(err.diagnostics, color)) ctx.stderr.write(line + '\n');
   else ctx.stderr.write(`txl: error: ${(err as Error).message}\n`);
 }
 
