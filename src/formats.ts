@@ -1,5 +1,6 @@
 // Reading any domain description (xl.cfg, domain XML, libxl JSON) into the model and writing
 // it back out. The parsers are pure; this module does the file I/O around them.
+import type { HostInfo } from '../parsers/host.js';
 import { existsSync } from 'node:fs';
 import { fdOfPath, readBounded } from './readlimit.js';
 import type { DomainConfig } from './model.js';
@@ -12,6 +13,8 @@ export interface ReadOptions {
   from?: Format;
   /** `key=value` words given after the file name, as `xl create cfg key=val` */
   overrides?: string[];
+  /** the host an xl.cfg's cpu lists and NUMA specs refer to (default: the corpus host) */
+  host?: HostInfo;
 }
 
 export interface ReadResult {
@@ -79,7 +82,7 @@ export async function parseDomainText(text: string, file: string, opts: ReadOpti
       const { xlcfgToModel } = await import('../parsers/xlcfg/to-model.js');
       const { defaultXlConf } = await import('../parsers/xlcfg/xlconf.js');
       const xlconf = (opts.xlconf as ReturnType<typeof defaultXlConf> | undefined) ?? defaultXlConf();
-      const r = xlcfgToModel(text, file, { xlconf, overrides: opts.overrides });
+      const r = xlcfgToModel(text, file, { xlconf, overrides: opts.overrides, host: opts.host });
       return { config: r.config, warnings: r.warnings, format };
     }
     case 'xml': {

@@ -9,6 +9,7 @@ import { TxlError } from '../errors.js';
 import { acknowledgeInterrupt, explain, installInterruptHandler, interruptRequested, interruptSignal, InterruptedError, settleAndCheck, undoing } from '../interrupt.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
+import { onHost } from './parse-host.js';
 import { confusableWarning } from '../confusables.js';
 
 export interface Created { file: string; domid: number; name: string; uuid: string }
@@ -55,7 +56,7 @@ export async function createOnBackend(ctx: Context, files: string[], overrides: 
 
 async function createOne(ctx: Context, be: Backend, file: string, overrides: string[], opts: CreateOptions): Promise<Created> {
   ctx.info(`Parsing config from ${file === '-' ? '<stdin>' : file}`);
-  const { config, warnings } = await readDomainFile(file, { overrides });
+  const { config, warnings } = await readDomainFile(file, await onHost(be, { overrides }));
   warnings.forEach((w) => ctx.warn(w));
   const name = config.c_info?.name ?? file;
   const lookalike = await confusableWarning(be, config.c_info?.name);

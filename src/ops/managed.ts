@@ -4,6 +4,7 @@ import type { Result } from '../command.js';
 import { OperationError } from '../errors.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
+import { onHost } from './parse-host.js';
 import { splitCreateWords } from './create.js';
 import { checkDomainName } from '../validate.js';
 import { confusableWarning } from '../confusables.js';
@@ -12,9 +13,9 @@ export async function defineDomain(ctx: Context, words: string[]): Promise<Resul
   const { files, overrides } = splitCreateWords(words);
   if (files.length !== 1) throw new OperationError('define takes one config file');
   const file = files[0];
-  const { config, warnings } = await readDomainFile(file, { overrides });
-  warnings.forEach((w) => ctx.warn(w));
   return withBackend(ctx, async (be) => {
+    const { config, warnings } = await readDomainFile(file, await onHost(be, { overrides }));
+    warnings.forEach((w) => ctx.warn(w));
     const name = config.c_info?.name ?? '';
     if (config.c_info?.name !== undefined) checkDomainName(name);
     const lookalike = await confusableWarning(be, name);

@@ -1,0 +1,28 @@
+// xl maps a config's cpu lists and NUMA specs onto the host it runs on (libxl's CPU count
+// and nodes). With a connection at hand txl does the same; without one (create -N, convert,
+// check) the parsers fall back to the host the corpus outputs were made on.
+import type { Backend } from '../backend/types.js';
+import type { HostInfo } from '../../parsers/host.js';
+import type { ReadOptions } from '../formats.js';
+
+export async function liveParseHost(be: Backend): Promise<HostInfo> {
+  const h = await be.hostInfo();
+  // libxl_cpu_bitmap_alloc sizes cpu maps by the highest CPU id, not by how many are online
+  const cpus = h.physinfo.max_cpu_id + 1;
+  const all = Array.from({ length: cpus }, (_, i) => i);
+  const v = h.version_info;
+  return {
+    nr_cpus: cpus,
+    nodes: h.numa.length ? h.numa.map((n) => n.cpus) : [all],
+    total_memkb: h.physinfo.total_memkb,
+    free_memkb: h.physinfo.free_memkb,
+    xen_version: `${v.xen_version_major}.${v.xen_version_minor}`,
+    // Debian's xl keeps its firmware in a versioned directory (XENFIRMWAREDIR)
+    firmware_dir: `/usr/lib/xen-${v.xen_version_major}.${v.xen_version_minor}/boot`,
+  };
+}
+
+/** The read options of a config that is about to be created or defined on be. */
+export async function onHost(be: Backend, opts: ReadOptions): Promise<ReadOptions> {
+  return { ...opts, host: await liveParseHost(be) };
+}
