@@ -5,7 +5,7 @@
 // Faults are injected with TXL_WRITE_FAIL (src/fsutil.ts); one test also fills a real tmpfs,
 // and says so when it cannot mount one.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SIM_BIN, simHost, type SimHost } from './support/sim.js';
@@ -94,6 +94,33 @@ describe('writes survive ENOSPC, EIO and short writes', () => {
     expect(r.stderr).toMatch(/^txl: error: Failed to save domain: cannot write .*a\.fifo: no space left on device$/m);
     expect(statSync(fifo).isFIFO()).toBe(true);
     expect(h.state().domains.find((d: { name: string }) => d.name === 'a').status).toBe('running');
+  });
+
+  it('a save through a symlink writes where it points and leaves the link (a pipe, as /dev/stdout, and a file)', async () => {
+    const h = simHost();
+    expect(h.run(['create', '-e', h.file('a.cfg', CFG('a'))]).code).toBe(0);
+    const fifo = join(h.dir, 'p.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const viaFifo = join(h.dir, 'stdout-link');
+    symlinkSync(fifo, viaFifo);
+    const got = join(h.dir, 'got');
+    const reader = spawn('sh', ['-c', 'cat "$0" > "$1"', fifo, got]);
+    const read = new Promise((resolve) => reader.on('close', resolve));
+    const r = await h.start(['save', '-c', 'a', viaFifo]);
+    await read;
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(viaFifo).isSymbolicLink()).toBe(true);
+    expect(readFileSync(got).subarray(0, 27).toString('latin1')).toBe('Xen saved domain, xl format');
+    expect(readdirSync(h.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    mkdirSync(join(h.dir, 'images'));
+    const target = h.file('images/a.save', 'an older image');
+    const viaFile = join(h.dir, 'a-link.save');
+    symlinkSync(target, viaFile);
+    expect(h.run(['save', 'a', viaFile]).code).toBe(0);
+    expect(lstatSync(viaFile).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target).subarray(0, 27).toString('latin1')).toBe('Xen saved domain, xl format');
+    expect((statSync(target).mode & 0o777).toString(8)).toBe('600');
+    expect(h.run(['restore', viaFile]).code).toBe(0);
   });
 
   it('a real full tmpfs: creates fail cleanly and no domain is lost', (ctx) => {

@@ -1,5 +1,5 @@
 // save and restore in xl's file format, so that files move between txl and xl.
-import { closeSync, lstatSync, openSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, realpathSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { removeQuietly, syncFd, tempPathFor, writeError, writeReason } from '../fsutil.js';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
@@ -31,8 +31,10 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
     checkInterrupt();
     // A file's image is written beside it and renamed over it once whole and on disk: a full
     // disk keeps an older image of that name and never leaves half of one. A pipe or a device
-    // is written in place.
-    const tmp = isSpecial(file) ? undefined : tempPathFor(file);
+    // is written in place. Through a symlink, the file it points to is the one replaced.
+    const special = isSpecial(file);
+    const dest = special ? file : linkTarget(file);
+    const tmp = special ? undefined : tempPathFor(dest);
     let fd: number;
     try {
       fd = tmp ? openSync(tmp, 'wx', 0o600) : openPrivate(file);
@@ -43,7 +45,7 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
     try {
       const h = writeHeader(fd, json, file);
       ctx.info(`Saving to ${file} new xl format (info ${describe(h)})`);
-      await be.suspend(domid, fd, tmp ? { saving: { file, tmp, keep: opts.checkpoint || opts.pause } } : {});
+      await be.suspend(domid, fd, tmp ? { saving: { file: dest, tmp, keep: opts.checkpoint || opts.pause } } : {});
       suspended = true;
       if (tmp) syncFd(fd, file);
       closeSync(fd);
@@ -51,7 +53,7 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
       if (tmp) {
         checkInterrupt();
         try {
-          renameSync(tmp, file);
+          renameSync(tmp, dest);
         } catch (e) {
           throw writeError(file, e);
         }
@@ -64,9 +66,10 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
       if (e instanceof TxlError && !(e instanceof InterruptedError)) e.message = `Failed to save domain: ${e.message}`;
       throw explain(e, `domain '${name}' was not saved and keeps running${tmp ? '; no image written' : ''}`);
     }
-    const dropImage = () => {
-      if (tmp) removeQuietly(file);
-      return tmp ? `; ${file} removed` : '';
+    // the image, unless it went to a pipe or a device: what the message adds about it
+    const dropImage = (joint: string) => {
+      if (tmp) removeQuietly(dest);
+      return tmp ? `${joint}${file} removed` : '';
     };
     // From here the domain is suspended beside its whole image. Whatever stops the save now
     // (a failed destroy, a signal), the guest must not exist twice: run it again and drop
@@ -78,7 +81,7 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
         if (opts.pause) await be.pause(domid);
       } catch (e) {
         // only an interrupted save is undone: a failed pause leaves a good checkpoint
-        const dropped = e instanceof InterruptedError ? dropImage() : '';
+        const dropped = e instanceof InterruptedError ? dropImage('; ') : '';
         throw explain(e, `domain '${name}' keeps running${dropped || `; ${file} is kept`}`);
       }
     } else {
@@ -87,7 +90,7 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
         await be.destroy(domid);
       } catch (e) {
         await undoing(() => be.resume(domid));
-        const dropped = dropImage();
+        const dropped = dropImage(' and ');
         if (e instanceof TxlError && !(e instanceof InterruptedError)) e.message = `Failed to save domain: ${e.message}; the domain was resumed${dropped}`;
         throw explain(e, `domain '${name}' was resumed${dropped}`);
       }
@@ -152,30 +155,40 @@ export async function restoreDomain(ctx: Context, words: string[], opts: Restore
   });
 }
 
-/** A pipe or a device (/dev/null, a tape): written in place, never replaced nor removed. */
+/**
+ * A pipe or a device (/dev/null, a tape), also through a symlink (/dev/stdout is one): written
+ * in place, never replaced nor removed (a temp file renamed over /dev/stdout would replace
+ * the host's link with a file).
+ */
 function isSpecial(file: string): boolean {
   try {
-    const st = lstatSync(file);
-    return !st.isFile() && !st.isSymbolicLink();
+    return !statSync(file).isFile();
   } catch {
     return false;
   }
 }
 
+/** The file a symlink points to, so that the link stays a link; the path itself otherwise (or when dangling). */
+function linkTarget(file: string): string {
+  try {
+    return lstatSync(file).isSymbolicLink() ? realpathSync(file) : file;
+  } catch {
+    return file;
+  }
+}
+
 /**
- * Opens a new save image, owner-only from its creation: its header holds the config and so
- * any VNC/SPICE password. 'w' would keep an older file's mode (0644, say), so an older
- * regular file or symlink of that name is removed and the file made anew with O_EXCL
- * (xl truncates it; the old image is lost either way).
+ * Opens the pipe or device isSpecial found, in place. Should a regular file have taken its
+ * name since, that file is made anew, owner-only with O_EXCL: its header holds the config and
+ * so any VNC/SPICE password, and 'w' would keep an older file's mode (0644, say).
  */
 function openPrivate(file: string): number {
   try {
     return openSync(file, 'wx', 0o600);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    const st = lstatSync(file);
-    // a pipe or a device (/dev/null) keeps nothing for others to read
-    if (!st.isFile() && !st.isSymbolicLink()) return openSync(file, 'w');
+    // a pipe or a device (/dev/null), through a symlink too, keeps nothing for others to read
+    if (!statSync(file).isFile()) return openSync(file, 'w');
     unlinkSync(file);
     return openSync(file, 'wx', 0o600);
   }
