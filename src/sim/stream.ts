@@ -1,7 +1,7 @@
 // The simulator's own "domain image": what libxl's stream would carry for a real guest, here
 // the runtime state of the simulated domain. It follows xl's save-file header.
 import { OperationError } from '../errors.js';
-import { readSome } from '../readlimit.js';
+import { MAX_INPUT_BYTES, readSome } from '../readlimit.js';
 import type { SimDomain } from './state.js';
 
 export const SIM_STREAM_MAGIC = 'TXLSIM-STREAM 1\n';
@@ -41,14 +41,21 @@ export function decodeImage(buf: Buffer): SimImage {
  * migration protocol's messages). Copes with a non-blocking fd (stdin under Node).
  */
 export function readImageFd(fd: number): SimImage {
-  const bytes: number[] = [];
-  const one = Buffer.alloc(1);
+  // a Buffer, not a number[] (8 bytes and more a byte): a 16 MiB line stays 16-32 MiB
+  let buf = Buffer.alloc(4096);
+  let len = 0;
   let lines = 0;
   while (lines < 2) {
-    if (readSome(fd, one, 0, 1) === 0) break;
-    bytes.push(one[0]);
-    if (one[0] === 0x0a) lines++;
-    if (bytes.length === SIM_STREAM_MAGIC.length && Buffer.from(bytes).toString('latin1') !== SIM_STREAM_MAGIC) break;
+    if (len === buf.length) {
+      // a line that never ends (a corrupt or hostile file) stops at the input limit, not at OOM
+      if (len >= MAX_INPUT_BYTES) throw new OperationError('the domain image in this save file is truncated or corrupt');
+      const bigger = Buffer.alloc(len * 2);
+      buf.copy(bigger);
+      buf = bigger;
+    }
+    if (readSome(fd, buf, len, 1) === 0) break;
+    if (buf[len++] === 0x0a) lines++;
+    if (len === SIM_STREAM_MAGIC.length && buf.toString('latin1', 0, len) !== SIM_STREAM_MAGIC) break;
   }
-  return decodeImage(Buffer.from(bytes));
+  return decodeImage(buf.subarray(0, len));
 }
