@@ -14,6 +14,14 @@ const CFG = (name: string) => `name = "${name}"\ntype = "pvh"\nkernel = "/boot/v
 const temps = (dir: string) => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'));
 const names = (h: SimHost) => h.state().domains.map((d: { name: string }) => d.name);
 
+/** A named pipe in h.dir and a reader that copies it to `into` (or drops it); `read` settles when the writer closes. */
+function pipeWithReader(h: SimHost, name: string, into = '/dev/null'): { fifo: string; read: Promise<unknown> } {
+  const fifo = join(h.dir, name);
+  expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+  const reader = spawn('sh', ['-c', 'cat "$0" > "$1"', fifo, into]);
+  return { fifo, read: new Promise((resolve) => reader.on('close', resolve)) };
+}
+
 describe('writes survive ENOSPC, EIO and short writes', () => {
   it('a create on a full disk fails in one line and keeps every domain', () => {
     const h = simHost();
@@ -84,10 +92,7 @@ describe('writes survive ENOSPC, EIO and short writes', () => {
   it('a failed save to a pipe leaves the pipe where it was', async () => {
     const h = simHost();
     expect(h.run(['create', '-e', h.file('a.cfg', CFG('a'))]).code).toBe(0);
-    const fifo = join(h.dir, 'a.fifo');
-    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-    const reader = spawn('cat', [fifo], { stdio: ['ignore', 'ignore', 'ignore'] });
-    const read = new Promise((resolve) => reader.on('close', resolve));
+    const { fifo, read } = pipeWithReader(h, 'a.fifo');
     const r = await h.start(['save', 'a', fifo], { env: { TXL_WRITE_FAIL: 'ENOSPC:a.fifo' } });
     await read;
     expect(r.code).toBe(1);
@@ -99,13 +104,10 @@ describe('writes survive ENOSPC, EIO and short writes', () => {
   it('a save through a symlink writes where it points and leaves the link (a pipe, as /dev/stdout, and a file)', async () => {
     const h = simHost();
     expect(h.run(['create', '-e', h.file('a.cfg', CFG('a'))]).code).toBe(0);
-    const fifo = join(h.dir, 'p.fifo');
-    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const got = join(h.dir, 'got');
+    const { fifo, read } = pipeWithReader(h, 'p.fifo', got);
     const viaFifo = join(h.dir, 'stdout-link');
     symlinkSync(fifo, viaFifo);
-    const got = join(h.dir, 'got');
-    const reader = spawn('sh', ['-c', 'cat "$0" > "$1"', fifo, got]);
-    const read = new Promise((resolve) => reader.on('close', resolve));
     const r = await h.start(['save', '-c', 'a', viaFifo]);
     await read;
     expect(r.code, r.stderr).toBe(0);
