@@ -3,7 +3,7 @@
 // and says in one line what could not be written where (ENOSPC on a full /var is the usual).
 // The temp file is named `.NAME.PID.TIME.tmp`, so that one left by a killed process can be
 // told from one being written: it is removed once its process is gone.
-import { closeSync, fsyncSync, openSync, readdirSync, readlinkSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { OperationError } from './errors.js';
 
@@ -99,6 +99,9 @@ export function tempPathFor(path: string): string {
 }
 
 export function writeFileAtomicSync(path: string, data: string | Buffer, mode = 0o644): void {
+  // the rename would replace a pipe or a device (a symlink to one too: `txl new -o
+  // /dev/stdout` as root would turn the host's /dev/stdout into a file), not write to it
+  if (notRegular(path)) throw new OperationError(`cannot write ${path}: not a regular file`);
   const tmp = tempPathFor(path);
   let fd: number | undefined;
   try {
@@ -120,6 +123,15 @@ export function writeFileAtomicSync(path: string, data: string | Buffer, mode = 
 
 export async function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
   writeFileAtomicSync(path, data, mode);
+}
+
+/** Whether path exists (following symlinks) as something other than a regular file. */
+function notRegular(path: string): boolean {
+  try {
+    return !statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export function removeQuietly(path: string): void {

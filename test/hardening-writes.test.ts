@@ -9,6 +9,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SIM_BIN, simHost, type SimHost } from './support/sim.js';
+import { writeFileAtomicSync } from '../src/fsutil.js';
 
 const CFG = (name: string) => `name = "${name}"\ntype = "pvh"\nkernel = "/boot/vmlinuz"\nmemory = 64\nvcpus = 1\ndisk = [ "vdev=xvda, target=/dev/vg/${name}" ]\n`;
 const temps = (dir: string) => readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'));
@@ -123,6 +124,17 @@ describe('writes survive ENOSPC, EIO and short writes', () => {
     expect(readFileSync(target).subarray(0, 27).toString('latin1')).toBe('Xen saved domain, xl format');
     expect((statSync(target).mode & 0o777).toString(8)).toBe('600');
     expect(h.run(['restore', viaFile]).code).toBe(0);
+  });
+
+  it('an atomic write refuses a pipe or a symlink to one, which its rename would replace', () => {
+    const h = simHost();
+    const fifo = join(h.dir, 'w.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const link = join(h.dir, 'w-link');
+    symlinkSync(fifo, link);
+    for (const p of [fifo, link]) expect(() => writeFileAtomicSync(p, 'x')).toThrow(`cannot write ${p}: not a regular file`);
+    expect([statSync(fifo).isFIFO(), lstatSync(link).isSymbolicLink()]).toEqual([true, true]);
+    expect(temps(h.dir)).toEqual([]);
   });
 
   it('a real full tmpfs: creates fail cleanly and no domain is lost', (ctx) => {
