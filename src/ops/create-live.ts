@@ -56,7 +56,12 @@ export async function createOnBackend(ctx: Context, files: string[], overrides: 
 
 async function createOne(ctx: Context, be: Backend, file: string, overrides: string[], opts: CreateOptions): Promise<Created> {
   ctx.info(`Parsing config from ${file === '-' ? '<stdin>' : file}`);
-  const { config, warnings } = await readDomainFile(file, await onHost(be, { overrides }));
+  // reading the host waits for the host's lock like the create itself: a signal there has
+  // changed nothing yet
+  const host = await onHost(be, { overrides }).catch((e) => {
+    throw explain(e, `nothing was created from ${file}`);
+  });
+  const { config, warnings } = await readDomainFile(file, host);
   warnings.forEach((w) => ctx.warn(w));
   const name = config.c_info?.name ?? file;
   const lookalike = await confusableWarning(be, config.c_info?.name);
