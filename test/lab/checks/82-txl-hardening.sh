@@ -33,6 +33,28 @@ else
   skip "txl save to a full filesystem" "cannot mount a tmpfs in dom0"
 fi
 xl destroy $G >/dev/null 2>&1
+
+# the monitor's log on a full filesystem: the monitor must still restart its guest
+LOGS=$WORK/full82logs
+umount "$LOGS" 2>/dev/null
+mkdir -p "$LOGS"
+if mount -t tmpfs -o size=64k tmpfs "$LOGS" 2>/dev/null; then
+  dd if=/dev/zero of="$LOGS/filler" bs=4k >/dev/null 2>&1 # until the filesystem is full
+  full_monitor() {
+    local id now
+    TXL_MONITOR_LOG_DIR=$LOGS txl create "$WORK/$G.cfg" >"$WORK/mon.out" 2>&1 || { cat "$WORK/mon.out"; echo "txl create failed"; return 1; }
+    wait_for 120 console_has $G 'txl-guest: tick 1' || return 1
+    id=$(xl domid $G)
+    wait_for 10 pgrep -f "txl.* domain-monitor $id\$" >/dev/null || { echo "no monitor for domid $id"; return 1; }
+    txl reboot $G || return 1
+    wait_for 120 eval "now=\$(xl domid $G 2>/dev/null); [ -n \"\$now\" ] && [ \"\$now\" != $id ]" || { echo "$G was not restarted by its monitor"; return 1; }
+  }
+  check "monitor with its log on a full filesystem: txl reboot still restarts $G" full_monitor
+  xl destroy $G >/dev/null 2>&1
+  umount "$LOGS"
+else
+  skip "monitor with its log on a full filesystem" "cannot mount a tmpfs in dom0"
+fi
 M=/var/lib/txl/managed
 check "txl define: the managed config is 0600 in a 0700 directory" eval "txl define '$WORK/$G.cfg' >/dev/null && f=\$(ls $M/$G.* | head -1) && eq mode \"\$(mode_of \"\$f\")\" 600 && eq 'mode of $M' \"\$(mode_of $M)\" 700"
 unsafe_managed() {
