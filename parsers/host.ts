@@ -25,3 +25,17 @@ export const CORPUS_HOST: HostInfo = {
   xen_version: '4.17',
   firmware_dir: '/usr/lib/xen-4.17/boot', // Debian 12's xl, which produced the corpus
 };
+
+/**
+ * A host as large as Xen allows (4096 CPUs in 64 nodes, 2^40 KiB): reading a config against it
+ * refuses nothing for the host's size, for a first look at a config (its name) before the real
+ * host is known.
+ */
+export const LARGEST_HOST: HostInfo = {
+  nr_cpus: 4096,
+  nodes: Array.from({ length: 64 }, (_, n) => Array.from({ length: 64 }, (_, i) => n * 64 + i)),
+  total_memkb: 2 ** 40,
+  free_memkb: 2 ** 40,
+  xen_version: CORPUS_HOST.xen_version,
+  firmware_dir: CORPUS_HOST.firmware_dir,
+};

@@ -60,16 +60,32 @@ function decodeUtf8(bytes: Uint8Array, file: string): string {
   }
 }
 
-export async function readDomainFile(file: string, opts: ReadOptions = {}): Promise<ReadResult> {
+/**
+ * onHost, given the config as read against the default host, may check it and return the
+ * host it is for; an xl.cfg is then read again against that host (its cpu lists and NUMA
+ * specs depend on it). Checks come first, so that a bad name never waits for the host.
+ */
+export type HostFor = (first: ReadResult) => Promise<HostInfo | undefined>;
+
+export async function readDomainFile(file: string, opts: ReadOptions = {}, onHost?: HostFor): Promise<ReadResult> {
   const text = await readText(file);
-  if (file === '-') return parseDomainText(text, '<stdin>', { ...opts, xlconf: await loadXlConf() });
+  if (file === '-') return parseOnHost(text, '<stdin>', { ...opts, xlconf: await loadXlConf() }, onHost);
   // txl runs as root: a config anyone could have rewritten is refused, a shared one flagged
   // (/dev/stdin, /dev/fd/N: an fd the caller handed over, whose writer is the caller itself)
   const { checkTrustedFile } = await import('./validate.js');
   const trust = fdOfPath(file) === undefined ? checkTrustedFile(file, 'config') : { warnings: [] as string[] };
-  const r = await parseDomainText(text, file, { ...opts, xlconf: await loadXlConf() });
+  const r = await parseOnHost(text, file, { ...opts, xlconf: await loadXlConf() }, onHost);
   const flagged: Diagnostic[] = trust.warnings.map((message) => ({ severity: 'warning', file, line: 1, col: 1, message, hint: 'make it writable only by its owner (chmod go-w)' }));
   return { ...r, warnings: [...flagged, ...r.warnings] };
+}
+
+async function parseOnHost(text: string, file: string, opts: ReadOptions & { xlconf?: unknown }, onHost?: HostFor): Promise<ReadResult> {
+  if (!onHost) return parseDomainText(text, file, opts);
+  // the first look may not refuse a CPU that the real host has and the default one lacks
+  const { LARGEST_HOST } = await import('../parsers/host.js');
+  const first = await parseDomainText(text, file, { ...opts, host: LARGEST_HOST });
+  const host = await onHost(first);
+  return first.format === 'xl' ? parseDomainText(text, file, { ...opts, host }) : first;
 }
 
 export async function parseDomainText(text: string, file: string, opts: ReadOptions & { xlconf?: unknown } = {}): Promise<ReadResult> {

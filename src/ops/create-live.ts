@@ -9,7 +9,7 @@ import { TxlError } from '../errors.js';
 import { acknowledgeInterrupt, explain, installInterruptHandler, interruptRequested, interruptSignal, InterruptedError, settleAndCheck, undoing } from '../interrupt.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
-import { onHost } from './parse-host.js';
+import { hostOf } from './parse-host.js';
 import { confusableWarning } from '../confusables.js';
 
 export interface Created { file: string; domid: number; name: string; uuid: string }
@@ -58,10 +58,7 @@ async function createOne(ctx: Context, be: Backend, file: string, overrides: str
   ctx.info(`Parsing config from ${file === '-' ? '<stdin>' : file}`);
   // reading the host waits for the host's lock like the create itself: a signal there has
   // changed nothing yet
-  const host = await onHost(be, { overrides }).catch((e) => {
-    throw explain(e, `nothing was created from ${file}`);
-  });
-  const { config, warnings } = await readDomainFile(file, host);
+  const { config, warnings } = await readDomainFile(file, { overrides }, hostOf(be, (e) => explain(e, `nothing was created from ${file}`)));
   warnings.forEach((w) => ctx.warn(w));
   const name = config.c_info?.name ?? file;
   const lookalike = await confusableWarning(be, config.c_info?.name);

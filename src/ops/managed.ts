@@ -4,7 +4,7 @@ import type { Result } from '../command.js';
 import { OperationError } from '../errors.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
-import { onHost } from './parse-host.js';
+import { hostOf } from './parse-host.js';
 import { splitCreateWords } from './create.js';
 import { checkDomainName } from '../validate.js';
 import { confusableWarning } from '../confusables.js';
@@ -14,7 +14,7 @@ export async function defineDomain(ctx: Context, words: string[]): Promise<Resul
   if (files.length !== 1) throw new OperationError('define takes one config file');
   const file = files[0];
   return withBackend(ctx, async (be) => {
-    const { config, warnings } = await readDomainFile(file, await onHost(be, { overrides }));
+    const { config, warnings } = await readDomainFile(file, { overrides }, hostOf(be));
     warnings.forEach((w) => ctx.warn(w));
     const name = config.c_info?.name ?? '';
     if (config.c_info?.name !== undefined) checkDomainName(name);

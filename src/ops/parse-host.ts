@@ -3,7 +3,8 @@
 // check) the parsers fall back to the host the corpus outputs were made on.
 import type { Backend } from '../backend/types.js';
 import type { HostInfo } from '../../parsers/host.js';
-import type { ReadOptions } from '../formats.js';
+import type { HostFor } from '../formats.js';
+import { checkDomainName } from '../validate.js';
 
 export async function liveParseHost(be: Backend): Promise<HostInfo> {
   const h = await be.hostInfo();
@@ -22,7 +23,16 @@ export async function liveParseHost(be: Backend): Promise<HostInfo> {
   };
 }
 
-/** The read options of a config that is about to be created or defined on be. */
-export async function onHost(be: Backend, opts: ReadOptions): Promise<ReadOptions> {
-  return { ...opts, host: await liveParseHost(be) };
+/**
+ * The host a config about to be created or defined on be is read against, once its name has
+ * passed the name rules: a hostile name is refused before libxl is asked anything.
+ */
+export function hostOf(be: Backend, explainErr: (e: unknown) => unknown = (e) => e): HostFor {
+  return async (first) => {
+    const name = first.config.c_info?.name;
+    if (name !== undefined) checkDomainName(name);
+    return liveParseHost(be).catch((e) => {
+      throw explainErr(e);
+    });
+  };
 }
