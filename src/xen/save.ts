@@ -7,6 +7,7 @@ import { ERROR_GUEST_TIMEDOUT } from '../../bindings/events.js';
 import { OperationError } from '../errors.js';
 import { checkInterrupt, InterruptedError, interruptRequested } from '../interrupt.js';
 import { opError } from './errors.js';
+import { domainInfo } from './domains.js';
 
 export interface SuspendOptions {
   /** pre-copy memory while the guest runs (migration), as xl migrate does */
@@ -29,6 +30,14 @@ export async function suspendDomain(lx: Libxl, domid: number, fd: number, opts: 
     if (interruptRequested()) {
       await resumeDomain(lx, domid).catch(() => undefined);
       throw new InterruptedError();
+    }
+    // the guest may have suspended before the stream failed: xl resumes it after a failed
+    // save; txl does so only when it is suspended (a paused or running guest is left alone)
+    const info = await domainInfo(lx, domid).catch(() => undefined);
+    if (info?.shutdown && info.shutdown_reason === 'suspend') await resumeDomain(lx, domid).catch(() => undefined);
+    const logged = ((e as { log?: { message: string }[] }).log ?? []).map((l) => l.message).join('\n');
+    if (/No space left on device/.test(logged)) {
+      throw new OperationError('cannot write the image: no space left on device', 'free some space on that filesystem, or save somewhere else');
     }
     if ((e as { rc?: number }).rc === ERROR_GUEST_TIMEDOUT) {
       throw new OperationError(
