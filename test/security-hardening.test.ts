@@ -13,18 +13,9 @@ import { environmentProblem } from '../src/env.js';
 import { describe, expect, it } from 'vitest';
 import { redactDiagnostic, redactSecrets, secretValues } from '../src/redact.js';
 import { SIM_BIN, simHost } from './support/sim.js';
+import { leaks, SECRET_CFG } from './support/secrets.js';
 
-const SECRETS = ['S3cretVNC', 'S3cretSPICE', 'S3cretVFB'];
-const CFG = `name = "sec"
-type = "hvm"
-memory = 256
-vnc = 1
-vncpasswd = "S3cretVNC"
-spice = 1
-spicepasswd = "S3cretSPICE"
-vfb = [ "vnc=1, vncpasswd=S3cretVFB" ]
-`;
-const leaks = (text: string) => SECRETS.filter((s) => text.includes(s));
+const CFG = SECRET_CFG;
 
 describe('redaction of diagnostics excerpts', () => {
   it.each([

@@ -11,6 +11,7 @@ import { formatDiagnostic } from '../src/errors.js';
 import { redactSecrets, secretFreeTitle } from '../src/validate.js';
 import { ROOT } from './support/txl.js';
 import { SIM_BIN, simHost } from './support/sim.js';
+import { leaks, SECRET_CFG } from './support/secrets.js';
 
 const src = (f: string) => readFileSync(join(ROOT, f), 'utf8');
 const WIRED = {
@@ -18,18 +19,7 @@ const WIRED = {
   title: /secretFreeTitle/.test(src('src/cli.ts')),
 };
 
-const SECRETS = ['S3cretVNC', 'S3cretSPICE', 'S3cretVFB'];
-const CFG = `name = "sec"
-type = "hvm"
-memory = 256
-vnc = 1
-vncpasswd = "S3cretVNC"
-spice = 1
-spicepasswd = "S3cretSPICE"
-vfb = [ "vnc=1, vncpasswd=S3cretVFB" ]
-disk = [ "vdev=xvda, target=/dev/vg/sec" ]
-`;
-const leaks = (text: string) => SECRETS.filter((s) => text.includes(s));
+const CFG = `${SECRET_CFG}disk = [ "vdev=xvda, target=/dev/vg/sec" ]\n`;
 
 describe('validate.ts: redaction', () => {
   it.each([
