@@ -23,6 +23,14 @@ export async function runCommand(def: CommandDef, ctx: Context, args: Record<str
   }
 }
 
+/**
+ * An error names what it failed on, and that may be as long as the input (a 100 KiB path in
+ * an environment variable): a message is cut, never its first 2000 characters.
+ */
+export function clip(text: string, max = 2000): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
 /** Prints a command's error the one txl way and returns the exit code for it. */
 export function reportError(err: unknown, stderr: NodeJS.WritableStream): number {
   const color = Boolean((stderr as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
@@ -37,8 +45,8 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): number
     return exitCodeFor(err);
   }
   if (err instanceof TxlError) {
-    stderr.write(`txl: error: ${err.message}\n`);
-    if (err.hint) stderr.write(`  hint: ${err.hint}\n`);
+    stderr.write(`txl: error: ${clip(err.message)}\n`);
+    if (err.hint) stderr.write(`  hint: ${clip(err.hint)}\n`);
     return exitCodeFor(err);
   }
   const e = err as NodeJS.ErrnoException;
