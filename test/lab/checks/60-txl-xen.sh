@@ -84,7 +84,9 @@ if txl create "$WORK/$G.cfg" >/dev/null 2>&1 && wait_for 90 console_has $G 'txl-
   rebooted() {
     local now
     now=$(col $G 2)
-    [ -z "$now" ] || [ "$now" != "$before" ] || state_is $G '[sc]' >/dev/null || { echo "$G still has id $before, state $(xl_state $G)"; return 1; }
+    # absent is not enough: between the old domain's death and the monitor's re-create the
+    # name is briefly gone, and the destroy below would then find nothing
+    { [ -n "$now" ] && [ "$now" != "$before" ]; } || state_is $G '[sc]' >/dev/null || { echo "$G still has id $before, state $(xl_state $G)"; return 1; }
   }
   check "txl reboot: $G reboots (a new domid, or shut down for the restart)" eval "txl reboot $G && wait_for 60 rebooted"
   check "txl destroy: $G is gone" eval "txl destroy $G && wait_for 20 xl_gone $G"
