@@ -93,6 +93,26 @@ wait_for() {
   done
 }
 
+# nic_attach NAME CMD...: runs CMD, a NIC hot-plug into NAME. Under TCG on a shared
+# machine, dom0 can be starved long enough that libxl kills vif-bridge at its 40 s
+# timeout ("... because of timeout"), leaving the vif behind; that is the host, not the
+# command under test, so the leftover NICs are removed and CMD runs once more.
+nic_attach() {
+  local g=$1 out rc m
+  shift
+  out=$("$@" 2>&1)
+  rc=$?
+  printf '%s\n' "$out"
+  if [ $rc -ne 0 ] && grep -q 'because of timeout' <<<"$out"; then
+    echo "(libxl timed out a hotplug script; the NIC is removed and the attach runs again)"
+    for m in $(xl network-list "$g" 2>/dev/null | awk 'NR > 1 { print $3 }'); do xl network-detach "$g" "$m" || true; done
+    wait_for 60 eval "[ -z \"\$(xl network-list $g 2>/dev/null | awk 'NR > 1')\" ]" || return 1
+    "$@"
+    return
+  fi
+  return $rc
+}
+
 # The state column of `xl list NAME` (r-----, -b----, --p---...), empty if absent.
 xl_state() { xl list "$1" 2>/dev/null | awk -v n="$1" '$1 == n { print $5 }'; }
 xl_has() { xl list 2>/dev/null | awk '{print $1}' | grep -qx "$1"; }

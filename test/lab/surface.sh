@@ -121,7 +121,7 @@ surface_domain() {
   check "$T: -o json domblklist" json_is "JSON.stringify(j).includes('xvdc')" domblklist "$G"
   check "$T: -o json block-list" json_is "JSON.stringify(j).includes('51744')" block-list "$G"
   check "$T: txl detach-disk: xvdc leaves xl block-list" eval "txl detach-disk $G xvdc && wait_for 60 eval \"! xl block-list $G | awk 'NR > 1 { print \\\$1 }' | grep -qx 51744\""
-  check "$T: txl attach-interface: xl network-list shows a NIC" eval "txl attach-interface $G bridge xenbr0 && wait_for 30 eval \"[ -n \\\"\\\$(xl network-list $G | awk 'NR > 1')\\\" ]\""
+  check "$T: txl attach-interface: xl network-list shows a NIC" eval "nic_attach $G txl attach-interface $G bridge xenbr0 && wait_for 30 eval \"[ -n \\\"\\\$(xl network-list $G | awk 'NR > 1')\\\" ]\""
   mac_of_xl() { xl network-list "$G" | awk 'NR > 1 { print $3; exit }'; }
   check "$T: txl domiflist: the MAC xl network-list shows" eval "txl domiflist $G | grep -qi \"\$(mac_of_xl)\""
   check "$T: -o json domiflist" json_is "JSON.stringify(j).toLowerCase().includes('$(mac_of_xl | tr A-F a-f)')" domiflist "$G"

@@ -65,7 +65,7 @@ truncate -s 16M "$WORK/tx6-disk.img"
 check "txl block-attach: xvdb reaches the guest" eval "txl block-attach $G 'format=raw,vdev=xvdb,access=rw,script=block,target=$WORK/tx6-disk.img' && wait_for 30 devices_match $G xvdb"
 check "txl block-list: the disk xl block-list shows (devid 51728)" eval "xl block-list $G | awk 'NR > 1 { print \$1 }' | grep -qx 51728 && txl block-list $G | awk 'NR > 1 { print \$1 }' | grep -qx 51728"
 check "txl block-detach: xvdb leaves the guest and xl block-list" eval "txl block-detach $G xvdb && wait_for 30 eval '! devices_match $G xvdb >/dev/null' && [ -z \"\$(xl block-list $G | awk 'NR > 1')\" ]"
-check "txl network-attach: eth0 reaches the guest" eval "txl network-attach $G bridge=xenbr0 && wait_for 30 devices_match $G eth0"
+check "txl network-attach: eth0 reaches the guest" eval "nic_attach $G txl network-attach $G bridge=xenbr0 && wait_for 30 devices_match $G eth0"
 check "txl network-list: the NIC xl network-list shows" eval "[ \"\$(xl network-list $G | awk 'NR > 1 { print \$1, \$3 }')\" = \"\$(txl network-list $G | awk 'NR > 1 { print \$1, \$3 }')\" ]"
 check "txl network-detach: eth0 leaves the guest" eval "txl network-detach $G 0 && wait_for 30 eval '! devices_match $G eth0 >/dev/null'"
 

@@ -35,7 +35,7 @@ check "PVH: txl mem-set 96m; the guest balloons down (xl list); the lists agree"
 truncate -s 16M "$WORK/tx8-disk.img"
 check "PVH: txl block-attach, xvdb reaches the guest" eval "txl block-attach $G 'format=raw,vdev=xvdb,access=rw,script=block,target=$WORK/tx8-disk.img' && wait_for 60 devices_match $G xvdb && xl block-list $G | awk 'NR > 1 { print \$1 }' | grep -qx 51728"
 check "PVH: txl block-detach, xvdb leaves the guest and xl block-list" eval "txl block-detach $G xvdb && wait_for 60 eval '! devices_match $G xvdb >/dev/null' && [ -z \"\$(xl block-list $G | awk 'NR > 1')\" ]"
-check "PVH: txl network-attach, eth0 reaches the guest" eval "txl network-attach $G bridge=xenbr0 && wait_for 60 devices_match $G eth0 && [ -n \"\$(xl network-list $G | awk 'NR > 1')\" ]"
+check "PVH: txl network-attach, eth0 reaches the guest" eval "nic_attach $G txl network-attach $G bridge=xenbr0 && wait_for 60 devices_match $G eth0 && [ -n \"\$(xl network-list $G | awk 'NR > 1')\" ]"
 check "PVH: txl network-detach, eth0 leaves the guest" eval "txl network-detach $G 0 && wait_for 60 eval '! devices_match $G eth0 >/dev/null' && [ -z \"\$(xl network-list $G | awk 'NR > 1')\" ] && lists_agree"
 
 S=$WORK/$G.save
