@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const result = await build({
-  entryPoints: ['src/entry.ts'],
+  entryPoints: ['src/cli/entry.ts'],
   outfile: 'dist/cli.cjs',
   bundle: true,
   format: 'cjs',
@@ -73,7 +73,7 @@ if (!existsSync('dist/cli.cjs.cache')) throw new Error('build: bin/txl wrote no 
 const help = spawnSync(process.execPath, ['-e', "require('./dist/cli.cjs').main(['--help'])"], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 if (help.status !== 0 || !help.stdout.includes('Usage: txl')) throw new Error(`build: cannot capture txl --help: ${help.stderr}`);
 const fast = await build({
-  entryPoints: ['src/fast.ts'],
+  entryPoints: ['src/cli/fast.ts'],
   bundle: true,
   format: 'cjs',
   platform: 'node',

@@ -32,7 +32,7 @@ export const simGuest = defineCommand({
   ],
   modifies: true,
   async run({ ctx, args }) {
-    const { UsageError } = await import('../src/errors.js');
+    const { UsageError } = await import('../src/core/errors.js');
     if (!['poweroff', 'reboot', 'crash', 'watchdog'].includes(args.action)) throw new UsageError(`unknown guest action '${args.action}'`, 'use poweroff, reboot, crash or watchdog');
     const { simGuest: run } = await import('../src/ops/console.js');
     return run(ctx, args.domain, args.action);

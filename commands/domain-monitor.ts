@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/command.js';
-import { UsageError } from '../src/errors.js';
+import { UsageError } from '../src/core/errors.js';
 
 /** Started by create (unless -e) on Xen: the monitor of one domain. Not for people to run. */
 export const domainMonitor = defineCommand({

@@ -1,5 +1,5 @@
 import { defineCommand } from '../src/command.js';
-import { UsageError } from '../src/errors.js';
+import { UsageError } from '../src/core/errors.js';
 
 const NATIVE = ['xen-xl'] as const;
 

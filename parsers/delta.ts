@@ -9,7 +9,7 @@
 // reads that way: a field someone changed in the file afterwards (virsh edit, an editor,
 // another xl.conf) keeps the file's value, with a warning, instead of being overwritten by
 // stale data.
-import type { DomainConfig } from '../src/model.js';
+import type { DomainConfig } from '../src/core/model.js';
 
 export interface DeltaEntry {
   /** JSON Pointer (RFC 6901) into the model */

@@ -1,7 +1,7 @@
 // A JSON parser that keeps where every value starts, so that a reader validating the
 // document can point at the offending key or value (JSON.parse cannot).
 
-import { ConfigError, type Diagnostic } from '../src/errors.js';
+import { ConfigError, type Diagnostic } from '../src/core/errors.js';
 
 export interface Pos { line: number; col: number; offset: number }
 export type JsonNode =

@@ -3,8 +3,8 @@
 // written). Reading checks every key and value against the IDL table, the way libxl's
 // generated parsers do, but also rejects unknown keys so a typo cannot pass unnoticed.
 
-import type { DomainConfig } from '../src/model.js';
-import { ConfigError, type Diagnostic } from '../src/errors.js';
+import type { DomainConfig } from '../src/core/model.js';
+import { ConfigError, type Diagnostic } from '../src/core/errors.js';
 import { DOMAIN_CONFIG, isDefault, type IdlType, type IdlUnion } from './libxl-idl.js';
 import { jsonDiag, parseJsonAst, type JsonNode } from './json-ast.js';
 

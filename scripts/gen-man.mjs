@@ -16,8 +16,8 @@ export async function generateMan() {
     const entry = join(dir, 'entry.ts');
     writeFileSync(entry, [
       `import { COMMANDS } from ${JSON.stringify(join(root, 'commands/table.ts'))};`,
-      `import { buildProgram } from ${JSON.stringify(join(root, 'src/cli.ts'))};`,
-      `import { renderMan } from ${JSON.stringify(join(root, 'src/man.ts'))};`,
+      `import { buildProgram } from ${JSON.stringify(join(root, 'src/cli/commander.ts'))};`,
+      `import { renderMan } from ${JSON.stringify(join(root, 'src/cli/man.ts'))};`,
       `export const page = renderMan(COMMANDS, buildProgram(COMMANDS), ${JSON.stringify(pkg.version)});`,
     ].join('\n'));
     const out = join(dir, 'man.mjs');

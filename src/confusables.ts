@@ -3,7 +3,7 @@
 // it while another already has the name it looks like. The fold is a small table (dashes,
 // quotes, Cyrillic and Greek letters drawn like Latin ones) after NFKC, which already folds
 // full-width and other compatibility forms; it is not Unicode's whole confusables list.
-import type { Backend } from './backend/types.js';
+import type { Backend } from './core/backend-types.js';
 import { domainNameProblem, printable } from './validate.js';
 
 const FOLD: Record<string, string> = {};

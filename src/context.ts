@@ -1,5 +1,5 @@
 // Everything a command may know about how it was invoked; built once by the cli.
-import { formatDiagnostic, MAX_DIAGNOSTICS_PER_FILE, moreLine, type Diagnostic } from './errors.js';
+import { formatDiagnostic, MAX_DIAGNOSTICS_PER_FILE, moreLine, type Diagnostic } from './core/errors.js';
 
 export type OutputFormat = 'text' | 'table' | 'json' | 'yaml';
 

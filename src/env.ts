@@ -4,8 +4,8 @@
 // directory. Each bad value is one line naming the variable and what it takes (exit 2).
 // Empty is the same as unset, as the shell's `VAR= txl ...` means.
 import { isAbsolute } from 'node:path';
-import { UsageError } from './errors.js';
-import { parseRebootLimit } from './monitor/policy.js';
+import { UsageError } from './core/errors.js';
+import { parseRebootLimit } from './core/reboot-limit.js';
 
 type Rule = [check: (v: string) => boolean, allowed: string];
 

@@ -3,8 +3,8 @@
 import type { HostInfo } from '../parsers/host.js';
 import { existsSync } from 'node:fs';
 import { fdOfPath, readBounded } from './readlimit.js';
-import type { DomainConfig } from './model.js';
-import { ConfigError, NotFoundError, TxlError, UsageError, type Diagnostic } from './errors.js';
+import type { DomainConfig } from './core/model.js';
+import { ConfigError, NotFoundError, TxlError, UsageError, type Diagnostic } from './core/errors.js';
 
 export const FORMATS = ['xl', 'xml', 'json'] as const;
 export type Format = (typeof FORMATS)[number];

@@ -3,9 +3,9 @@
 // and says in one line what could not be written where (ENOSPC on a full /var is the usual).
 // The temp file is named `.NAME.PID.TIME.tmp`, so that one left by a killed process can be
 // told from one being written: it is removed once its process is gone.
-import { closeSync, fsyncSync, openSync, readdirSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { OperationError } from './errors.js';
+import { OperationError } from './core/errors.js';
 
 const REASONS: Record<string, string> = {
   ENOSPC: 'no space left on device',
@@ -192,5 +192,19 @@ function syncDir(dir: string): void {
     }
   } catch {
     // some filesystems refuse fsync on directories; the rename is still atomic
+  }
+}
+
+/** A file only its owner may read (state, managed configs), replaced whole. */
+export function replaceFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  writeFileAtomicSync(path, text, 0o600);
+}
+
+export function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
 }

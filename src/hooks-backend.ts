@@ -3,8 +3,8 @@
 // domain's config as a libxl JSON file. On Xen the hooks come from /etc/txl/hooks (or
 // TXL_HOOKS_DIR); on the simulator only from an explicit TXL_HOOKS_DIR, so that simulated
 // domains never run a real host's hooks.
-import type { Backend, CreateOptions, ShutdownOptions } from './backend/types.js';
-import type { DomainConfig } from './model.js';
+import type { Backend, CreateOptions, ShutdownOptions } from './core/backend-types.js';
+import type { DomainConfig } from './core/model.js';
 import { DEFAULT_HOOKS_DIR, HookError, listHooks, runHooks, withConfigFile, type HookPhase } from './hooks.js';
 
 const RAW = Symbol('txl.unhookedBackend');

@@ -11,7 +11,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OperationError } from './errors.js';
+import { OperationError } from './core/errors.js';
 import { lazyRequire } from './require.js';
 import { untrustedComponent } from './trust.js';
 

@@ -5,7 +5,7 @@
 // A second signal exits at once. SIGCHLD is left alone: libxl's children are reaped through
 // the handler in bindings/context.ts, which this module never touches.
 import { writeSync } from 'node:fs';
-import { CancelledError } from './errors.js';
+import { CancelledError } from './core/errors.js';
 
 /** A command stopped by SIGINT/SIGTERM at a safe point; exit 130 like every cancel. */
 export class InterruptedError extends CancelledError {

@@ -10,9 +10,9 @@
 //     bootloaders: [pygrub]              # bootloader = ... must be one of these
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ConfigError, NotFoundError, OperationError } from './errors.js';
-import type { Backend, CreateOptions } from './backend/types.js';
-import type { DomainConfig } from './model.js';
+import { ConfigError, NotFoundError, OperationError } from './core/errors.js';
+import type { Backend, CreateOptions } from './core/backend-types.js';
+import type { DomainConfig } from './core/model.js';
 import { checkTrustedFile, printable } from './validate.js';
 
 export const SYSTEM_CONF = '/etc/txl/txl.yaml';

@@ -2,7 +2,7 @@
 // or without a terminal on stdin and stdout, the answer is yes, as xl acts without asking,
 // so scripts keep working and nothing ever waits for input that cannot come.
 import type { Context } from './context.js';
-import { CancelledError } from './errors.js';
+import { CancelledError } from './core/errors.js';
 
 export interface PromptIO {
   input?: NodeJS.ReadableStream;

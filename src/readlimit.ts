@@ -3,7 +3,7 @@
 // character devices work, and makes /dev/zero or a runaway generator stop at the limit
 // instead of growing txl to gigabytes. No config, XML, JSON, YAML or save header is near it.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError } from './core/errors.js';
 
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 export const MAX_INPUT_TEXT = '16 MiB';

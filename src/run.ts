@@ -3,7 +3,7 @@
 import type { CommandDef } from './command.js';
 import type { Context } from './context.js';
 import { readFileSync, readlinkSync, writeSync } from 'node:fs';
-import { CancelledError, ConfigError, OperationError, TxlError, diagnosticLines, exitCodeFor } from './errors.js';
+import { CancelledError, ConfigError, OperationError, TxlError, diagnosticLines, exitCodeFor } from './core/errors.js';
 import { render } from './output.js';
 
 export async function runCommand(def: CommandDef, ctx: Context, args: Record<string, unknown>, opts: Record<string, unknown>): Promise<void> {

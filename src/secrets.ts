@@ -4,8 +4,8 @@
 // or a terminal recording does not carry the console's password. The stored files (state,
 // managed configs, save images: all 0600) still hold them, and --security-info shows them.
 import type { OptDef } from './command.js';
-import { ConfigError } from './errors.js';
-import type { DomainConfig } from './model.js';
+import { ConfigError } from './core/errors.js';
+import type { DomainConfig } from './core/model.js';
 import type { SideNode } from '../parsers/xml/dom.js';
 import type { XmlSide } from '../parsers/xml/reader.js';
 

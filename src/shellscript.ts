@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TxlError, UsageError } from './errors.js';
+import { TxlError, UsageError } from './core/errors.js';
 
 export const SHELL_SCRIPTS = { bash: 'txl.bash', zsh: '_txl', fish: 'txl.fish' } as const;
 export type Shell = keyof typeof SHELL_SCRIPTS;

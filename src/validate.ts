@@ -9,7 +9,7 @@
 // txl's own lookups (a UUID is taken as a UUID). 64 is the limit the simulator enforces too.
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { TxlError, UsageError } from './errors.js';
+import { TxlError, UsageError } from './core/errors.js';
 import { untrustedComponent } from './trust.js';
 
 export const NAME_MAX_LENGTH = 64;
@@ -216,5 +216,5 @@ export function isSymlink(path: string): boolean {
   }
 }
 
-// Secret redaction lives in its own module (no imports), so that src/errors.ts can use it.
-export { redactDiagnostic, redactSecrets, secretFreeTitle, secretValues } from './redact.js';
+// Secret redaction lives in its own module (no imports), so that src/core/errors.ts can use it.
+export { redactDiagnostic, redactSecrets, secretFreeTitle, secretValues } from './core/redact.js';

@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SimBackend } from '../src/sim/backend.js';
-import { SimStore, simPaths } from '../src/sim/store.js';
+import { SimStore } from '../src/sim/store.js';
+import { simPaths } from '../src/sim/paths.js';
 import { populateHost } from '../src/sim/populate.js';
 import { Faults } from '../src/sim/faults.js';
 import { xlcfgToModel } from '../parsers/xlcfg/to-model.js';
 import { parseDisk, parseVif, parsePci } from '../parsers/devices/index.js';
-import type { DomainConfig } from '../src/model.js';
+import type { DomainConfig } from '../src/core/model.js';
 import { SIM_BIN, simHost, type SimHost } from './support/sim.js';
 import type { Run } from './support/txl.js';
 

@@ -9,7 +9,7 @@ import { xlcfgToModel } from '../parsers/xlcfg/to-model.js';
 import { defaultXlConf } from '../parsers/xlcfg/xlconf.js';
 import { CORPUS_HOST } from '../parsers/host.js';
 import { libxlJsonToModel, modelToLibxlJson } from '../parsers/libxl-json.js';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/core/errors.js';
 import { bundle, compileShim, runNode, SHIM_MISSING, tempDir } from './shim/harness.js';
 import { jsonDiff, type JsonDifference } from '../src/xen/jsondiff.js';
 

@@ -4,7 +4,7 @@ import { describe, it, expect, beforeEach } from 'vitest';
 import { simHost, type SimHost } from './support/sim.js';
 import { ok, fails, dom, stateText, boot as bootCfg } from './support/simcheck.js';
 import { parseMemSize } from '../src/ops/resources.js';
-import { UsageError } from '../src/errors.js';
+import { UsageError } from '../src/core/errors.js';
 
 const GUEST = `name = "guest"
 type = "pvh"

@@ -220,7 +220,7 @@ describe.skipIf(!has('fish'))('fish, with completions/txl.fish sourced', () => {
 });
 
 describe('completions() for argument kinds the table may use (fake backend)', async () => {
-  const { completions } = await import('../src/complete.js');
+  const { completions } = await import('../src/cli/complete.js');
   const { defineCommand } = await import('../src/command.js');
   const run = async () => undefined;
   const commands = [

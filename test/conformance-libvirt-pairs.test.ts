@@ -7,8 +7,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors.js';
-import type { DomainConfig } from '../src/model.js';
+import { ConfigError } from '../src/core/errors.js';
+import type { DomainConfig } from '../src/core/model.js';
 import { CORPUS_HOST } from '../parsers/host.js';
 import { normalizeModel } from '../parsers/libxl-json.js';
 import { xlcfgToModel } from '../parsers/xlcfg/to-model.js';

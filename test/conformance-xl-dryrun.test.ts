@@ -8,7 +8,7 @@ import { modelToLibxlJson, libxlJsonToModel } from '../parsers/libxl-json.js';
 import { modelToXlcfg } from '../parsers/xlcfg/write.js';
 import { defaultXlConf } from '../parsers/xlcfg/xlconf.js';
 import { CORPUS_HOST } from '../parsers/host.js';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/core/errors.js';
 
 const corpus = join(__dirname, '../../shared/corpus');
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ConfigError, type Diagnostic } from '../src/errors.js';
+import { ConfigError, type Diagnostic } from '../src/core/errors.js';
 import { formatDisk, parseDisk } from '../parsers/devices/index.js';
-import type { Disk } from '../src/model.js';
+import type { Disk } from '../src/core/model.js';
 
 function diagOf(f: () => unknown): Diagnostic {
   try {

@@ -1,6 +1,6 @@
 // vfb, vkb, channel, vtpm, p9, pvcalls, usbctrl, usbdev, vdispl and vsnd specs.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type Diagnostic } from '../src/errors.js';
+import { ConfigError, type Diagnostic } from '../src/core/errors.js';
 import {
   formatChannel, formatP9, formatPvcalls, formatUsbctrl, formatUsbdev, formatVdispl, formatVfb, formatVkb, formatVsnd, formatVtpm,
   parseChannel, parseP9, parsePvcalls, parseUsbctrl, parseUsbdev, parseVdispl, parseVfb, parseVkb, parseVsnd, parseVtpm,

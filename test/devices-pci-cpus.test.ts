@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ConfigError, type Diagnostic } from '../src/errors.js';
+import { ConfigError, type Diagnostic } from '../src/core/errors.js';
 import { PCI_FUNC_ALL, describeCpuMap, formatCpuList, formatPci, parseCpuList, parsePci } from '../parsers/devices/index.js';
 
 function diagOf(f: () => unknown): Diagnostic {

@@ -2,7 +2,7 @@
 // checked against what the real xl 4.17.7 does with them.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/core/errors.js';
 import {
   describeCpuMap, formatCpuList, formatDisk, formatVif, parseCpuList, parseDisk, parseVif,
 } from '../parsers/devices/index.js';

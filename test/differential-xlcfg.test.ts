@@ -7,7 +7,7 @@
 // DIFF_CASES sets the number of mutated configs (default 3000); FUZZ_SEED the seed.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/core/errors.js';
 import { parseXlCfg } from '../parsers/xlcfg/syntax.js';
 import { HAVE_CORPUS } from './support/txl.js';
 import { CFG_PIECES, corpusFiles, fuzzSeed, mutations, applyMutations } from './support/mutate.js';

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { COMMANDS } from '../commands/table.js';
 import type { CommandDef } from '../src/command.js';
-import { buildProgram } from '../src/cli.js';
-import { completions, formatAnswer } from '../src/complete.js';
+import { buildProgram } from '../src/cli/commander.js';
+import { completions, formatAnswer } from '../src/cli/complete.js';
 import { makeContext } from '../src/context.js';
-import { fastParse, GLOBAL_FLAGS, VERSION_FLAG } from '../src/fast-parse.js';
+import { fastParse, GLOBAL_FLAGS, VERSION_FLAG } from '../src/cli/fast-parse.js';
 import { ROOT, tempDir, txl } from './support/txl.js';
 
 const BUILT = existsSync(join(ROOT, 'dist/fast.cjs'));
@@ -132,7 +132,7 @@ describe('a plain command line: src/fast-parse.ts parses it as commander does', 
   });
 });
 
-describe('completion without commander: src/complete.ts as bin/txl runs it', { timeout: 120_000 }, () => {
+describe('completion without commander: src/cli/complete.ts as bin/txl runs it', { timeout: 120_000 }, () => {
   let dir: string;
   const saved = process.env.TXL_SIM_STATE;
   beforeAll(() => {

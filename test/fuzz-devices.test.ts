@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type Diagnostic } from '../src/errors.js';
+import { ConfigError, type Diagnostic } from '../src/core/errors.js';
 import * as dev from '../parsers/devices/index.js';
 import type { SpecOrigin } from '../parsers/devices/index.js';
 import { CORPUS } from './support/txl.js';

@@ -3,7 +3,7 @@
 // gives a config or a ConfigError inside the text; never a stack overflow.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type Diagnostic } from '../src/errors.js';
+import { ConfigError, type Diagnostic } from '../src/core/errors.js';
 import { libxlJsonToModel, modelToLibxlJson } from '../parsers/libxl-json.js';
 import { HAVE_CORPUS } from './support/txl.js';
 import { JSON_PIECES, corpusFiles, expectValidDiagnostics, mutatedFrom, params, runs, scalingRatio } from './support/mutate.js';

@@ -4,7 +4,7 @@
 // config costs about ten times a 100 KB one, never a hundred.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatDiagnostic, type Diagnostic } from '../src/errors.js';
+import { ConfigError, formatDiagnostic, type Diagnostic } from '../src/core/errors.js';
 import { parseXlCfg } from '../parsers/xlcfg/syntax.js';
 import { xlcfgToModel } from '../parsers/xlcfg/to-model.js';
 import { KNOWN_KEYS } from '../parsers/xlcfg/keys.js';

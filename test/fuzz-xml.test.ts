@@ -4,7 +4,7 @@
 // refused before parsing, quickly, saying so.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type Diagnostic } from '../src/errors.js';
+import { ConfigError, type Diagnostic } from '../src/core/errors.js';
 import { xmlToModel } from '../parsers/xml/read.js';
 import { modelToXml } from '../parsers/xml/write.js';
 import { HAVE_CORPUS } from './support/txl.js';

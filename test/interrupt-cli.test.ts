@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeContext } from '../src/context.js';
-import { CancelledError, exitCodeFor } from '../src/errors.js';
+import { CancelledError, exitCodeFor } from '../src/core/errors.js';
 import { checkInterrupt, explain, installInterruptHandler, InterruptedError, interruptRequested, interruptSignal, resetInterruptState, settleAndCheck, undoing } from '../src/interrupt.js';
 import { confirm } from '../src/prompt.js';
 import { SIM_BIN, simHost } from './support/sim.js';

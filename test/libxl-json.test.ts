@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { libxlJsonToModel, modelToLibxlJson } from '../parsers/libxl-json.js';
-import { ConfigError } from '../src/errors.js';
-import type { DomainConfig } from '../src/model.js';
+import { ConfigError } from '../src/core/errors.js';
+import type { DomainConfig } from '../src/core/model.js';
 
 const corpus = join(__dirname, '../../shared/corpus');
 const dryrun = ['libvirt-xl', 'xen-examples'].map((d) => join(corpus, 'xl-dryrun', d));

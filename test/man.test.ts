@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS } from '../commands/table.js';
-import { buildProgram } from '../src/cli.js';
+import { buildProgram } from '../src/cli/commander.js';
 import { defineCommand } from '../src/command.js';
-import { renderMan, roff } from '../src/man.js';
+import { renderMan, roff } from '../src/cli/man.js';
 import { ROOT, tempDir } from './support/txl.js';
 
 const PAGE = join(ROOT, 'man/txl.1');

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AWAY_SUFFIX, BANNER, GO, INCOMING_SUFFIX, migrationRune, printable, READY, REPORT } from '../src/migrate/protocol.js';
-import { encodeHeader, SAVE_MAGIC } from '../src/ops/savefile.js';
+import { encodeHeader, SAVE_MAGIC } from '../src/savefile.js';
 import { guestJson, SIM_BIN, simHost, type SimHost } from './support/sim.js';
 
 const names = (h: SimHost) => (h.state().domains as { name: string; domid: number; status: string }[]).filter((d) => d.domid !== 0);

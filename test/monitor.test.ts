@@ -2,9 +2,10 @@
 // for each on_* action and shutdown reason, reboot loops, suspend, hooks, failures.
 import { describe, expect, it } from 'vitest';
 import { runMonitor, type MonitorEvent, type MonitorHost, type MonitorOptions } from '../src/monitor/loop.js';
-import { actionFor, parseRebootLimit, reasonFromCode, RebootLoopGuard, renameSuffix } from '../src/monitor/policy.js';
-import type { DomainConfig, ShutdownAction } from '../src/model.js';
-import type { ShutdownReason } from '../src/backend/types.js';
+import { actionFor, reasonFromCode, RebootLoopGuard, renameSuffix } from '../src/monitor/policy.js';
+import { parseRebootLimit } from '../src/core/reboot-limit.js';
+import type { DomainConfig, ShutdownAction } from '../src/core/model.js';
+import type { ShutdownReason } from '../src/core/backend-types.js';
 
 type Reason = ShutdownReason | 'unknown';
 const CODE: Record<Reason, number> = { poweroff: 0, reboot: 1, suspend: 2, crash: 3, watchdog: 4, soft_reset: 5, unknown: 255 };

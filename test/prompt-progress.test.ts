@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeContext, type ContextOptions } from '../src/context.js';
-import { CancelledError } from '../src/errors.js';
+import { CancelledError } from '../src/core/errors.js';
 import { confirm, confirmOrCancel } from '../src/prompt.js';
 import { progress, withProgress } from '../src/progress.js';
 import { COMMANDS } from '../commands/table.js';

@@ -3,7 +3,7 @@
 // hold everything, the same text as writing the original model directly. Every domain XML
 // txl writes here is checked against libvirt's own RelaxNG schema.
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/core/errors.js';
 import { read, roundTrip, sources, TRIPS, write, corpusPresent, type Fmt } from './support/roundtrip.js';
 import { schemaAvailable, schemaMissing, validateAll } from './support/libvirt-schema.js';
 

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/core/errors.js';
 import { KNOWN_KEYS, type GuestType } from '../parsers/xlcfg/keys.js';
 import { parseXlCfg } from '../parsers/xlcfg/syntax.js';
 import { read, roundTrip, TRIPS, write, type Fmt } from './support/roundtrip.js';

@@ -4,10 +4,10 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, NotFoundError, OperationError } from '../src/errors.js';
+import { ConfigError, NotFoundError, OperationError } from '../src/core/errors.js';
 import { UnsafeFileError } from '../src/validate.js';
 import { bootFiles, bootloaderPath, checkBoot, isInside, loadBootPolicy, realPath, type BootPolicy } from '../src/policy.js';
-import type { DomainConfig } from '../src/model.js';
+import type { DomainConfig } from '../src/core/model.js';
 import { tempDir } from './support/txl.js';
 import { SIM_BIN, simHost, type SimHost } from './support/sim.js';
 

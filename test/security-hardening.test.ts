@@ -11,7 +11,7 @@ import { confusableWith, foldConfusables } from '../src/confusables.js';
 import { checkDomainName } from '../src/validate.js';
 import { environmentProblem } from '../src/env.js';
 import { describe, expect, it } from 'vitest';
-import { redactDiagnostic, redactSecrets, secretValues } from '../src/redact.js';
+import { redactDiagnostic, redactSecrets, secretValues } from '../src/core/redact.js';
 import { SIM_BIN, simHost } from './support/sim.js';
 import { leaks, SECRET_CFG } from './support/secrets.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseDomainText, writeDomain, type Format } from '../src/formats.js';
-import type { DomainConfig } from '../src/model.js';
+import type { DomainConfig } from '../src/core/model.js';
 import { CORPUS, HAVE_CORPUS, tempDir } from './support/txl.js';
 import { guestJson, SIM_BIN, simHost } from './support/sim.js';
 

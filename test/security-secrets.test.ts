@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../src/errors.js';
+import { formatDiagnostic } from '../src/core/errors.js';
 import { redactSecrets, secretFreeTitle } from '../src/validate.js';
 import { ROOT } from './support/txl.js';
 import { SIM_BIN, simHost } from './support/sim.js';
@@ -15,8 +15,8 @@ import { leaks, SECRET_CFG } from './support/secrets.js';
 
 const src = (f: string) => readFileSync(join(ROOT, f), 'utf8');
 const WIRED = {
-  diagnostics: /redactDiagnostic/.test(src('src/errors.ts')),
-  title: /secretFreeTitle/.test(src('src/cli.ts')),
+  diagnostics: /redactDiagnostic/.test(src('src/core/errors.ts')),
+  title: /secretFreeTitle/.test(src('src/cli/commander.ts')),
 };
 
 const CFG = `${SECRET_CFG}disk = [ "vdev=xvda, target=/dev/vg/sec" ]\n`;
@@ -77,7 +77,7 @@ describe('secrets stay out of output, logs and files others can read (bin/txl, s
   });
 });
 
-describe.skipIf(!WIRED.diagnostics)('secrets stay out of error messages (src/errors.ts: redactDiagnostic in formatDiagnostic, redactSecrets on the ConfigError message)', () => {
+describe.skipIf(!WIRED.diagnostics)('secrets stay out of error messages (src/core/errors.ts: redactDiagnostic in formatDiagnostic, redactSecrets on the ConfigError message)', () => {
   it.each([
     ['a syntax error on the password line', 'name = "x"\nvncpasswd = "S3cretVNC" junk\n'],
     ['a warning on a vfb spec holding a password', 'name = "x"\ntype = "hvm"\nvfb = [ "vnc=1,vncpasswd=S3cretVFB,bogus=1" ]\nkernel = "/k"\n'],
@@ -95,7 +95,7 @@ describe.skipIf(!WIRED.diagnostics)('secrets stay out of error messages (src/err
   });
 });
 
-describe.skipIf(!WIRED.title)('secrets stay out of the process title (set process.title = secretFreeTitle(argv) in src/cli.ts main)', () => {
+describe.skipIf(!WIRED.title)('secrets stay out of the process title (set process.title = secretFreeTitle(argv) in src/cli/commander.ts main)', () => {
   it('ps and /proc/PID/cmdline of a running txl do not show a password given on its command line', async () => {
     const h = simHost();
     h.file('sec.cfg', CFG);
@@ -115,7 +115,7 @@ describe.skipIf(!WIRED.title)('secrets stay out of the process title (set proces
 
 describe('wiring status', () => {
   it('says which places call the redaction', () => {
-    console.log(`[security] redaction wired: diagnostics (src/errors.ts) ${WIRED.diagnostics ? 'yes' : 'NO'}, process title (src/cli.ts) ${WIRED.title ? 'yes' : 'NO'}`);
+    console.log(`[security] redaction wired: diagnostics (src/core/errors.ts) ${WIRED.diagnostics ? 'yes' : 'NO'}, process title (src/cli/commander.ts) ${WIRED.title ? 'yes' : 'NO'}`);
     expect(typeof redactSecrets).toBe('function');
   });
 });

@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../src/errors.js';
+import { UsageError } from '../src/core/errors.js';
 import {
   NAME_MAX_LENGTH, UnsafeFileError, checkDomainName, checkPath, checkTrustedFile, domainNameProblem, insideDir, managedConfigPath, pathProblem, printable,
 } from '../src/validate.js';

@@ -5,10 +5,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XenBackend } from '../src/backend/xen.js';
-import { OperationError, UsageError } from '../src/errors.js';
+import { OperationError, UsageError } from '../src/core/errors.js';
 import { MIGRATION_SUFFIXES, NAME_MAX_LENGTH, domainNameProblem } from '../src/validate.js';
 import { AWAY_SUFFIX, INCOMING_SUFFIX } from '../src/migrate/protocol.js';
-import type { DomainConfig } from '../src/model.js';
+import type { DomainConfig } from '../src/core/model.js';
 import { txl } from './support/txl.js';
 import { compileShim, SHIM_MISSING, tempDir } from './shim/harness.js';
 

@@ -4,12 +4,13 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chooseUri, parseUri } from '../src/backend/index.js';
-import { ConnectError, OperationError } from '../src/errors.js';
+import { ConnectError, OperationError } from '../src/core/errors.js';
 import { FileLock } from '../src/sim/lock.js';
 import { SimBackend } from '../src/sim/backend.js';
-import { SimStore, simPaths } from '../src/sim/store.js';
+import { SimStore } from '../src/sim/store.js';
+import { simPaths } from '../src/sim/paths.js';
 import { Faults } from '../src/sim/faults.js';
-import type { DomainEvent } from '../src/backend/types.js';
+import type { DomainEvent } from '../src/core/backend-types.js';
 import { guest } from './support/sim.js';
 
 const saved = { ...process.env };

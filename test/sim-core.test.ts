@@ -4,11 +4,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, openSync, closeSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimBackend } from '../src/sim/backend.js';
-import { SimStore, simPaths } from '../src/sim/store.js';
+import { SimStore } from '../src/sim/store.js';
+import { simPaths } from '../src/sim/paths.js';
 import { populateHost } from '../src/sim/populate.js';
 import { Faults } from '../src/sim/faults.js';
-import { NotFoundError, OperationError } from '../src/errors.js';
-import type { DomainConfig } from '../src/model.js';
+import { NotFoundError, OperationError } from '../src/core/errors.js';
+import type { DomainConfig } from '../src/core/model.js';
 import { guest } from './support/sim.js';
 
 delete process.env.TXL_SIM_STATE;

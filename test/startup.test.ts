@@ -16,7 +16,7 @@ interface Metafile {
   inputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
 }
 
-/** The source files the bundle runs at start-up: src/entry.ts and its static imports, transitively. */
+/** The source files the bundle runs at start-up: src/cli/entry.ts and its static imports, transitively. */
 function startupSources(meta: Metafile): Set<string> {
   const sources = new Set<string>();
   const visit = (file: string) => {
@@ -24,7 +24,7 @@ function startupSources(meta: Metafile): Set<string> {
     sources.add(file);
     for (const i of meta.inputs[file].imports) if (!i.external && i.kind !== 'dynamic-import') visit(i.path);
   };
-  visit('src/entry.ts');
+  visit('src/cli/entry.ts');
   return sources;
 }
 
@@ -33,13 +33,13 @@ describe.skipIf(!existsSync(ENTRY) || !existsSync(META))('the start-up path', ()
   const sources = startupSources(meta);
 
   it('is read from the metafile of this very build, which lazy imports do split', () => {
-    expect(Object.keys(meta.inputs)).toContain('src/cli.ts');
-    expect(meta.inputs['src/entry.ts'].imports.some((i) => i.kind === 'dynamic-import' && i.path === 'src/cli.ts')).toBe(true);
+    expect(Object.keys(meta.inputs)).toContain('src/cli/commander.ts');
+    expect(meta.inputs['src/cli/entry.ts'].imports.some((i) => i.kind === 'dynamic-import' && i.path === 'src/cli/commander.ts')).toBe(true);
   });
 
   it('holds the entry and the command table, not commander', () => {
-    expect([...sources]).toEqual(expect.arrayContaining(['src/entry.ts', 'src/fast-parse.ts', 'commands/table.ts']));
-    expect([...sources].filter((s) => s.includes('node_modules/commander/') || s === 'src/cli.ts')).toEqual([]);
+    expect([...sources]).toEqual(expect.arrayContaining(['src/cli/entry.ts', 'src/cli/fast-parse.ts', 'commands/table.ts']));
+    expect([...sources].filter((s) => s.includes('node_modules/commander/') || s === 'src/cli/commander.ts')).toEqual([]);
   });
 
   it('holds no parser, backend, simulator, binding or heavy library', () => {

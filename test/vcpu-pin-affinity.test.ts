@@ -8,7 +8,7 @@ import { describe, it, expect } from 'vitest';
 import { bitmapBits, describeCpuMap, parseCpuList } from '../parsers/devices/index.js';
 import { allocatedBits, bitsThatFit } from '../bindings/bitmap.js';
 import { parseVcpuWord, planPin, type PinHost, type PinRequest } from '../src/ops/affinity.js';
-import { ConfigError, OperationError, UsageError } from '../src/errors.js';
+import { ConfigError, OperationError, UsageError } from '../src/core/errors.js';
 
 const two: PinHost = { maxCpus: 2, nodes: [[0, 1]], poolCpus: [0, 1], poolName: 'Pool-0' };
 const req = (hard: string, more: Partial<PinRequest> = {}): PinRequest => ({ vcpu: '0', hard, domain: 'g', ...more });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Libxl } from '../bindings/context.js';
 import { createDomain } from '../src/xen/create.js';
-import type { DomainConfig } from '../src/model.js';
+import type { DomainConfig } from '../src/core/model.js';
 import { HAVE_LIBXL } from './shim/harness.js';
 
 interface Span { name: string; start: number; end: number }

@@ -14,7 +14,7 @@ import { connectError, opError } from '../src/xen/errors.js';
 import { ManagedStore } from '../src/xen/managed.js';
 import { jsonDiff } from '../src/xen/jsondiff.js';
 import { defaultXlConf } from '../parsers/xlcfg/xlconf.js';
-import { ConnectError, NotFoundError, OperationError } from '../src/errors.js';
+import { ConnectError, NotFoundError, OperationError } from '../src/core/errors.js';
 
 const log = (...raw: string[]): LogLine[] => raw.map(parseLogLine);
 

@@ -10,7 +10,7 @@ import { BUILD_MAX_MS, DOOMED_MAX_MS, initialState, MADE_HOLD_MS, step, type New
 import { readDeviceIo, vifOwner } from '../src/xen/iostats.js';
 import { balloonDone } from '../src/xen/stats.js';
 import { watch } from '../src/xen/events.js';
-import { OperationError } from '../src/errors.js';
+import { OperationError } from '../src/core/errors.js';
 import type { Libxl } from '../bindings/context.js';
 import type { XenstoreReader } from '../bindings/xenstore.js';
 import { eventLine } from '../src/ops/events.js';

@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import { xlcfgToModel, type XlcfgOptions } from '../parsers/xlcfg/to-model.js';
 import { CORPUS_HOST } from '../parsers/host.js';
-import { ConfigError, type Diagnostic } from '../src/errors.js';
+import { ConfigError, type Diagnostic } from '../src/core/errors.js';
 
 export const PV = 'name = "d"\nkernel = "/boot/vmlinuz"\n';
 export const HVM = 'name = "d"\ntype = "hvm"\n';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type Diagnostic } from '../src/errors.js';
+import { ConfigError, type Diagnostic } from '../src/core/errors.js';
 import { applyOverrides, decodeConfigText, parseXlCfg, type CfgFile, type Value } from '../parsers/xlcfg/syntax.js';
 import {
   diagAt, errorAt, getBool, getList, getLong, getString, getStringList, getStringOrList, parseCLong, posInAtom,

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { modelToXlcfg } from '../parsers/xlcfg/write.js';
 import { parseXlCfg } from '../parsers/xlcfg/syntax.js';
-import type { DomainConfig } from '../src/model.js';
-import { ConfigError } from '../src/errors.js';
+import type { DomainConfig } from '../src/core/model.js';
+import { ConfigError } from '../src/core/errors.js';
 import { HVM, PV, PVH, model } from './xlcfg-helpers.js';
 
 const roundTrip = (text: string) => {

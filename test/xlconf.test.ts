@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/core/errors.js';
 import { defaultXlConf, parseXlConf, XLCONF_KEYS } from '../parsers/xlcfg/xlconf.js';
 
 const SHIPPED = join(import.meta.dirname, '../../shared/corpus/xen-examples/xl.conf');

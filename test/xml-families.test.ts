@@ -1,7 +1,7 @@
 // Each family of domain XML elements: what it maps to in the model, and that modelToXml
 // writes it so that reading the output gives the same model back (side.xml included).
 import { describe, expect, it } from 'vitest';
-import type { DomainConfig } from '../src/model.js';
+import type { DomainConfig } from '../src/core/model.js';
 import { CORPUS_HOST } from '../parsers/host.js';
 import { diffValues, formatDifference } from '../parsers/xml/diff.js';
 import { xmlToModel, type ReadOptions } from '../parsers/xml/read.js';

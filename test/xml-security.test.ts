@@ -1,7 +1,7 @@
 // The domain XML reader refuses DTDs and entity tricks before parsing, quickly and with a
 // position, and reports malformed XML where it is malformed.
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/core/errors.js';
 import { preflight } from '../parsers/xml/dom.js';
 import { xmlToModel } from '../parsers/xml/read.js';
 

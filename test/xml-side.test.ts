@@ -1,7 +1,7 @@
 // What the reader cannot map is kept in side.xml with a warning at its position, written
 // back by modelToXml, and read back the same; invalid values are errors at their position.
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors.js';
+import { ConfigError } from '../src/core/errors.js';
 import { cpuidFeatures, cpuidSet, type CpuidPolicyJson } from '../parsers/xml/cpuid.js';
 import { diffValues } from '../parsers/xml/diff.js';
 import { xmlToModel } from '../parsers/xml/read.js';

@@ -1,7 +1,7 @@
 // channel= specs (xl.cfg(5) "Channels"): comma separated key=value pairs, blanks around
 // keys and values trimmed. xl splits each pair with strtok at '=', so `a=b=c` means a=b.
 // Unknown keys are only warned about, by xl and by txl.
-import type { Channel } from '../../src/model.js';
+import type { Channel } from '../../src/core/model.js';
 import { strtok } from './cnum.js';
 import { piece } from './common.js';
 import { SpecReporter, unrepresentable, type ReadOptions, type SpecOrigin } from './origin.js';

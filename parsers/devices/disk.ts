@@ -14,7 +14,7 @@
 // target, and `trusted vdev=hda target=/x` fails with "target respecified". Xen's golden
 // data (check-xl-disk-parse) expects them to work. txl follows the binary: a config txl
 // accepts is one the real xl accepts, and it builds the same libxl_device_disk.
-import type { Disk } from '../../src/model.js';
+import type { Disk } from '../../src/core/model.js';
 import { atoi } from './cnum.js';
 import { SpecReporter, unrepresentable, type ReadOptions, type SpecOrigin } from './origin.js';
 

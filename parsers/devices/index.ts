@@ -1,5 +1,5 @@
 // Readers and writers for xl's device spec mini-languages (disk=, vif=, pci=, cpus= ...).
-// Each reader turns one spec into the libxl object of src/model.ts as xl 4.17.7 builds it
+// Each reader turns one spec into the libxl object of src/core/model.ts as xl 4.17.7 builds it
 // and throws ConfigError pointing into the spec; each writer gives the canonical spec that
 // reads back to the same object, or throws when the object holds what the spec cannot say.
 export * from './origin.js';

@@ -1,6 +1,6 @@
 // Where a device spec string came from, so that an error inside the spec can point at
 // the offending word with file:line:col.
-import { ConfigError, type Diagnostic } from '../../src/errors.js';
+import { ConfigError, type Diagnostic } from '../../src/core/errors.js';
 
 export interface SpecOrigin {
   file: string;

@@ -2,7 +2,7 @@
 //   [[DDDD:]BB:DD.F|BB:DD.*][@VSLOT][,key=value...]   or   name=NAME[,key=value...]
 // The function may be `*` (all functions: vfunc_mask becomes ~0). Keys are matched
 // exactly (no spaces are skipped), and exactly one of a BDF and name= must be present.
-import type { Pci } from '../../src/model.js';
+import type { Pci } from '../../src/core/model.js';
 import { atoi, scanHex } from './cnum.js';
 import { SpecReporter, unrepresentable, type ReadOptions, type SpecOrigin } from './origin.js';
 

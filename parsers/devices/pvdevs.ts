@@ -1,6 +1,6 @@
 // vtpm=, p9= and pvcalls= specs (xl.cfg(5)): key=value pieces; xl stops reading at the
 // first piece without '=' and rejects unknown keys.
-import type { P9, PvcallsIf, Vtpm } from '../../src/model.js';
+import type { P9, PvcallsIf, Vtpm } from '../../src/core/model.js';
 import { keyValuesUntilBare, piece } from './common.js';
 import { SpecReporter, unrepresentable, type ReadOptions, type SpecOrigin } from './origin.js';
 

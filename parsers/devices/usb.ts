@@ -4,7 +4,7 @@
 // type hostdev (the only type) when the device is added; xl -N only hides them from its
 // JSON because the union key is still unset. The model carries libxl's JSON, so this
 // reader sets "type.hostdev" as libxl will, instead of dropping the host address.
-import type { UsbCtrl, UsbDev } from '../../src/model.js';
+import type { UsbCtrl, UsbDev } from '../../src/core/model.js';
 import { atoi, strtoul } from './cnum.js';
 import { commaTokens, compact, piece } from './common.js';
 import { SpecReporter, unrepresentable, type ReadOptions, type SpecOrigin } from './origin.js';

@@ -1,6 +1,6 @@
 // vdispl= specs (xl.cfg(5) "Virtual display"):
 //   backend=DOM,be-alloc=0|1,connectors=ID:WxH;ID:WxH...
-import type { Vdispl } from '../../src/model.js';
+import type { Vdispl } from '../../src/core/model.js';
 import { commaTokens, piece } from './common.js';
 import { scanUnsigned, strtok, strtoul } from './cnum.js';
 import { SpecReporter, unrepresentable, type ReadOptions, type SpecOrigin } from './origin.js';

@@ -1,7 +1,7 @@
 // vfb= and vkb= specs (xl.cfg(5)). For vfb, xl ignores unknown keys and stops at the
 // first piece without '=' (txl warns about both); vkb rejects anything it does not know.
 // In a config, xl also adds one vkb for every vfb: that is the config mapping's job.
-import type { Vfb, Vkb, Defbool } from '../../src/model.js';
+import type { Vfb, Vkb, Defbool } from '../../src/core/model.js';
 import { atoi, strtoul, toUint32 } from './cnum.js';
 import { commaTokens, compact, keyValuesUntilBare, piece } from './common.js';
 import { SpecReporter, unrepresentable, type ReadOptions, type SpecOrigin } from './origin.js';

@@ -4,7 +4,7 @@
 // whole. xl fails network-attach on an unknown key or a bad mac, but only prints a message
 // and carries on when the same happens in a config file: txl makes both errors unless the
 // caller asks for xl.cfg leniency.
-import type { Nic } from '../../src/model.js';
+import type { Nic } from '../../src/core/model.js';
 import { strtoul, toInt32, strtok, skipSpaces, matchOption, type Token } from './cnum.js';
 import { SpecReporter, unrepresentable, type ReadOptions, type SpecOrigin } from './origin.js';
 

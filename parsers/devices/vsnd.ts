@@ -3,8 +3,8 @@
 //   vsnd = [ ['CARD, short-name=Main, sample-formats=s16_le;s8',
 //             'PCM, name=Main', 'STREAM, unique-id=0, type=p', 'STREAM, unique-id=1, type=c'] ]
 // A STREAM belongs to the last PCM (one is made if there is none yet).
-import type { Vsnd, VsndParams } from '../../src/model.js';
-import { ConfigError } from '../../src/errors.js';
+import type { Vsnd, VsndParams } from '../../src/core/model.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { strtok, strtoul, toUint32, matchOption } from './cnum.js';
 import { commaTokens, compact } from './common.js';
 import { SpecReporter, defaultOrigin, unrepresentable, type ReadOptions, type SpecOrigin } from './origin.js';

@@ -3,7 +3,7 @@
 // prints a warning and ignores the setting, txl stops with an error at the value instead:
 // a setting that silently does nothing is worse than a refusal.
 
-import { ConfigError, type Diagnostic } from '../../src/errors.js';
+import { ConfigError, type Diagnostic } from '../../src/core/errors.js';
 import { rawOffsetInString } from './lexer.js';
 import { makeDiagnostic, sourceOf, type Atom, type CfgFile, type Pos, type Setting, type Value } from './syntax.js';
 

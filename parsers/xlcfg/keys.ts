@@ -2,7 +2,7 @@
 // with the guest types it is read for, and what xl.cfg(5) says is deprecated. xl ignores
 // keys it does not know, so everything checkKeys reports is a warning.
 
-import type { Diagnostic } from '../../src/errors.js';
+import type { Diagnostic } from '../../src/core/errors.js';
 import { suggest } from '../suggest.js';
 import { diagAt, parseCLong } from './access.js';
 import type { CfgFile, Setting } from './syntax.js';

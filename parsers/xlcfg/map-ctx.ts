@@ -1,8 +1,8 @@
 // Shared state and small readers for the xl.cfg -> model mapping (map-*.ts), which follows
 // parse_config_data() in Xen 4.17's tools/xl/xl_parse.c.
 
-import { ConfigError, type Diagnostic } from '../../src/errors.js';
-import type { Defbool, DomainConfig, DomainType, HvmInfo } from '../../src/model.js';
+import { ConfigError, type Diagnostic } from '../../src/core/errors.js';
+import type { Defbool, DomainConfig, DomainType, HvmInfo } from '../../src/core/model.js';
 import type { HostInfo } from '../host.js';
 import type { SpecOrigin } from '../devices/origin.js';
 import { diagAt, diagValue, errorAt, errorValue, getBool, getLong, getString, parseCLong, posInAtom } from './access.js';

@@ -3,7 +3,7 @@
 // Each spec string is read by parsers/devices; here is what xl adds around them: the
 // devid numbering, xl.conf's vif defaults, the pci globals, a vkb for every vfb.
 
-import type { Pci } from '../../src/model.js';
+import type { Pci } from '../../src/core/model.js';
 import {
   parseChannel, parseDisk, parseP9, parsePci, parsePvcalls, parseUsbctrl, parseUsbdev, parseVdispl, parseVfb, parseVif,
   parseVkb, parseVsnd, parseVtpm, type ReadOptions,

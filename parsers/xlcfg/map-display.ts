@@ -1,7 +1,7 @@
 // The device model (device_model_*, stubdomain_*), the consoles and displays (vnc, sdl,
 // spice, vga, serial, usb, sound) and the last few arch keys, in xl's order.
 
-import type { SdlInfo, VncInfo } from '../../src/model.js';
+import type { SdlInfo, VncInfo } from '../../src/core/model.js';
 import { getLong } from './access.js';
 import {
   choices, defbool, failAt, hvm, libxlEnum, listAtoms, mibKey, numberOrString, setting, str, toI32, warnAt, type Ctx,

@@ -1,7 +1,7 @@
 // xl.cfg keys that describe the domain itself: identity and type, scheduling, memory,
 // vCPUs and their affinity, shutdown actions, grant limits and the plain b_info knobs.
 
-import type { DomainType, ShutdownAction } from '../../src/model.js';
+import type { DomainType, ShutdownAction } from '../../src/core/model.js';
 import { getLong } from './access.js';
 import { parseCpuList } from '../devices/cpulist.js';
 import {

@@ -1,7 +1,7 @@
 // vnuma=: the guest's virtual NUMA nodes, a list of lists of "option=value" strings
 // (pnode, size in MiB, vcpus ranges, vdistances). It also fixes max_vcpus and max_memkb.
 
-import type { VnodeInfo } from '../../src/model.js';
+import type { VnodeInfo } from '../../src/core/model.js';
 import { diagValue } from './access.js';
 import { failAt, failValue, setting, toU32, type Ctx } from './map-ctx.js';
 import type { Atom } from './syntax.js';

@@ -4,7 +4,7 @@
 // The last assignment to a key wins; `+=` appends to the previous value of the same kind
 // (string to string, list to list). Unquoted words are not values. Numbers stay text.
 
-import { ConfigError, type Diagnostic } from '../../src/errors.js';
+import { ConfigError, type Diagnostic } from '../../src/core/errors.js';
 import { lex, type Tok, type LexIssue } from './lexer.js';
 
 export interface Pos { line: number; col: number; offset: number }

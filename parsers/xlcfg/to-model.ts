@@ -7,8 +7,8 @@
 // The work is split by area into map-*.ts and called here in xl's order, which decides
 // which error is reported first.
 
-import type { Diagnostic } from '../../src/errors.js';
-import type { DomainConfig } from '../../src/model.js';
+import type { Diagnostic } from '../../src/core/errors.js';
+import type { DomainConfig } from '../../src/core/model.js';
 import { CORPUS_HOST, type HostInfo } from '../host.js';
 import { normalizeModel } from '../libxl-json.js';
 import { applyDelta } from '../delta.js';

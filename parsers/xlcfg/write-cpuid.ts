@@ -2,7 +2,7 @@
 // one, so it is used when every masked bit has a one-bit name; otherwise the xend list
 // form states each register mask as it is (and cannot hold MSR masks).
 
-import type { DomainConfig } from '../../src/model.js';
+import type { DomainConfig } from '../../src/core/model.js';
 import { CPUID_FEATURE_BITS } from './cpuid-names.js';
 import { FIELDS, WORDS } from './map-cpuid.js';
 import type { Out } from './write-out.js';

@@ -2,7 +2,7 @@
 // xl numbers most devices by their position in the list, so a devid that is not the
 // position has no xl.cfg form (except for vifs, whose spec takes devid=).
 
-import type { DomainConfig } from '../../src/model.js';
+import type { DomainConfig } from '../../src/core/model.js';
 import {
   formatChannel, formatDisk, formatP9, formatPci, formatPvcalls, formatUsbctrl, formatUsbdev, formatVdispl, formatVfb, formatVif,
   formatVkb, formatVsnd, formatVtpm,

@@ -1,7 +1,7 @@
 // The HVM part of the xl.cfg writer: firmware, platform switches, viridian, displays,
 // serial, USB and sound.
 
-import type { DomainConfig } from '../../src/model.js';
+import type { DomainConfig } from '../../src/core/model.js';
 import { VIRIDIAN_ENLIGHTENMENTS } from '../libxl-idl.js';
 import { mib, type Out } from './write-out.js';
 

@@ -1,7 +1,7 @@
 // xl.cfg's carrier for what no xl key can say: one `#@txl {...}` comment line per delta entry
 // (parsers/delta.ts) at the end of the file. xl skips comments, so the file means to xl what
 // its keys say; txl reads the lines back and gets the very model it wrote.
-import type { Diagnostic } from '../../src/errors.js';
+import type { Diagnostic } from '../../src/core/errors.js';
 import type { DeltaEntry } from '../delta.js';
 
 const MARK = '#@txl ';

@@ -1,7 +1,7 @@
 // The text side of the xl.cfg writer: quoting, lists, and the notes about what the model
 // holds that no xl.cfg key can say.
 
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 
 export class Out {
   private sections: string[][] = [];

@@ -4,12 +4,12 @@
 // run_hotplug_scripts from xl.conf) are left out. What no xl.cfg key can express is
 // listed in a comment at the top instead of being dropped silently.
 
-import type { DomainConfig, ShutdownAction } from '../../src/model.js';
+import type { DomainConfig, ShutdownAction } from '../../src/core/model.js';
 import { formatCpuList } from '../devices/index.js';
 import { writeDevices } from './write-devices.js';
 import { writeHvm } from './write-hvm.js';
 import { mib, Out } from './write-out.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { delta, type DeltaEntry } from '../delta.js';
 import { xlcfgToModel } from './to-model.js';
 import { deltaLines } from './write-meta.js';

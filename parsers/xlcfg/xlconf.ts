@@ -3,7 +3,7 @@
 // on with its default, txl does the same and returns a warning; where xl exits
 // (max_grant_* out of range) or cannot read the file at all, txl throws.
 
-import { ConfigError, type Diagnostic } from '../../src/errors.js';
+import { ConfigError, type Diagnostic } from '../../src/core/errors.js';
 import { suggest } from '../suggest.js';
 import { diagValue, diagAt, getLong, getString } from './access.js';
 import { parseXlCfg, type CfgFile } from './syntax.js';

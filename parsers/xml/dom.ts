@@ -2,27 +2,11 @@
 // entity tricks before any parser sees the text, well-formedness errors with positions, a
 // small element tree that remembers where each element starts, and libvirt's own output
 // style (two-space indent, single-quoted attributes) for writing.
-import { ConfigError, type Diagnostic } from '../../src/errors.js';
-import { scanXml } from './wellformed.js';
+import { ConfigError, type Diagnostic } from '../../src/core/errors.js';
+import { scanXml, type XNode } from './wellformed.js';
 
-/** An element as the reader and writer handle it. */
-export interface XNode {
-  name: string;
-  /** attributes in source order */
-  attrs: [string, string][];
-  children: XNode[];
-  /** the element's own text (concatenated, untrimmed) */
-  text: string;
-  /** offset of the element's '<' in the source; -1 for elements built by the writer */
-  pos: number;
-  /** reader bookkeeping: the element and the attributes something mapped or accounted for */
-  used?: boolean;
-  usedAttrs?: Set<string>;
-  /** reader: a specific warning for the sweep, by attribute name ('' for the element itself) */
-  why?: Record<string, string>;
-  /** writer: an element libvirt adds by itself, which a kept (side) element of the same kind replaces */
-  implicit?: boolean;
-}
+export type { XNode };
+
 
 /** An element kept verbatim in side.xml: plain JSON, so the model stays serialisable. */
 export interface SideNode {

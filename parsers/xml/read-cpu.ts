@@ -1,6 +1,6 @@
 // <features>, and <cpu> (host-passthrough features -> cpuid and nested HVM, NUMA cells ->
 // vNUMA nodes), as libvirt's libxl driver maps them.
-import type { DomainConfig, DomainType, VnodeInfo } from '../../src/model.js';
+import type { DomainConfig, DomainType, VnodeInfo } from '../../src/core/model.js';
 import { cpuidSet, isKnownFeature, libxlFeatureName, type CpuidPolicyJson } from './cpuid.js';
 import type { XNode } from './dom.js';
 import { memoryKiB, parseCpuset, type Reader } from './reader.js';

@@ -1,7 +1,7 @@
 // <devices>: disks, network interfaces, host devices, controllers (libxlMakeDisk,
 // libxlMakeNic, libxlMakePCI/USB, the xenbus and USB controllers). Displays, inputs and
 // character devices are in read-display.ts.
-import type { DomainConfig, DomainType, Disk, Nic, Pci, UsbCtrl } from '../../src/model.js';
+import type { DomainConfig, DomainType, Disk, Nic, Pci, UsbCtrl } from '../../src/core/model.js';
 import type { XNode } from './dom.js';
 import { readDisplay } from './read-display.js';
 import type { Reader } from './reader.js';

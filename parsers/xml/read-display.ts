@@ -1,7 +1,7 @@
 // <graphics>, <video>, <input>, <sound>, and the character devices (<serial>, <console>,
 // <channel>, <parallel>), as libvirt's libxl driver maps them (libxlMakeVfb,
 // libxlMakeBuildInfoVfb, libxlMakeVideo, libxlMakeChrdevStr, libxlMakeChannel).
-import type { Channel, DomainConfig, HvmInfo, Vfb } from '../../src/model.js';
+import type { Channel, DomainConfig, HvmInfo, Vfb } from '../../src/core/model.js';
 import type { XNode } from './dom.js';
 import type { Reader } from './reader.js';
 

@@ -2,8 +2,8 @@
 // (libvirt 9, src/libxl/libxl_conf.c), with libvirt's own parse-time defaults applied.
 // Where the driver only reflects its own policy (its VNC port allocator, libxl's shadow
 // memory estimate), txl leaves the decision to libxl, as xl does. Devices: read-devices.ts.
-import { ConfigError, type Diagnostic } from '../../src/errors.js';
-import type { BuildInfo, DomainConfig, DomainType, ShutdownAction } from '../../src/model.js';
+import { ConfigError, type Diagnostic } from '../../src/core/errors.js';
+import type { BuildInfo, DomainConfig, DomainType, ShutdownAction } from '../../src/core/model.js';
 import { parseXml, toSide, type XNode } from './dom.js';
 import { readCpu, readFeatures } from './read-cpu.js';
 import { readDevices } from './read-devices.js';

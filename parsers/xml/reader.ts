@@ -1,7 +1,7 @@
 // The bookkeeping every part of the domain XML reader shares: typed accessors that mark
 // what they read, diagnostics at the element or attribute they concern, and the final
 // sweep that moves whatever nobody read into side.xml (with a warning) instead of losing it.
-import type { Diagnostic } from '../../src/errors.js';
+import type { Diagnostic } from '../../src/core/errors.js';
 import type { HostInfo } from '../host.js';
 import { SourceMap, toSide, walk, type SideNode, type XNode } from './dom.js';
 import type { DeltaEntry } from '../delta.js';

@@ -3,7 +3,6 @@
 // a time: one 10 MB attribute value took 1.2 s and 400 MB. This scanner only moves forward,
 // with indexOf and sticky regexes. It runs after preflight (dom.ts), which already refused
 // DTDs and entity references other than the predefined and numeric ones.
-import type { XNode } from './dom.js';
 
 export interface XmlFault { at: number; message: string; /** a reserved name, of this length */ reserved?: number }
 
@@ -137,4 +136,23 @@ export function scanXml(text: string, maxDepth: number): XmlFault | XNode {
   }
   if (!rootSeen || !root) return { at: 0, message: 'no root element' };
   return root;
+}
+
+/** An element as the reader and writer handle it. */
+export interface XNode {
+  name: string;
+  /** attributes in source order */
+  attrs: [string, string][];
+  children: XNode[];
+  /** the element's own text (concatenated, untrimmed) */
+  text: string;
+  /** offset of the element's '<' in the source; -1 for elements built by the writer */
+  pos: number;
+  /** reader bookkeeping: the element and the attributes something mapped or accounted for */
+  used?: boolean;
+  usedAttrs?: Set<string>;
+  /** reader: a specific warning for the sweep, by attribute name ('' for the element itself) */
+  why?: Record<string, string>;
+  /** writer: an element libvirt adds by itself, which a kept (side) element of the same kind replaces */
+  implicit?: boolean;
 }

@@ -1,6 +1,6 @@
 // <devices> for modelToXml: the inverse of read-devices.ts and read-display.ts, in
 // libvirt's device order, including the devices libvirt adds by itself (marked implicit).
-import type { Disk, DomainConfig, DomainType, HvmInfo, Nic, Pci, Vfb } from '../../src/model.js';
+import type { Disk, DomainConfig, DomainType, HvmInfo, Nic, Pci, Vfb } from '../../src/core/model.js';
 import { el, type XNode } from './dom.js';
 import { busOf, rbdSource } from './read-devices.js';
 import { VNC_PORT_MIN } from './read-display.js';

@@ -12,7 +12,7 @@
 //   memory: libxl 32 MiB; libvirt has no default (<memory> is required) -> written
 // The metadata then records that the model had left them unset, so txl reads back the
 // model as it was.
-import type { BuildInfo, DomainConfig, DomainType, ShutdownAction } from '../../src/model.js';
+import type { BuildInfo, DomainConfig, DomainType, ShutdownAction } from '../../src/core/model.js';
 import { cpuidFeatures } from './cpuid.js';
 import { el, fromSide, keyName, serialize, walk, type XNode } from './dom.js';
 import { HYPERV_BASE, HYPERV_BITS, VIRIDIAN_WIDTH } from './read-cpu.js';

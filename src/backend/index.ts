@@ -5,11 +5,11 @@ import { existsSync } from 'node:fs';
 import { MAX_YAML_BYTES, readBounded } from '../readlimit.js';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ConnectError } from '../errors.js';
-import type { Backend } from './types.js';
+import { ConnectError } from '../core/errors.js';
+import type { Backend } from '../core/backend-types.js';
 import { loadYaml } from '../yaml.js';
 
-export type { Backend } from './types.js';
+export type { Backend } from '../core/backend-types.js';
 
 export const DEFAULT_URI = 'xen:///system';
 

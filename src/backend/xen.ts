@@ -3,12 +3,12 @@
 // backend/index.ts), so machines without Xen never load koffi.
 import type { Libxl } from '../../bindings/context.js';
 import type { XenstoreReader } from '../../bindings/xenstore.js';
-import { NotFoundError, OperationError } from '../errors.js';
-import type { Bitmap, DomainConfig, Disk, SchedParams } from '../model.js';
+import { NotFoundError, OperationError } from '../core/errors.js';
+import type { Bitmap, DomainConfig, Disk, SchedParams } from '../core/model.js';
 import type {
   Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceIo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
   DomainStats, HostInfo, ManagedDomain, PinOptions, ShutdownOptions, SuspendOptions, VcpuInfo,
-} from './types.js';
+} from '../core/backend-types.js';
 import { connectError } from '../xen/errors.js';
 import * as dom from '../xen/domains.js';
 import * as res from '../xen/resources.js';

@@ -3,7 +3,7 @@
 // shadow paging for PV guests. Debian's Xen 4.17 is built without shadow paging, so there
 // `xl migrate` of a PV guest fails outright ("Failed to enable logdirty"); txl sends such a
 // guest non-live instead (paused while its memory is copied) and says so.
-import type { DomainType } from '../model.js';
+import type { DomainType } from '../core/model.js';
 
 export interface MigrationMode {
   live: boolean;

@@ -3,11 +3,11 @@
 // restored paused as NAME--incoming, and takes its name and runs only once the sender,
 // having renamed its own copy away, says so. Messages go to stderr (the sender shows them).
 import type { Context } from '../context.js';
-import { OperationError, TxlError } from '../errors.js';
+import { OperationError, TxlError } from '../core/errors.js';
 import { parseDomainText } from '../formats.js';
 import { withBackend } from '../ops/connect.js';
 import { unhooked } from '../hooks-backend.js';
-import { describe, readHeader } from '../ops/savefile.js';
+import { describe, readHeader } from '../savefile.js';
 import { BANNER, expectMessage, GO, INCOMING_SUFFIX, READY, REPORT, writeAll } from './protocol.js';
 
 export interface ReceiveOptions {

@@ -3,18 +3,18 @@
 // return the domain is resumed here; after it, both ends must be checked by hand.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { Backend } from '../backend/types.js';
-import { OperationError, TxlError } from '../errors.js';
+import type { Backend } from '../core/backend-types.js';
+import { OperationError, TxlError } from '../core/errors.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from '../ops/connect.js';
 import { unhooked } from '../hooks-backend.js';
 import { configText } from '../ops/views.js';
-import { describe, encodeHeader } from '../ops/savefile.js';
+import { describe, encodeHeader } from '../savefile.js';
 import { progress } from '../progress.js';
 import { AWAY_SUFFIX, BANNER, expectMessage, GO, migrationRune, ProtocolError, readExactly, READY, REPORT, writeAll } from './protocol.js';
 import { childReport, startTransport, type Transport } from './transport.js';
 import { migrationMode } from './live.js';
-import { domainType } from '../model.js';
+import { domainType } from '../core/model.js';
 
 export interface MigrateOptions {
   /** -s: the ssh command ('' = HOST is the command to run) */

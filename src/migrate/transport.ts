@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, open, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OperationError } from '../errors.js';
+import { OperationError } from '../core/errors.js';
 
 export interface Pipe { read: number; write: number }
 

@@ -3,10 +3,11 @@
 // (destroy, restart, rename-restart, preserve, coredump-destroy, coredump-restart,
 // soft-reset), then either follows the restarted domain or exits. It talks to the
 // hypervisor only through MonitorHost, so that the decisions are tested on any machine.
-import type { DomainConfig, ShutdownAction } from '../model.js';
-import type { ShutdownReason } from '../backend/types.js';
+import type { DomainConfig, ShutdownAction } from '../core/model.js';
+import type { ShutdownReason } from '../core/backend-types.js';
 import type { HookPhase } from '../hooks.js';
-import { actionFor, actionName, corePath, RebootLoopGuard, renameSuffix, type RebootLimit } from './policy.js';
+import { actionFor, actionName, corePath, RebootLoopGuard, renameSuffix } from './policy.js';
+import type { RebootLimit } from '../core/reboot-limit.js';
 
 export type MonitorEvent =
   | { type: 'shutdown'; reason: ShutdownReason | 'unknown'; code: number }

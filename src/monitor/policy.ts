@@ -1,8 +1,9 @@
 // What the monitor does when its domain shuts down: the config's on_* action for the
 // reason, as xl's monitor maps it, and the limit that keeps a guest that reboots in a loop
 // from being restarted forever (xl has none; the simulator has the same rule).
-import type { DomainConfig, ShutdownAction } from '../model.js';
-import type { ShutdownReason } from '../backend/types.js';
+import type { DomainConfig, ShutdownAction } from '../core/model.js';
+import { DEFAULT_REBOOT_LIMIT, type RebootLimit } from '../core/reboot-limit.js';
+import type { ShutdownReason } from '../core/backend-types.js';
 
 export const REASON_CODES: Record<ShutdownReason, number> = {
   poweroff: 0, reboot: 1, suspend: 2, crash: 3, watchdog: 4, soft_reset: 5,
@@ -22,21 +23,6 @@ export function actionFor(reason: Exclude<ShutdownReason, 'suspend'> | 'unknown'
 /** xl's spelling of an action in its log ("coredump-restart", "rename-restart"). */
 export function actionName(a: ShutdownAction): string {
   return a === 'restart_rename' ? 'rename-restart' : a.replace('_', '-');
-}
-
-export interface RebootLimit {
-  /** restarts allowed within `seconds`; one more is a loop */
-  count: number;
-  seconds: number;
-}
-
-export const DEFAULT_REBOOT_LIMIT: RebootLimit = { count: 5, seconds: 60 };
-
-/** "5/60" (restarts / seconds) as a limit; undefined when the text is not one. */
-export function parseRebootLimit(s: string | undefined): RebootLimit | undefined {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(s ?? '');
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) return undefined;
-  return { count: Number(m[1]), seconds: Number(m[2]) };
 }
 
 /** Remembers restart times; refuses the one that would exceed the limit. */

@@ -2,13 +2,13 @@
 // domain on Xen. Logs one line per step (stderr, which startMonitor points at the log file).
 import { writeAll } from '../fsutil.js';
 import type { Libxl } from '../../bindings/context.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError } from '../core/errors.js';
 import { runHooks, withConfigFile } from '../hooks.js';
 import { connectError } from '../xen/errors.js';
 import { modelToLibxlJson } from '../../parsers/libxl-json.js';
 import * as dom from '../xen/domains.js';
 import { runMonitor, type MonitorOptions, type MonitorOutcome } from './loop.js';
-import { DEFAULT_REBOOT_LIMIT, parseRebootLimit } from './policy.js';
+import { DEFAULT_REBOOT_LIMIT, parseRebootLimit } from '../core/reboot-limit.js';
 import { XenMonitorHost } from './xen.js';
 
 export interface RunOptions {

@@ -2,7 +2,7 @@
 // bitmap as libxl sizes it, xl.conf's global masks, and the refusals Xen would answer with
 // EINVAL (which xl reports as "Could not set affinity for vcpu `N'" after a libxl error
 // line) turned into one sentence that names the CPUs and the host's.
-import { OperationError, UsageError } from '../errors.js';
+import { OperationError, UsageError } from '../core/errors.js';
 import { formatCpuList, parseCpuList } from '../../parsers/devices/cpulist.js';
 
 export interface PinHost {

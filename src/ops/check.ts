@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import { ConfigError, diagnosticLines, type Diagnostic } from '../errors.js';
+import { ConfigError, diagnosticLines, type Diagnostic } from '../core/errors.js';
 import { parseFormat, readText, parseDomainText, loadXlConf, detectFormat } from '../formats.js';
 
 interface FileReport { file: string; format: string; ok: boolean; errors: number; warnings: number; diagnostics: Diagnostic[] }

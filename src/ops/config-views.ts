@@ -2,9 +2,9 @@
 // or its stored config when it is managed and not running, in any of the three formats.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { Backend } from '../backend/types.js';
-import type { DomainConfig } from '../model.js';
-import { NotFoundError } from '../errors.js';
+import type { Backend } from '../core/backend-types.js';
+import type { DomainConfig } from '../core/model.js';
+import { NotFoundError } from '../core/errors.js';
 import { parseFormat, writeDomain } from '../formats.js';
 import { withBackend } from './connect.js';
 import { withoutSecrets } from '../secrets.js';

@@ -1,6 +1,6 @@
 // Opening the connection a command runs against, and naming domains on it.
 import type { Context } from '../context.js';
-import type { Backend } from '../backend/types.js';
+import type { Backend } from '../core/backend-types.js';
 
 export async function connect(ctx: Context): Promise<Backend> {
   const { openBackend } = await import('../backend/index.js');

@@ -1,8 +1,8 @@
 // console: the guest's console output (the simulator keeps it as a log); -f follows it.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import { UsageError } from '../errors.js';
-import type { GuestAction } from '../backend/types.js';
+import { UsageError } from '../core/errors.js';
+import type { GuestAction } from '../core/backend-types.js';
 import { withBackend } from './connect.js';
 
 export async function showConsole(ctx: Context, ref: string, opts: { follow?: boolean; type?: string; num?: number }): Promise<Result | void> {

@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import { ConfigError, TxlError, UsageError } from '../errors.js';
+import { ConfigError, TxlError, UsageError } from '../core/errors.js';
 import { parseFormat, readDomainFile, writeDomain, type Format } from '../formats.js';
 import { writeFileAtomic } from '../fsutil.js';
 import { hasSecrets } from '../secrets.js';

@@ -2,15 +2,25 @@
 // stay with it (-c console, -F foreground) as xl does.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { CreateOptions } from './create.js';
-import type { Backend } from '../backend/types.js';
-import { SHUTDOWN_REASON_CODES } from '../backend/types.js';
-import { TxlError } from '../errors.js';
+import type { Backend } from '../core/backend-types.js';
+import { SHUTDOWN_REASON_CODES } from '../core/backend-types.js';
+import { TxlError } from '../core/errors.js';
 import { acknowledgeInterrupt, explain, installInterruptHandler, interruptRequested, interruptSignal, InterruptedError, settleAndCheck, undoing } from '../interrupt.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
 import { hostOf } from './parse-host.js';
 import { confusableWarning } from '../confusables.js';
+
+export interface CreateOptions {
+  dryRun?: boolean;
+  n?: boolean;
+  config?: string;
+  paused?: boolean;
+  console?: boolean;
+  foreground?: boolean;
+  monitor?: boolean;
+  jobs?: number;
+}
 
 export interface Created { file: string; domid: number; name: string; uuid: string }
 

@@ -1,20 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
+import type { CreateOptions } from './create-live.js';
 import { readDomainFile, writeDomain } from '../formats.js';
 import { checkDomainName } from '../validate.js';
 
-export interface CreateOptions {
-  dryRun?: boolean;
-  n?: boolean;
-  config?: string;
-  paused?: boolean;
-  console?: boolean;
-  foreground?: boolean;
-  monitor?: boolean;
-  jobs?: number;
-}
 
 /** Splits `FILE... key=val...` the way xl does: a word with '=' that is not an existing file is an override. */
 export function splitCreateWords(words: string[], config?: string): { files: string[]; overrides: string[] } {

@@ -4,9 +4,9 @@
 import { statSync } from 'node:fs';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { Backend, DeviceInfo, DeviceKind, DomainInfo } from '../backend/types.js';
-import type { Channel, Disk, Nic, Pci, Vtpm } from '../model.js';
-import { NotFoundError, OperationError } from '../errors.js';
+import type { Backend, DeviceInfo, DeviceKind, DomainInfo } from '../core/backend-types.js';
+import type { Channel, Disk, Nic, Pci, Vtpm } from '../core/model.js';
+import { NotFoundError, OperationError } from '../core/errors.js';
 import type { SpecOrigin } from '../../parsers/devices/index.js';
 import { withBackend } from './connect.js';
 import { deviceJson, dryRun, left, right } from './text.js';

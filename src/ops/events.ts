@@ -4,8 +4,8 @@
 import { setMaxListeners } from 'node:events';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { DomainEvent } from '../backend/types.js';
-import { UsageError } from '../errors.js';
+import type { DomainEvent } from '../core/backend-types.js';
+import { UsageError } from '../core/errors.js';
 import { withBackend } from './connect.js';
 
 export interface EventsOpts { json?: boolean; timeout?: string; count?: string; since?: string; domain?: string }

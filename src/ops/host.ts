@@ -1,7 +1,7 @@
 // info, nodeinfo, capabilities, dmesg: the host as xl and virsh describe it.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { HostInfo } from '../backend/types.js';
+import type { HostInfo } from '../core/backend-types.js';
 import { withBackend } from './connect.js';
 
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');

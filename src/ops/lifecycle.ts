@@ -1,9 +1,9 @@
 // destroy, shutdown, reboot, pause, unpause, rename: xl's messages on stderr, nothing on stdout.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { Backend, DomainInfo } from '../backend/types.js';
-import { SHUTDOWN_REASON_CODES } from '../backend/types.js';
-import { CancelledError, UsageError } from '../errors.js';
+import type { Backend, DomainInfo } from '../core/backend-types.js';
+import { SHUTDOWN_REASON_CODES } from '../core/backend-types.js';
+import { CancelledError, UsageError } from '../core/errors.js';
 import { withBackend } from './connect.js';
 import { confusableWarning } from '../confusables.js';
 import { confirmOrCancel } from '../prompt.js';

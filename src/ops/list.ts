@@ -1,8 +1,8 @@
 // `txl list`: xl's exact columns by default, so that scripts parsing `xl list` keep working.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { Backend, DomainInfo, ManagedDomain } from '../backend/types.js';
-import { SHUTDOWN_REASON_CODES } from '../backend/types.js';
+import type { Backend, DomainInfo, ManagedDomain } from '../core/backend-types.js';
+import { SHUTDOWN_REASON_CODES } from '../core/backend-types.js';
 import { withBackend } from './connect.js';
 
 export interface ListOptions {

@@ -1,7 +1,7 @@
 // define, undefine, start: managed domains are configs txl keeps (no daemon), started on demand.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import { OperationError } from '../errors.js';
+import { OperationError } from '../core/errors.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
 import { hostOf } from './parse-host.js';

@@ -2,7 +2,7 @@
 // Every answer goes through the same check as its flag (new-config.ts), so a bad disk spec
 // is asked again with the reader's own message rather than accepted and refused later.
 import { basename } from 'node:path';
-import { CancelledError } from '../errors.js';
+import { CancelledError } from '../core/errors.js';
 import {
   checkCmdline, checkDisk, checkFirmware, checkMemory, checkName, checkNetwork, checkPath, checkVcpus,
   type Check, type GuestType, type NewAnswers,

@@ -2,7 +2,7 @@
 // as every other command: domain names, paths, disk and vif specs), and the commented
 // xl.cfg they become. No I/O here, so that the prompts and the flags share every rule.
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 import { domainNameProblem, pathProblem } from '../validate.js';
 import { parseDisk, parseVif, type SpecOrigin } from '../../parsers/devices/index.js';
 import { keyInfo } from '../../parsers/xlcfg/keys.js';

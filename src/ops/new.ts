@@ -6,7 +6,7 @@ import { lstatSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import { OperationError, TxlError, UsageError } from '../errors.js';
+import { OperationError, TxlError, UsageError } from '../core/errors.js';
 import { loadXlConf } from '../formats.js';
 import { writeFileAtomic } from '../fsutil.js';
 import { confirmOrCancel } from '../prompt.js';

@@ -1,7 +1,7 @@
 // xl maps a config's cpu lists and NUMA specs onto the host it runs on (libxl's CPU count
 // and nodes). With a connection at hand txl does the same; without one (create -N, convert,
 // check) the parsers fall back to the host the corpus outputs were made on.
-import type { Backend } from '../backend/types.js';
+import type { Backend } from '../core/backend-types.js';
 import type { HostInfo } from '../../parsers/host.js';
 import type { HostFor } from '../formats.js';
 import { checkDomainName } from '../validate.js';

@@ -1,7 +1,7 @@
 // domid, domname, domuuid, dominfo, domstate, uptime: one domain's identity and state.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { Backend, DomainInfo, DomainRef } from '../backend/types.js';
+import type { Backend, DomainInfo, DomainRef } from '../core/backend-types.js';
 import { withBackend } from './connect.js';
 import { uptimeText } from './views.js';
 

@@ -3,8 +3,8 @@
 // for -o json/yaml.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { Backend, DomainInfo } from '../backend/types.js';
-import { OperationError, UsageError } from '../errors.js';
+import type { Backend, DomainInfo } from '../core/backend-types.js';
+import { OperationError, UsageError } from '../core/errors.js';
 import { withBackend } from './connect.js';
 import { dryRun, fixed, left, right, xlBitmap } from './text.js';
 

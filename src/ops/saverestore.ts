@@ -3,12 +3,12 @@ import { closeSync, lstatSync, openSync, realpathSync, renameSync, statSync, unl
 import { removeQuietly, syncFd, tempPathFor, writeError, writeReason } from '../fsutil.js';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { Backend } from '../backend/types.js';
-import { OperationError, NotFoundError, TxlError, UsageError } from '../errors.js';
+import type { Backend } from '../core/backend-types.js';
+import { OperationError, NotFoundError, TxlError, UsageError } from '../core/errors.js';
 import { parseDomainText, readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
 import { configText } from './views.js';
-import { describe, readHeader, writeHeader } from './savefile.js';
+import { describe, readHeader, writeHeader } from '../savefile.js';
 import { checkInterrupt, explain, installInterruptHandler, InterruptedError, settleAndCheck, undoing } from '../interrupt.js';
 
 export interface SaveOptions { checkpoint?: boolean; pause?: boolean; preserveDomid?: boolean }

@@ -4,8 +4,8 @@
 // times, shadow memory, domid.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { Backend, DeviceIo, DomainInfo, DomainStats, HostInfo } from '../backend/types.js';
-import { UsageError } from '../errors.js';
+import type { Backend, DeviceIo, DomainInfo, DomainStats, HostInfo } from '../core/backend-types.js';
+import { UsageError } from '../core/errors.js';
 import { withBackend } from './connect.js';
 import { fixed, right } from './text.js';
 

@@ -1,5 +1,5 @@
 // Small helpers shared by the commands that show domains.
-import type { DomainConfig } from '../model.js';
+import type { DomainConfig } from '../core/model.js';
 
 /** The config as libxl's JSON text (what `xl list -l` and save files carry). */
 export async function configText(cfg: DomainConfig): Promise<string> {

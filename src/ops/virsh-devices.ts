@@ -3,9 +3,9 @@
 // the XML libvirt gives it), so the two can never disagree.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
-import type { Backend, DomainInfo } from '../backend/types.js';
-import type { Disk, Nic } from '../model.js';
-import { NotFoundError, OperationError, UsageError } from '../errors.js';
+import type { Backend, DomainInfo } from '../core/backend-types.js';
+import type { Disk, Nic } from '../core/model.js';
+import { NotFoundError, OperationError, UsageError } from '../core/errors.js';
 import { withBackend } from './connect.js';
 import { attachDevice, detachDevice } from './devices.js';
 import { domainXml } from './config-views.js';
@@ -31,7 +31,7 @@ export interface AttachDiskOpts { driver?: string; subdriver?: string; type?: st
 /** The libxl disk libvirt's libxl driver builds for `virsh attach-disk`. */
 export async function virshDisk(source: string, target: string, o: AttachDiskOpts, warn: (m: string) => void): Promise<Disk> {
   const { diskBackend } = await import('../../parsers/xml/read-devices.js');
-  const { vdevToDevid } = await import('../sim/devices.js');
+  const { vdevToDevid } = await import('../../parsers/devices/vdev.js');
   if (vdevToDevid(target) === undefined || /^\d+$/.test(target)) throw new UsageError(`'${target}' is not a disk target (xvdX, hdX or sdX)`);
   const fmt = o.subdriver ?? 'raw';
   if (!(FORMATS as readonly string[]).includes(fmt)) throw new UsageError(`unsupported disk format '${fmt}'`, `use one of ${FORMATS.join(', ')}`);

@@ -4,12 +4,12 @@ import { readdirSync } from 'node:fs';
 import { readBounded } from '../readlimit.js';
 import { join } from 'node:path';
 import { release, version as osVersion, machine } from 'node:os';
-import { NotFoundError, OperationError } from '../errors.js';
-import type { Bitmap, DomainConfig, Disk, SchedParams } from '../model.js';
+import { NotFoundError, OperationError } from '../core/errors.js';
+import type { Bitmap, DomainConfig, Disk, SchedParams } from '../core/model.js';
 import type {
   Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
   DomainStats, GuestAction, HostInfo, ManagedDomain, PinOptions, ShutdownOptions, SuspendOptions, VcpuInfo,
-} from '../backend/types.js';
+} from '../core/backend-types.js';
 import { appendConsole, bootLines, readConsole, shutdownLines } from './console.js';
 import { attach, detach } from './devices.js';
 import { byDomid, checkName, createDomain, findDomain, isUuid, liveConfig, normUuid, toDomainInfo } from './domains.js';
@@ -18,9 +18,11 @@ import { changeMedia, deviceInfo, domainStats, pinVcpu, schedSet, setMaxMemory, 
 import { hostInfo } from './hostinfo.js';
 import { encodeImage, readImageFd } from './stream.js';
 import { newUuid, pushEvent, type SimDomain } from './state.js';
-import { removeFile, replaceFile, SimStore, simPaths, type Tx } from './store.js';
+import { removeFile, replaceFile } from '../fsutil.js';
+import { simPaths } from './paths.js';
+import { SimStore, type Tx } from './store.js';
 import { populateHost } from './populate.js';
-import { checkManagedFile } from './trust-files.js';
+import { checkManagedFile } from '../trust-files.js';
 import { writeAll } from '../fsutil.js';
 import { startTime } from './lock.js';
 import { recoverSaves } from './recover.js';

@@ -3,9 +3,9 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { writeAll, writeError } from '../fsutil.js';
 import { join } from 'node:path';
-import type { Disk } from '../model.js';
+import type { Disk } from '../core/model.js';
 import type { SimDomain } from './state.js';
-import type { SimPaths } from './store.js';
+import type { SimPaths } from './paths.js';
 
 export function consolePath(paths: SimPaths, domid: number): string {
   return join(paths.console, `${domid}.log`);

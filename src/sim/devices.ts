@@ -6,12 +6,13 @@
 // entries, run the hotplug script, wait for the frontend); fault injection can fail the
 // first (`<kind>-attach`) or the hotplug step (`<kind>-hotplug`), the latter after the
 // device is already in the domain, so that tests see the whole transaction roll back.
-import { NotFoundError, OperationError } from '../errors.js';
-import type { DomainConfig, Pci } from '../model.js';
-import type { DeviceId, DeviceKind, DeviceTypes } from '../backend/types.js';
+import { NotFoundError, OperationError } from '../core/errors.js';
+import type { DomainConfig, Pci } from '../core/model.js';
+import type { DeviceId, DeviceKind, DeviceTypes } from '../core/backend-types.js';
 import { normaliseBdf } from './host.js';
 import { newUuid, pushEvent, type SimDevice, type SimDomain } from './state.js';
 import type { Tx } from './store.js';
+import { vdevToDevid } from '../../parsers/devices/vdev.js';
 
 /** The model's list for each device kind, in the order libxl attaches them at create. */
 export const DEVICE_LISTS: [DeviceKind, keyof DomainConfig][] = [
@@ -24,29 +25,6 @@ const LABEL: Record<DeviceKind, string> = {
   disk: 'disk', nic: 'network interface', pci: 'PCI device', vfb: 'framebuffer', vkb: 'keyboard',
   vtpm: 'vTPM', channel: 'channel', usbctrl: 'USB controller',
 };
-
-/** libxl's device number for a virtual disk name (xvda, hdc, sdb2, or a plain number). */
-export function vdevToDevid(vdev: string): number | undefined {
-  if (/^\d+$/.test(vdev)) return Number(vdev);
-  const m = /^(xvd|hd|sd)([a-z]+)(\d*)$/.exec(vdev);
-  if (!m) return undefined;
-  let disk = 0;
-  for (const c of m[2]) disk = disk * 26 + (c.charCodeAt(0) - 96);
-  disk -= 1;
-  const part = m[3] ? Number(m[3]) : 0;
-  if (m[1] === 'xvd') {
-    if (disk < 16 && part < 16) return (202 << 8) | (disk << 4) | part;
-    if (part > 255) return undefined;
-    return (1 << 28) | (disk << 8) | part;
-  }
-  if (m[1] === 'hd') {
-    if (disk > 3 || part > 63) return undefined;
-    const major = [3, 3, 22, 22][disk];
-    return (major << 8) | ((disk % 2) * 64) | part;
-  }
-  if (disk > 15 || part > 15) return undefined;
-  return (8 << 8) | (disk << 4) | part;
-}
 
 export function pciBdf(p: Pci): string {
   const h = (n: number | undefined, w: number) => (n ?? 0).toString(16).padStart(w, '0');

@@ -1,9 +1,9 @@
 // Creating, finding and describing simulated domains, with libxl's rules: unique names and
 // UUIDs, memory that must fit, vCPU affinity within the host, devices attached in order.
 import { checkDomainName } from '../validate.js';
-import { NotFoundError, OperationError } from '../errors.js';
-import type { DomainConfig } from '../model.js';
-import type { DomainInfo, DomainState, DeviceKind } from '../backend/types.js';
+import { NotFoundError, OperationError } from '../core/errors.js';
+import type { DomainConfig } from '../core/model.js';
+import type { DomainInfo, DomainState, DeviceKind } from '../core/backend-types.js';
 import { attach, DEVICE_LISTS } from './devices.js';
 import { cpuTimeNs, freeKb, logXen, newUuid, pushEvent, type SimDomain } from './state.js';
 import type { Tx } from './store.js';

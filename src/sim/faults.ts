@@ -8,7 +8,7 @@
 // TXL_SIM_DELAY_UNTIL=FILE the hold ends as soon as FILE exists: a test creates it once it
 // has sent its signal, so no load on the machine can make the signal arrive too late.
 import { existsSync, writeSync } from 'node:fs';
-import { OperationError } from '../errors.js';
+import { OperationError } from '../core/errors.js';
 
 export const FAULT_STEPS = [
   'domain-create', 'memory-alloc', 'vcpu-setup', 'disk-attach', 'nic-attach', 'pci-attach', 'vfb-attach',

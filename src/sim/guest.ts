@@ -1,13 +1,14 @@
 // Lifecycle of a simulated domain: what the hypervisor does (pause, destroy) and what the guest
 // does when asked or on its own (power off, reboot, crash), followed by the config's on_* action
 // as xl's per-domain monitor would apply it, with reboot-loop suppression.
-import { OperationError } from '../errors.js';
-import type { ShutdownAction } from '../model.js';
-import type { GuestAction, ShutdownReason } from '../backend/types.js';
+import { OperationError } from '../core/errors.js';
+import type { ShutdownAction } from '../core/model.js';
+import type { GuestAction, ShutdownReason } from '../core/backend-types.js';
 import { appendConsole, bootLines, removeConsole, shutdownLines } from './console.js';
 import { createDomain, liveConfig } from './domains.js';
 import { accrue, logXen, newUuid, pushEvent, type SimDomain } from './state.js';
-import { replaceFile, type Tx } from './store.js';
+import { replaceFile } from '../fsutil.js';
+import type { Tx } from './store.js';
 import { join } from 'node:path';
 
 export function refuseDom0(d: SimDomain, what: string): void {

@@ -23,7 +23,7 @@ import { statSync } from 'node:fs';
 import { MAX_YAML_BYTES, readBounded } from '../readlimit.js';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { InvalidInputError, NotFoundError, TxlError } from '../errors.js';
+import { InvalidInputError, NotFoundError, TxlError } from '../core/errors.js';
 import { writeFileAtomicSync } from '../fsutil.js';
 import { loadYaml } from '../yaml.js';
 
@@ -100,7 +100,7 @@ async function hostCache(path: string): Promise<{ read(): HostSpec | undefined; 
   } catch {
     return undefined;
   }
-  const { simPaths } = await import('./store.js');
+  const { simPaths } = await import('./paths.js');
   const file = simPaths(path).state.replace(/\.json$/, '') + '.host-cache.json';
   return {
     read() {

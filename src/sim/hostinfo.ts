@@ -1,6 +1,6 @@
 // `xl info` for the simulated host: uname of "dom0" (the machine txl runs on), the host
 // file's hardware, the memory left after every domain, and a Xen build of the chosen version.
-import type { HostInfo } from '../backend/types.js';
+import type { HostInfo } from '../core/backend-types.js';
 import { freeKb, splitVersion } from './state.js';
 import type { Tx } from './store.js';
 

@@ -8,7 +8,7 @@
 import { linkSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { OperationError } from '../errors.js';
+import { OperationError } from '../core/errors.js';
 import { pidAlive, removeQuietly, writeReason } from '../fsutil.js';
 import { checkInterrupt, onHardExit } from '../interrupt.js';
 

@@ -1,6 +1,6 @@
 // A host file's initial domains, created when its state is first made.
-import type { DomainConfig } from '../model.js';
-import { TxlError } from '../errors.js';
+import type { DomainConfig } from '../core/model.js';
+import { TxlError } from '../core/errors.js';
 import { appendConsole, bootLines } from './console.js';
 import { createDomain } from './domains.js';
 import type { Tx } from './store.js';

@@ -5,7 +5,7 @@
 // save meant), and otherwise undoes it (the temp image goes, the domain runs again).
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { removeQuietly, pidAlive } from '../fsutil.js';
-import { readHeader } from '../ops/savefile.js';
+import { readHeader } from '../savefile.js';
 import { destroyDomain } from './guest.js';
 import { startTime } from './lock.js';
 import { logXen, type SimDomain } from './state.js';

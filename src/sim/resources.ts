@@ -1,7 +1,7 @@
 // vCPUs, memory, scheduler parameters and removable media of a simulated domain.
-import { OperationError, UsageError } from '../errors.js';
-import type { Bitmap, Disk, SchedParams } from '../model.js';
-import type { DeviceInfo, DomainStats, VcpuInfo } from '../backend/types.js';
+import { OperationError, UsageError } from '../core/errors.js';
+import type { Bitmap, Disk, SchedParams } from '../core/model.js';
+import type { DeviceInfo, DomainStats, VcpuInfo } from '../core/backend-types.js';
 import { findDevice } from './devices.js';
 import { freeKb, accrue, cpuTimeNs, pushEvent, type SimDevice, type SimDomain } from './state.js';
 import type { Tx } from './store.js';

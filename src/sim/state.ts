@@ -1,7 +1,7 @@
 // What the simulator keeps in its state file: the shape libxl and the hypervisor keep, no more.
 import { newUuid } from '../require.js';
-import type { Bitmap, DomainConfig, SchedParams } from '../model.js';
-import type { DeviceKind, DeviceTypes, DomainEvent, ShutdownReason, XenbusState, EventType, GuestAction, SaveMarker } from '../backend/types.js';
+import type { Bitmap, DomainConfig, SchedParams } from '../core/model.js';
+import type { DeviceKind, DeviceTypes, DomainEvent, ShutdownReason, XenbusState, EventType, GuestAction, SaveMarker } from '../core/backend-types.js';
 import type { HostSpec } from './host.js';
 
 export const STATE_VERSION = 1;

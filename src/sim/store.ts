@@ -7,63 +7,20 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { readBounded } from '../readlimit.js';
 import { stateProblem } from './check-state.js';
-import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { NotFoundError, OperationError, TxlError, UsageError } from '../errors.js';
+import { basename, join } from 'node:path';
+import { OperationError, TxlError } from '../core/errors.js';
 import { sweepDeadTemps, tempPathFor, writeFileAtomicSync } from '../fsutil.js';
 import { settleAndCheck } from '../interrupt.js';
 import { DELAY_ONLY_STEPS, Faults, STEP_NAMES, unknownStep } from './faults.js';
 import { badVariable } from '../env.js';
-import { checkSimFiles } from './trust-files.js';
+import { checkSimFiles } from '../trust-files.js';
 import { FileLock } from './lock.js';
 import { defaultHost, loadHostFile, type HostSpec } from './host.js';
 import { initialState, type SimState } from './state.js';
+import type { SimPaths } from './paths.js';
 
 /** The state and managed configs hold VNC/SPICE passwords (as xenstore does): owner only. */
 const SECRET_MODE = 0o600;
-
-export interface SimPaths {
-  state: string;
-  lock: string;
-  dir: string;
-  managed: string;
-  console: string;
-  dump: string;
-  /** the YAML host description, for test:///PATH */
-  hostFile?: string;
-  /** a directory that must exist already: txl never creates a missing HOME, nor a host file's directory */
-  mustExist?: { dir: string; missing: () => TxlError };
-}
-
-export function simPaths(host: 'default' | string): SimPaths {
-  const env = process.env.TXL_SIM_STATE;
-  let state: string;
-  let mustExist: SimPaths['mustExist'];
-  if (env) state = resolve(env);
-  else if (host === 'default') {
-    const xdgSet = Boolean(process.env.XDG_STATE_HOME && isAbsolute(process.env.XDG_STATE_HOME));
-    const xdg = xdgSet ? process.env.XDG_STATE_HOME! : join(homedir(), '.local', 'state');
-    state = join(xdg, 'txl', 'test-default.json');
-    const base = xdgSet ? dirname(xdg) : homedir();
-    const what = xdgSet ? `the directory above XDG_STATE_HOME (${xdg})` : 'HOME';
-    mustExist = { dir: base, missing: () => new UsageError(`${what} '${base}' does not exist: txl keeps the simulator's state under it and does not create it`,
-      `point ${xdgSet ? 'XDG_STATE_HOME' : 'HOME'} at an existing directory, or TXL_SIM_STATE at a state file`) };
-  } else {
-    state = join(dirname(host), basename(host).replace(/\.ya?ml$/i, '') + '.state.json');
-    mustExist = { dir: dirname(host), missing: () => new NotFoundError(`no simulator host file '${host}'`, 'test:///PATH needs a host description in YAML; use test:///default for the built-in host') };
-  }
-  const dir = dirname(state);
-  return {
-    state,
-    lock: state + '.lock',
-    dir,
-    managed: join(dir, 'managed'),
-    console: join(dir, 'console'),
-    dump: join(dir, 'dump'),
-    hostFile: host === 'default' ? undefined : host,
-    mustExist,
-  };
-}
 
 /** A fault variable whose every step the simulator has (its shape was checked at start-up, env.ts). */
 function checkedSteps(name: 'TXL_SIM_FAIL' | 'TXL_SIM_DELAY', holds: boolean): string | undefined {
@@ -229,16 +186,4 @@ export class SimStore {
 }
 
 /** Moves a file into place atomically (used for managed configs and dumps beside the state). */
-export function replaceFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  writeFileAtomicSync(path, text, SECRET_MODE);
-}
-
-export function removeFile(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-}
 

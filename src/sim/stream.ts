@@ -1,6 +1,6 @@
 // The simulator's own "domain image": what libxl's stream would carry for a real guest, here
 // the runtime state of the simulated domain. It follows xl's save-file header.
-import { OperationError } from '../errors.js';
+import { OperationError } from '../core/errors.js';
 import { MAX_INPUT_BYTES, readSome } from '../readlimit.js';
 import type { SimDomain } from './state.js';
 

@@ -3,7 +3,7 @@
 // xenconsoled keeps one (XENCONSOLED_TRACE=guest).
 import { lazyRequire } from '../require.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { OperationError } from '../errors.js';
+import { OperationError } from '../core/errors.js';
 
 export function xenconsolePath(version: string): string | undefined {
   const dirs = [`/usr/lib/xen-${version}/bin`, '/usr/lib/xen/bin', '/usr/libexec/xen/bin', '/usr/local/lib/xen/bin'];

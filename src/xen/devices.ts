@@ -4,9 +4,9 @@
 import type { Libxl } from '../../bindings/context.js';
 import { bindDevice, DEVICE_TYPES, type DeviceFunctions, type DeviceKindName } from '../../bindings/libxl.js';
 import type { XenstoreReader } from '../../bindings/xenstore.js';
-import { NotFoundError, OperationError, UsageError } from '../errors.js';
-import type { Disk, DomainConfig } from '../model.js';
-import type { DeviceId, DeviceInfo, DeviceKind, DeviceTypes, XenbusState } from '../backend/types.js';
+import { NotFoundError, OperationError, UsageError } from '../core/errors.js';
+import type { Disk, DomainConfig } from '../core/model.js';
+import type { DeviceId, DeviceInfo, DeviceKind, DeviceTypes, XenbusState } from '../core/backend-types.js';
 import { modelToLibxlJson } from '../../parsers/libxl-json.js';
 import { guard } from './errors.js';
 

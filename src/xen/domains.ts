@@ -2,9 +2,9 @@
 // lifecycle calls that need no config (destroy, shutdown, reboot, pause, rename).
 import { LibxlCallError, type Libxl } from '../../bindings/context.js';
 import { CONSTANTS } from '../../bindings/layout.js';
-import { ConfigError, NotFoundError, OperationError } from '../errors.js';
-import type { DomainConfig } from '../model.js';
-import type { DomainInfo, DomainState, ShutdownOptions, ShutdownReason } from '../backend/types.js';
+import { ConfigError, NotFoundError, OperationError } from '../core/errors.js';
+import type { DomainConfig } from '../core/model.js';
+import type { DomainInfo, DomainState, ShutdownOptions, ShutdownReason } from '../core/backend-types.js';
 import { libxlJsonToModel } from '../../parsers/libxl-json.js';
 import { ERROR_NOPARAVIRT, guard, opError } from './errors.js';
 import { checkDomainName } from '../validate.js';

@@ -1,7 +1,7 @@
 // libxl failures as txl errors: one sentence that says what failed and what to do, built
 // from libxl's return code and the lines it logged during the call.
 import { existsSync } from 'node:fs';
-import { ConnectError, NotFoundError, OperationError, TxlError } from '../errors.js';
+import { ConnectError, NotFoundError, OperationError, TxlError } from '../core/errors.js';
 import type { LogLine } from '../../bindings/log.js';
 
 // Duck-typed so that this module never has to load the bindings (and koffi) to classify.

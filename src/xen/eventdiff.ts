@@ -16,7 +16,7 @@
 //   held events are reported after all), or DOOMED_MAX_MS passes.
 // - A domain without a name in xenstore is not looked at: it is being made, or is past the
 //   point of its destroy where libxl removed its xenstore home.
-import type { DeviceKind, DomainEvent, EventType, ShutdownReason } from '../backend/types.js';
+import type { DeviceKind, DomainEvent, EventType, ShutdownReason } from '../core/backend-types.js';
 
 /** how long a made domain must stay paused to be a create -p, not a create between its last step and its unpause */
 export const MADE_HOLD_MS = 1000;

@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import type { Libxl } from '../../bindings/context.js';
 import type { XenstoreReader } from '../../bindings/xenstore.js';
-import type { DeviceKind, DomainEvent } from '../backend/types.js';
-import { OperationError } from '../errors.js';
+import type { DeviceKind, DomainEvent } from '../core/backend-types.js';
+import { OperationError } from '../core/errors.js';
 import { listDomains } from './domains.js';
 import { initialState, step, type SeenDevice, type SeenDomain } from './eventdiff.js';
 

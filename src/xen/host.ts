@@ -4,8 +4,8 @@ import { hostname, machine, release, version as osVersion } from 'node:os';
 import type { Libxl } from '../../bindings/context.js';
 import { emptyBitmap, readBitmap } from '../../bindings/bitmap.js';
 import { SCHEDULERS } from '../../bindings/layout.js';
-import { OperationError } from '../errors.js';
-import type { CpuTopology, HostInfo, NumaNodeInfo } from '../backend/types.js';
+import { OperationError } from '../core/errors.js';
+import type { CpuTopology, HostInfo, NumaNodeInfo } from '../core/backend-types.js';
 import { guard } from './errors.js';
 
 type Obj = Record<string, unknown>;

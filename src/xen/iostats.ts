@@ -6,7 +6,7 @@
 // The root is a parameter so that tests can lay out a fake sysfs in a temporary folder.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BlockStats, DeviceIo, NetStats } from '../backend/types.js';
+import type { BlockStats, DeviceIo, NetStats } from '../core/backend-types.js';
 
 /** Where a net device's counters say it belongs: its backend's nodename, else its name. */
 export function vifOwner(iface: string, nodename: string | undefined): { domid: number; devid: number } | undefined {

@@ -4,11 +4,11 @@ import { readdirSync } from 'node:fs';
 import { readBounded } from '../readlimit.js';
 import { join } from 'node:path';
 import { newUuid } from '../require.js';
-import { NotFoundError, OperationError } from '../errors.js';
-import type { DomainConfig } from '../model.js';
-import type { ManagedDomain } from '../backend/types.js';
-import { removeFile, replaceFile } from '../sim/store.js';
-import { checkManagedDir, checkManagedFile } from '../sim/trust-files.js';
+import { NotFoundError, OperationError } from '../core/errors.js';
+import type { DomainConfig } from '../core/model.js';
+import type { ManagedDomain } from '../core/backend-types.js';
+import { removeFile, replaceFile } from '../fsutil.js';
+import { checkManagedDir, checkManagedFile } from '../trust-files.js';
 import { isUuid, normUuid } from './domains.js';
 
 export function managedDir(): string {

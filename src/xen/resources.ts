@@ -1,9 +1,9 @@
 // vCPUs, memory, scheduler parameters and cpupools on libxl.
 import type { Libxl } from '../../bindings/context.js';
 import { makeBitmap, type NativeBitmap } from '../../bindings/bitmap.js';
-import { OperationError, UsageError } from '../errors.js';
-import type { Bitmap, SchedParams } from '../model.js';
-import type { CpupoolInfo, PinOptions, VcpuInfo } from '../backend/types.js';
+import { OperationError, UsageError } from '../core/errors.js';
+import type { Bitmap, SchedParams } from '../core/model.js';
+import type { CpupoolInfo, PinOptions, VcpuInfo } from '../core/backend-types.js';
 import { domainInfo } from './domains.js';
 import { guard } from './errors.js';
 

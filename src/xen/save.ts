@@ -4,7 +4,7 @@
 import type { Libxl } from '../../bindings/context.js';
 import { saveFunctions, SUSPEND_DEBUG, SUSPEND_LIVE } from '../../bindings/save.js';
 import { ERROR_GUEST_TIMEDOUT } from '../../bindings/events.js';
-import { OperationError } from '../errors.js';
+import { OperationError } from '../core/errors.js';
 import { checkInterrupt, InterruptedError, interruptRequested } from '../interrupt.js';
 import { opError } from './errors.js';
 import { domainInfo } from './domains.js';

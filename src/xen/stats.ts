@@ -3,7 +3,7 @@
 // the guest's vifs and disks (iostats.ts).
 import type { Libxl } from '../../bindings/context.js';
 import type { XenstoreReader } from '../../bindings/xenstore.js';
-import type { DeviceIo, DomainStats } from '../backend/types.js';
+import type { DeviceIo, DomainStats } from '../core/backend-types.js';
 import { domainInfo } from './domains.js';
 import { vcpuList } from './resources.js';
 import { readDeviceIo } from './iostats.js';

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from "vitest";
-import type { Diagnostic } from '../../src/errors.js';
+import type { Diagnostic } from '../../src/core/errors.js';
 import { CORPUS, ROOT } from './txl.js';
 
 /** The seed for this run: FUZZ_SEED, else a fixed one so that CI runs are reproducible. */

@@ -3,7 +3,7 @@
 // and where the format allows, the same text as writing the original model directly.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DomainConfig } from '../../src/model.js';
+import type { DomainConfig } from '../../src/core/model.js';
 import { CORPUS_HOST } from '../../parsers/host.js';
 import { libxlJsonToModel, modelToLibxlJson } from '../../parsers/libxl-json.js';
 import { xlcfgToModel } from '../../parsers/xlcfg/to-model.js';

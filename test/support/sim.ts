@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT, type Run } from './txl.js';
-import type { DomainConfig } from '../../src/model.js';
+import type { DomainConfig } from '../../src/core/model.js';
 
 /** TXL_TEST_BIN lets a developer point the tests at another build of the launcher. */
 export const SIM_BIN = process.env.TXL_TEST_BIN ?? BIN;

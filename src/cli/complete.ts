@@ -6,9 +6,9 @@
 // and directories), `:file` (any path), `:nospace` (no space after the word, e.g. `memory=`).
 // It never prompts and never writes to stderr: a shell is waiting on stdout, and a failing
 // connection simply completes nothing.
-import type { ArgDef, CommandDef, Completion, OptDef } from './command.js';
-import type { Backend, DeviceKind } from './backend/types.js';
-import { XL_CFG_VALUES } from './cfgkeys.js';
+import type { ArgDef, CommandDef, Completion, OptDef } from '../command.js';
+import type { Backend, DeviceKind } from '../core/backend-types.js';
+import { XL_CFG_VALUES } from '../cfgkeys.js';
 import { GLOBAL_FLAGS, VERSION_FLAG } from './fast-parse.js';
 
 export interface Candidate {
@@ -78,7 +78,7 @@ function flagCandidates(specs: FlagSpec[], partial: string): Candidate[] {
 
 /** Works out what the word under the cursor may become. Pure except for live look-ups. */
 export async function completions(words: string[], opts: CompleteOptions = {}): Promise<Answer> {
-  const commands = opts.commands ?? (await import('../commands/table.js')).COMMANDS;
+  const commands = opts.commands ?? (await import('../../commands/table.js')).COMMANDS;
   const env = opts.env ?? process.env;
   const partial = words.length ? words[words.length - 1] : '';
   const before = words.slice(0, -1);
@@ -196,7 +196,7 @@ async function kindAnswer(kind: Completion, partial: string, live: (k: LiveKind,
 /** xl's create words: a config file first, then files or `key=value` overrides. */
 async function cfgKeyAnswer(partial: string, argIndex: number): Promise<Answer> {
   if (argIndex === 0) return { candidates: [], directive: 'cfgfile' };
-  const { KNOWN_KEYS } = await import('../parsers/xlcfg/keys.js');
+  const { KNOWN_KEYS } = await import('../../parsers/xlcfg/keys.js');
   const eq = partial.indexOf('=');
   if (eq >= 0) {
     const key = partial.slice(0, eq);
@@ -246,7 +246,7 @@ function deviceKinds(command: string): DeviceKind[] {
 async function liveCandidates(kind: LiveKind, partial: string, connect: string | undefined, extra: string[], open?: (uri?: string) => Promise<Backend>): Promise<Candidate[]> {
   let backend: Backend | undefined;
   try {
-    backend = await (open ?? (await import('./backend/index.js')).openBackend)(connect);
+    backend = await (open ?? (await import('../backend/index.js')).openBackend)(connect);
     switch (kind) {
       case 'domain': {
         const doms = await backend.listDomains();

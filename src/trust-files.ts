@@ -2,9 +2,8 @@
 // and hold VNC/SPICE passwords: a state file or a managed config that others could write would let them start
 // domains with any config as the user running txl (root on a lab host). Refused, with the fix.
 import { lstatSync, type Stats } from 'node:fs';
-import { UnsafeFileError } from '../validate.js';
-import { entryProblem, fixFor, untrustedComponent } from '../trust.js';
-import type { SimPaths } from './store.js';
+import { UnsafeFileError } from './validate.js';
+import { entryProblem, fixFor, untrustedComponent } from './trust.js';
 
 function lstatOrUndefined(path: string): Stats | undefined {
   try {
@@ -29,7 +28,7 @@ function checkOne(what: string, path: string, noLink: boolean): void {
 }
 
 /** The state's directory, the state file and managed/: checked before the first transaction. */
-export function checkSimFiles(paths: SimPaths): void {
+export function checkSimFiles(paths: { dir: string; state: string; managed: string }): void {
   checkOne("simulator's state directory", paths.dir, false);
   checkOne("simulator's state file", paths.state, true);
   checkManagedDir(paths.managed);

@@ -3,12 +3,12 @@
 // fast-parse.ts), answers `__complete` (complete.ts, which needs no commander either) and
 // leaves the rest to commander in cli.ts, loaded only then.
 import { isatty } from 'node:tty';
-import { COMMANDS } from '../commands/table.js';
-import { makeContext } from './context.js';
-import { environmentProblem } from './env.js';
+import { COMMANDS } from '../../commands/table.js';
+import { makeContext } from '../context.js';
+import { environmentProblem } from '../env.js';
 import { fastParse } from './fast-parse.js';
-import { secretFreeTitle } from './redact.js';
-import { guardStdio, reportError, runCommand } from './run.js';
+import { secretFreeTitle } from '../core/redact.js';
+import { guardStdio, reportError, runCommand } from '../run.js';
 
 export async function main(argv: string[]): Promise<void> {
   guardStdio();
@@ -37,6 +37,6 @@ export async function main(argv: string[]): Promise<void> {
     }
     return;
   }
-  const { runFull } = await import('./cli.js');
+  const { runFull } = await import('./commander.js');
   await runFull(argv);
 }

@@ -5,7 +5,7 @@
 // libxl_physinfo...) so that `-o json` output is stable and familiar.
 import type {
   Bitmap, Channel, DomainConfig, DomainType, Disk, Nic, Pci, SchedParams, Vfb, Vkb, Vtpm, UsbCtrl,
-} from '../model.js';
+} from './model.js';
 
 /** libxl_shutdown_reason, by libxl's lower-case names. */
 export type ShutdownReason = 'poweroff' | 'reboot' | 'suspend' | 'crash' | 'watchdog' | 'soft_reset';

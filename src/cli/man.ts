@@ -1,8 +1,8 @@
 // txl(1), generated from the command table and the program's global options, so the manual
 // cannot drift from the CLI. Run at build time (scripts/gen-man.mjs writes man/txl.1).
 import type { Command } from 'commander';
-import type { ArgDef, CommandDef, OptDef } from './command.js';
-import { FAULT_STEPS } from './sim/faults.js';
+import type { ArgDef, CommandDef, OptDef } from '../command.js';
+import { FAULT_STEPS } from '../sim/faults.js';
 
 /** Escapes text for roff: backslashes, minus signs, and control characters at line starts. */
 export function roff(text: string): string {

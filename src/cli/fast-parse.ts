@@ -3,9 +3,9 @@
 // entry parses these here and hands anything else (help, --version, unknown or bundled flags,
 // `--`, a missing or surplus argument, a bad value) to commander, which explains errors.
 // test/fast-paths.test.ts checks that both parse every command line alike.
-import type { CommandDef, OptDef } from './command.js';
-import type { ContextOptions } from './context.js';
-import { parseOutputFormat } from './output.js';
+import type { CommandDef, OptDef } from '../command.js';
+import type { ContextOptions } from '../context.js';
+import { parseOutputFormat } from '../output.js';
 
 export interface GlobalFlag {
   names: string[];

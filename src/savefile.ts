@@ -1,9 +1,9 @@
 // xl's save-file header: 32 bytes of magic, then u32 byte-order marker, mandatory flags,
 // optional flags and optional-data length (host byte order), then the optional data (u32
 // length + the libxl JSON config with its NUL), then libxl's domain image.
-import { writeAll } from '../fsutil.js';
-import { MAX_INPUT_BYTES, MAX_INPUT_TEXT, readSome } from '../readlimit.js';
-import { OperationError } from '../errors.js';
+import { writeAll } from './fsutil.js';
+import { MAX_INPUT_BYTES, MAX_INPUT_TEXT, readSome } from './readlimit.js';
+import { OperationError } from './core/errors.js';
 
 export const SAVE_MAGIC = Buffer.from('Xen saved domain, xl format\n \0 \r', 'latin1');
 export const BYTEORDER = 0x01020304;

@@ -2,13 +2,13 @@
 // Global options go before the command (as in virsh) so that a command's own short
 // options keep their xl meaning: `txl -c URI create -c guest.cfg`.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { COMMANDS } from '../commands/table.js';
-import type { CommandDef, OptDef } from './command.js';
-import { makeContext, type Context } from './context.js';
-import { UsageError } from './errors.js';
-import { parseOutputFormat } from './output.js';
-import { secretFreeTitle } from './redact.js';
-import { guardStdio, reportError, runCommand } from './run.js';
+import { COMMANDS } from '../../commands/table.js';
+import type { CommandDef, OptDef } from '../command.js';
+import { makeContext, type Context } from '../context.js';
+import { UsageError } from '../core/errors.js';
+import { parseOutputFormat } from '../output.js';
+import { secretFreeTitle } from '../core/redact.js';
+import { guardStdio, reportError, runCommand } from '../run.js';
 
 declare const TXL_VERSION: string;
 const VERSION = typeof TXL_VERSION === 'string' ? TXL_VERSION : '0.0.0-dev';
@@ -94,7 +94,7 @@ function helpCommand(program: Command): Command {
       if (!name) return void program.outputHelp();
       const sub = program.commands.find((c) => c.name() === name || c.aliases().includes(name));
       if (sub) return void sub.outputHelp();
-      const { suggest } = await import('../parsers/suggest.js');
+      const { suggest } = await import('../../parsers/suggest.js');
       const names = program.commands.filter((c) => !(c as unknown as { _hidden: boolean })._hidden).flatMap((c) => [c.name(), ...c.aliases()]);
       const near = suggest(name, names);
       throw new UsageError(`unknown command '${name}'`, near ? `did you mean ${near}?` : "run 'txl help' to list the commands");
