@@ -1,4 +1,5 @@
 // Everything a command may know about how it was invoked; built once by the cli.
+import { processEnvironment, type Environment } from './env.js';
 import { formatDiagnostic, MAX_DIAGNOSTICS_PER_FILE, moreLine, type Diagnostic } from './core/errors.js';
 
 export type OutputFormat = 'text' | 'table' | 'json' | 'yaml';
@@ -20,6 +21,8 @@ export interface Context {
   warnSummary?(): void;
   info(msg: string): void;
   debug(level: number, msg: string): void;
+  /** the environment, read once by the entry (src/env.ts); never process.env */
+  env: Environment;
 }
 
 export interface ContextOptions {
@@ -32,10 +35,18 @@ export interface ContextOptions {
   color?: boolean;
 }
 
-export function makeContext(o: ContextOptions, io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Context {
+export interface ContextIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: { isTTY?: boolean };
+  env?: Environment;
+}
+
+export function makeContext(o: ContextOptions, io: ContextIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Context {
+  const env = io.env ?? processEnvironment();
   const stdoutTty = Boolean((io.stdout as NodeJS.WriteStream).isTTY);
   const stderrTty = Boolean((io.stderr as NodeJS.WriteStream).isTTY);
-  const colorAllowed = o.color !== false && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  const colorAllowed = o.color !== false && !env.NO_COLOR && env.TERM !== 'dumb';
   const perFile = new Map<string, number>();
   const ctx: Context = {
     connect: o.connect,
@@ -48,6 +59,7 @@ export function makeContext(o: ContextOptions, io = { stdout: process.stdout, st
     interactive: Boolean((io.stdin as NodeJS.ReadStream).isTTY) && stdoutTty,
     stdout: io.stdout,
     stderr: io.stderr,
+    env,
     warn(d) {
       if (ctx.quiet) return;
       if (typeof d !== 'string') {

@@ -7,6 +7,18 @@ import { isAbsolute } from 'node:path';
 import { UsageError } from './core/errors.js';
 import { parseRebootLimit } from './core/reboot-limit.js';
 
+/**
+ * The environment as a command sees it, read once by the entry (from the process, or from a
+ * test that runs the command in-process) and handed down in the Context: nothing else reads
+ * process.env.
+ */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The process's own environment, copied once: the only read of process.env. */
+export function processEnvironment(): Environment {
+  return Object.freeze({ ...process.env });
+}
+
 type Rule = [check: (v: string) => boolean, allowed: string];
 
 const nat = (v: string) => /^\d+$/.test(v);
