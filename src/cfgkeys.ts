@@ -1,21 +1,8 @@
 // Values of the xl.cfg keys that take one of a fixed set of words, for completing
-// `key=value` overrides (the keys themselves come from parsers/xlcfg/keys.ts).
+// `key=value` overrides. Keys and words are declared in parsers/xlcfg/key-table.ts.
 
-const ACTIONS = ['destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart', 'soft-reset'];
+import { KEY_TABLE } from '../parsers/xlcfg/key-table.js';
 
-export const XL_CFG_VALUES: Readonly<Record<string, readonly string[]>> = {
-  type: ['pv', 'pvh', 'hvm'],
-  builder: ['generic', 'hvm'],
-  on_poweroff: ACTIONS,
-  on_reboot: ACTIONS,
-  on_watchdog: ACTIONS,
-  on_crash: ACTIONS,
-  on_soft_reset: ACTIONS,
-  tsc_mode: ['default', 'always_emulate', 'native', 'native_paravirt'],
-  device_model_version: ['qemu-xen', 'qemu-xen-traditional'],
-  bios: ['rombios', 'seabios', 'ovmf'],
-  vga: ['stdvga', 'cirrus', 'none', 'qxl'],
-  timer_mode: ['delay_for_missed_ticks', 'no_delay_for_missed_ticks', 'no_missed_ticks_pending', 'one_missed_tick_pending'],
-  hdtype: ['ide', 'ahci'],
-  tee: ['none', 'optee'],
-};
+export const XL_CFG_VALUES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  KEY_TABLE.filter((k) => k.values).map((k) => [k.name, k.values!]),
+);
