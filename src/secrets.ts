@@ -10,10 +10,10 @@ import type { SideNode } from '../parsers/xml/dom.js';
 import type { XmlSide } from '../parsers/xml/reader.js';
 
 /** The one flag that shows passwords, on every command that could show them. */
-export const SECURITY_INFO: OptDef = {
+export const SECURITY_INFO = {
   flags: '--security-info',
   summary: 'also show VNC and SPICE passwords (hidden by default, as virsh hides them)',
-};
+} as const satisfies OptDef;
 
 /**
  * The config without its passwords: the HVM VNC and SPICE ones (xl.cfg vncpasswd,

@@ -1,0 +1,17 @@
+import { defineCommand } from '../../src/command.js';
+import { domainArg } from '../shared/args.js';
+
+export default defineCommand({
+  name: 'cd-eject',
+  summary: 'take the disc out of a domain\'s virtual CD-ROM drive',
+  examples: ['txl cd-eject guest hdc'],
+  family: 'xl',
+  group: 'devices',
+  args: [domainArg, { name: 'vdev', summary: 'the CD-ROM drive', complete: 'device' }],
+  modifies: true,
+  dryRun: true,
+  async run({ ctx, args }) {
+    const { cdInsertEject } = await import('../../src/ops/devices.js');
+    return cdInsertEject(ctx, args.domain, args.vdev, undefined);
+  },
+});

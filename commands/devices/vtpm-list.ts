@@ -1,0 +1,3 @@
+import { deviceList } from './device-list.js';
+
+export default deviceList('vtpm-list', 'list the virtual TPMs of domains', 'vtpmList');

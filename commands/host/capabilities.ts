@@ -1,0 +1,15 @@
+import { defineCommand } from '../../src/command.js';
+
+export default defineCommand({
+  name: 'capabilities',
+  summary: 'what the host can run, as libvirt\'s capabilities XML',
+  examples: ['txl capabilities'],
+  family: 'virsh',
+  group: 'host',
+  args: [],
+  modifies: false,
+  async run({ ctx }) {
+    const { capabilities: run } = await import('../../src/ops/host.js');
+    return run(ctx);
+  },
+});

@@ -1,0 +1,15 @@
+import { defineCommand } from '../../src/command.js';
+
+export default defineCommand({
+  name: 'nodeinfo',
+  summary: 'the host\'s CPUs and memory, as virsh prints them',
+  examples: ['txl nodeinfo'],
+  family: 'virsh',
+  group: 'host',
+  args: [],
+  modifies: false,
+  async run({ ctx }) {
+    const { nodeinfo: run } = await import('../../src/ops/host.js');
+    return run(ctx);
+  },
+});

@@ -1,0 +1,3 @@
+import { mem } from './mem.js';
+
+export default mem('mem-max', 'set the most memory a domain may ever use');

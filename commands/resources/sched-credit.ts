@@ -1,0 +1,3 @@
+import { sched } from './sched.js';
+
+export default sched('credit');
