@@ -3,23 +3,20 @@
 
 import { getLong } from './access.js';
 import {
-  abbreviates, choices, defbool, failAt, failValue, hvm, libxlEnum, listAtoms, MiB, mibKey, missingKey, numberOrString, setting,
+  abbreviates, choices, defbool, failAt, failValue, hvm, libxlEnum, listAtoms, MiB, missingKey, numberOrString, setting,
   str, warnAt, type Ctx,
 } from './map-ctx.js';
 import { BIOS_TYPES, TIMER_MODES, VIRIDIAN_ENLIGHTENMENTS } from '../libxl-idl.js';
+import { readSlot } from './map-keys.js';
 
 /** upstream Xen's XENFIRMWAREDIR, used when the host description does not say */
 const DEFAULT_FIRMWARE_DIR = '/usr/lib/xen/boot';
 
 export function mapBoot(c: Ctx): void {
   const b = c.m.b_info;
-  b.kernel = str(c, 'kernel');
-  b.ramdisk = str(c, 'ramdisk');
-  b.device_tree = str(c, 'device_tree');
+  readSlot(c, 'boot.a');
   b.cmdline = cmdline(c);
-  c.m.c_info.driver_domain = defbool(c, 'driver_domain');
-  b.acpi = defbool(c, 'acpi');
-  b.bootloader = str(c, 'bootloader');
+  readSlot(c, 'boot.b');
   const args = setting(c, 'bootloader_args');
   if (args?.value.kind === 'list') {
     b.bootloader_args = listAtoms(c, 'bootloader_args')!.map((a) => a.text);
@@ -40,7 +37,7 @@ export function mapBoot(c: Ctx): void {
       b.timer_mode = libxlEnum(tm.s, TIMER_MODES) ?? failAt(c, 'timer_mode', `invalid value "${tm.s}" for "timer_mode"`, `use one of ${choices(modes)}`);
     }
   }
-  b.nested_hvm = defbool(c, 'nestedhvm');
+  readSlot(c, 'boot.c');
   if (c.type === 'hvm') mapHvmPlatform(c);
   else pvFirmware(c);
 }
@@ -86,16 +83,14 @@ function mapHvmPlatform(c: Ctx): void {
     warnAt(c, 'kernel', '"kernel" seems to override the HVM firmware; ignored', 'use firmware_override if you really want a non-default firmware');
     b.kernel = undefined;
   }
-  h.firmware = str(c, 'firmware_override');
-  h.system_firmware = str(c, 'bios_path_override');
+  readSlot(c, 'hvm.a');
   const bios = str(c, 'bios');
   if (bios !== undefined) {
     h.bios = (libxlEnum(bios, BIOS_TYPES) ?? failAt(c, 'bios', `invalid value "${bios}" for "bios"`, `use one of ${choices(BIOS_TYPES.slice(1))}`)) as typeof h.bios;
   } else if (h.system_firmware !== undefined) {
     warnAt(c, 'bios_path_override', 'bios_path_override given without specific bios name', 'add bios = "seabios" (or "rombios", "ovmf")');
   }
-  for (const k of ['pae', 'acpi_s3', 'acpi_s4', 'acpi_laptop_slate', 'nx', 'hpet', 'vpt_align'] as const) h[k] = defbool(c, k);
-  b.apic = defbool(c, 'apic');
+  readSlot(c, 'hvm.b');
   viridian(c);
   const hole = getLong(c.cfg, 'mmio_hole');
   if (hole !== undefined) {
@@ -107,8 +102,7 @@ function mapHvmPlatform(c: Ctx): void {
   }
   h.altp2m = defbool(c, 'altp2mhvm');
   if (h.altp2m !== undefined) warnAt(c, 'altp2mhvm', 'specifying "altp2mhvm" is deprecated', 'use altp2m = "mixed" (or another altp2m mode) instead');
-  h.smbios_firmware = str(c, 'smbios_firmware');
-  h.acpi_firmware = str(c, 'acpi_firmware');
+  readSlot(c, 'hvm.c');
   const genid = str(c, 'ms_vm_genid');
   if (genid === 'generate') {
     // a new random ID belongs to the moment the domain is created, not to reading its config
@@ -116,7 +110,7 @@ function mapHvmPlatform(c: Ctx): void {
   } else if (genid !== undefined && genid !== 'none') {
     failAt(c, 'ms_vm_genid', '"ms_vm_genid" option must be "generate" or "none"', 'xl cannot take a fixed generation ID');
   }
-  h.rdm_mem_boundary_memkb = mibKey(c, 'rdm_mem_boundary');
+  readSlot(c, 'hvm.d');
   for (const a of listAtoms(c, 'mca_caps') ?? []) {
     {
       if (a.text !== 'lmce') failValue(c, a, `unrecognized MCA capability "${a.text}"`, 'the only one is "lmce"');

@@ -4,8 +4,9 @@
 import type { SdlInfo, VncInfo } from '../../src/core/model.js';
 import { getLong } from './access.js';
 import {
-  choices, defbool, failAt, hvm, libxlEnum, listAtoms, mibKey, numberOrString, setting, str, toI32, warnAt, type Ctx,
+  choices, defbool, failAt, hvm, libxlEnum, listAtoms, numberOrString, setting, str, toI32, warnAt, type Ctx,
 } from './map-ctx.js';
+import { readSlot } from './map-keys.js';
 
 export function mapDeviceModel(c: Ctx): void {
   const b = c.m.b_info;
@@ -16,7 +17,7 @@ export function mapDeviceModel(c: Ctx): void {
       : '';
     warnAt(c, 'device_model', 'ignoring device_model directive', `use device_model_override if you really want a non-default device model${stub}`);
   }
-  b.device_model = str(c, 'device_model_override');
+  readSlot(c, 'dm.a');
   const ver = str(c, 'device_model_version');
   if (ver !== undefined) {
     const versions: Record<string, 'qemu_xen_traditional' | 'qemu_xen'> = { 'qemu-xen-traditional': 'qemu_xen_traditional', 'qemu-xen': 'qemu_xen' };
@@ -24,17 +25,7 @@ export function mapDeviceModel(c: Ctx): void {
   } else if (b.device_model !== undefined) {
     warnAt(c, 'device_model_override', 'device model override given without specific DM version', 'add device_model_version = "qemu-xen" (or "qemu-xen-traditional")');
   }
-  b.device_model_stubdomain = defbool(c, 'device_model_stubdomain_override');
-  b.device_model_ssid_label = str(c, 'device_model_stubdomain_seclabel');
-  b.device_model_user = str(c, 'device_model_user');
-  b.stubdomain_kernel = str(c, 'stubdomain_kernel');
-  b.stubdomain_cmdline = str(c, 'stubdomain_cmdline');
-  b.stubdomain_ramdisk = str(c, 'stubdomain_ramdisk');
-  b.stubdomain_memkb = mibKey(c, 'stubdomain_memory');
-  for (const [key, field] of [['device_model_args', 'extra'], ['device_model_args_pv', 'extra_pv'], ['device_model_args_hvm', 'extra_hvm']] as const) {
-    const items = listAtoms(c, key, 'an argument string');
-    if (items) b[field] = items.map((a) => a.text);
-  }
+  readSlot(c, 'dm.b');
 }
 
 function topVnc(c: Ctx): VncInfo {
@@ -66,7 +57,7 @@ export function mapDisplay(c: Ctx): void {
     topVnc(c);
     topSdl(c);
   }
-  m.b_info.dm_restrict = defbool(c, 'dm_restrict');
+  readSlot(c, 'display');
   if (c.type === 'hvm') hvmDisplay(c);
   for (const [key, names, field] of [['gic_version', ['default', 'v2', 'v3'], 'gic'], ['tee', ['none', 'optee'], 'tee']] as const) {
     const v = str(c, key);
@@ -89,19 +80,8 @@ function hvmDisplay(c: Ctx): void {
   }
   const hd = str(c, 'hdtype');
   if (hd !== undefined) h.hdtype = libxlEnum(hd, ['ide', 'ahci'] as const) ?? failAt(c, 'hdtype', `invalid value "${hd}" for "hdtype"`, 'use "ide" or "ahci"');
-  h.keymap = str(c, 'keymap');
-  const num = (key: string) => {
-    const l = getLong(c.cfg, key);
-    return l === undefined ? undefined : toI32(l);
-  };
-  h.spice = {
-    enable: defbool(c, 'spice'), port: num('spiceport'), tls_port: num('spicetls_port'), host: str(c, 'spicehost'),
-    disable_ticketing: defbool(c, 'spicedisable_ticketing'), passwd: str(c, 'spicepasswd'),
-    agent_mouse: defbool(c, 'spiceagent_mouse'), vdagent: defbool(c, 'spicevdagent'),
-    clipboard_sharing: defbool(c, 'spice_clipboard_sharing'), usbredirection: num('spiceusbredirection'),
-    image_compression: str(c, 'spice_image_compression'), streaming_video: str(c, 'spice_streaming_video'),
-  };
-  h.nographic = defbool(c, 'nographic');
+  h.spice = {};
+  readSlot(c, 'hvm-display.a');
   const gfx = numberOrString(c, 'gfx_passthru');
   if (gfx && 'n' in gfx) h.gfx_passthru = gfx.n ? 'True' : 'False';
   else if (gfx) {
@@ -111,15 +91,11 @@ function hvmDisplay(c: Ctx): void {
   const serial = setting(c, 'serial');
   if (serial?.value.kind === 'list') h.serial_list = listAtoms(c, 'serial')!.map((a) => a.text);
   else h.serial = str(c, 'serial');
-  h.boot = str(c, 'boot');
-  h.usb = defbool(c, 'usb');
-  h.usbversion = num('usbversion');
+  readSlot(c, 'hvm-display.b');
   const usbdevice = setting(c, 'usbdevice');
   if (usbdevice?.value.kind === 'list') h.usbdevice_list = listAtoms(c, 'usbdevice')!.map((a) => a.text);
   else h.usbdevice = str(c, 'usbdevice');
-  h.vkb_device = defbool(c, 'vkb_device');
-  h.soundhw = str(c, 'soundhw');
-  h.xen_platform_pci = defbool(c, 'xen_platform_pci');
+  readSlot(c, 'hvm-display.c');
   if (h.vnc?.listen?.includes(':') && h.vnc.display) {
     failAt(c, 'vncdisplay', 'display specified both in vnclisten and vncdisplay', 'give the display in only one of them');
   }
@@ -131,11 +107,12 @@ function hvmDisplay(c: Ctx): void {
 
 /** The keys xl reads after the devices: xend_suspend_evtchn_compat, msr_relaxed, vpmu. */
 export function mapTail(c: Ctx): void {
-  c.m.c_info.xend_suspend_evtchn_compat = defbool(c, 'xend_suspend_evtchn_compat');
+  readSlot(c, 'tail.a');
   const relaxed = defbool(c, 'msr_relaxed');
   if (relaxed !== undefined) {
     (c.m.b_info.arch_x86 ??= {}).msr_relaxed = relaxed;
     warnAt(c, 'msr_relaxed', 'msr_relaxed will be removed in future versions', 'if it fixes an issue you are having, please report to xen-devel@lists.xenproject.org');
   }
-  c.m.b_info.vpmu = defbool(c, 'vpmu');
+  readSlot(c, 'tail.b');
+  readSlot(c, 'rest');
 }

@@ -5,10 +5,11 @@ import type { DomainType, ShutdownAction } from '../../src/core/model.js';
 import { getLong } from './access.js';
 import { parseCpuList } from '../devices/cpulist.js';
 import {
-  abbreviates, choices, defbool, failAt, libxlEnum, listAtoms, mibKey, missingKey, numberOrString, originOf, setting, str,
-  toI32, toU32, warnAt, type Ctx,
+  abbreviates, choices, failAt, libxlEnum, listAtoms, missingKey, numberOrString, originOf, setting, str,
+  toI32, warnAt, type Ctx,
 } from './map-ctx.js';
 import { PASSTHROUGH, TSC_MODES } from '../libxl-idl.js';
+import { readSlot } from './map-keys.js';
 
 const INT_MAX = 2 ** 31 - 1;
 /** More vCPUs than any Xen guest can have; also keeps the vCPU bitmaps small. */
@@ -43,7 +44,7 @@ export function mapCreateInfo(c: Ctx): void {
   }
   c_info.run_hotplug_scripts = c.xlconf.runHotplugScripts ? 'True' : 'False';
   c_info.type = c.type;
-  c_info.hap = defbool(c, 'hap');
+  readSlot(c, 'create.hap');
   const name = str(c, 'name');
   if (name === undefined) {
     throw missingKey(c, 'domain name must be specified', 'add name = "NAME"');
@@ -56,15 +57,10 @@ export function mapCreateInfo(c: Ctx): void {
     }
     c_info.uuid = uuid.toLowerCase();
   }
-  c_info.oos = defbool(c, 'oos');
-  c_info.pool_name = str(c, 'pool');
+  readSlot(c, 'create');
   if (c.type === 'pvh') {
-    c.m.b_info['type.pvh'] = {
-      pvshim: defbool(c, 'pvshim'),
-      pvshim_path: str(c, 'pvshim_path'),
-      pvshim_cmdline: str(c, 'pvshim_cmdline'),
-      pvshim_extra: str(c, 'pvshim_extra'),
-    };
+    c.m.b_info['type.pvh'] = {};
+    readSlot(c, 'pvh');
   } else if (c.type === 'pv') {
     c.m.b_info['type.pv'] = {};
   } else {
@@ -75,14 +71,9 @@ export function mapCreateInfo(c: Ctx): void {
 
 export function mapSchedAndMemory(c: Ctx): void {
   const b = c.m.b_info;
-  const sched = b.sched_params ?? {};
-  for (const [key, field] of [['cpu_weight', 'weight'], ['cap', 'cap'], ['period', 'period'], ['slice', 'slice'], ['latency', 'latency'], ['extratime', 'extratime']] as const) {
-    const l = getLong(c.cfg, key);
-    if (l !== undefined) sched[field] = toI32(l);
-  }
-  b.sched_params = sched;
-  b.target_memkb = mibKey(c, 'memory');
-  b.max_memkb = mibKey(c, 'maxmem');
+  readSlot(c, 'sched');
+  b.sched_params ??= {};
+  readSlot(c, 'memory');
   const vcpus = getLong(c.cfg, 'vcpus');
   if (vcpus !== undefined) {
     if (vcpus < 0 || vcpus > MAX_VCPUS) failAt(c, 'vcpus', `\`vcpus\` must be from 0 to ${MAX_VCPUS}`, 'the number of vCPUs the guest starts with');
@@ -178,7 +169,7 @@ export function mapLimitsAndActions(c: Ctx): void {
     if (!a) failAt(c, key, `unknown ${key} action "${v}" specified`, `use one of ${choices(Object.keys(ACTIONS))}`);
     c.m[key] = a;
   }
-  if (c.type === 'pv') c.m.b_info['type.pv']!.e820_host = defbool(c, 'e820_host');
+  if (c.type === 'pv') readSlot(c, 'pv');
 }
 
 export function mapMisc(c: Ctx): void {
@@ -187,8 +178,7 @@ export function mapMisc(c: Ctx): void {
   if (pt !== undefined) {
     c.m.c_info.passthrough = libxlEnum(pt, PASSTHROUGH) ?? failAt(c, 'passthrough', `unknown passthrough option "${pt}"`, `use one of ${choices(PASSTHROUGH)}`);
   }
-  b.shadow_memkb = mibKey(c, 'shadow_memory');
-  b.disable_migrate = defbool(c, 'nomigrate');
+  readSlot(c, 'misc.a');
   const tsc = numberOrString(c, 'tsc_mode');
   if (tsc && 'n' in tsc) {
     const name = TSC_MODES[tsc.n];
@@ -198,13 +188,9 @@ export function mapMisc(c: Ctx): void {
   } else if (tsc) {
     b.tsc_mode = (libxlEnum(tsc.s, TSC_MODES) ?? failAt(c, 'tsc_mode', `invalid value "${tsc.s}" for "tsc_mode"`, `use one of ${choices(TSC_MODES)}`)) as typeof b.tsc_mode;
   }
-  const rtc = getLong(c.cfg, 'rtc_timeoffset');
-  if (rtc !== undefined) b.rtc_timeoffset = toU32(rtc);
+  readSlot(c, 'misc.b');
   if (getLong(c.cfg, 'vncviewer') !== undefined) warnAt(c, 'vncviewer', 'ignoring "vncviewer" option', 'use the -V option of create to start a vncviewer');
-  b.localtime = defbool(c, 'localtime');
-  b.video_memkb = mibKey(c, 'videoram');
-  const evt = getLong(c.cfg, 'max_event_channels');
-  if (evt !== undefined) b.event_channels = toU32(evt);
+  readSlot(c, 'misc.c');
 }
 
 /** altp2m and vmtrace_buf_kb, read after the type-specific keys in xl. */
