@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/command.js';
-import { domainArg } from '../shared/args.js';
+import { domainArg, deviceArg } from '../shared/args.js';
 
 export default defineCommand({
   name: 'block-detach',
@@ -8,7 +8,7 @@ export default defineCommand({
   examples: ['txl block-detach guest xvdb', 'txl block-detach -f guest 51728'],
   family: 'xl',
   group: 'devices',
-  args: [domainArg, { name: 'device', summary: 'the disk: its vdev (xvdb) or devid', complete: 'device' }],
+  args: [domainArg, deviceArg('device', 'the disk: its vdev (xvdb) or devid')],
   options: [{ flags: '-f, --force', summary: 'remove it even if the guest does not release it' }],
   modifies: true,
   dryRun: true,

@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/command.js';
-import { domainArg } from '../shared/args.js';
+import { domainArg, deviceArg } from '../shared/args.js';
 
 export default defineCommand({
   name: 'cd-eject',
@@ -7,7 +7,7 @@ export default defineCommand({
   examples: ['txl cd-eject guest hdc'],
   family: 'xl',
   group: 'devices',
-  args: [domainArg, { name: 'vdev', summary: 'the CD-ROM drive', complete: 'device' }],
+  args: [domainArg, deviceArg('vdev', 'the CD-ROM drive')],
   modifies: true,
   dryRun: true,
   async run({ ctx, args }) {

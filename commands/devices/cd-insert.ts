@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/command.js';
-import { domainArg } from '../shared/args.js';
+import { domainArg, deviceArg } from '../shared/args.js';
 
 export default defineCommand({
   name: 'cd-insert',
@@ -9,7 +9,7 @@ export default defineCommand({
   group: 'devices',
   args: [
     domainArg,
-    { name: 'vdev', summary: 'the CD-ROM drive (e.g. hdc or xvdc)', complete: 'device' },
+    deviceArg('vdev', 'the CD-ROM drive (e.g. hdc or xvdc)'),
     { name: 'target', summary: 'the image to insert', complete: 'file' },
   ],
   modifies: true,

@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/command.js';
-import { domainArg } from '../shared/args.js';
+import { domainArg, deviceArg } from '../shared/args.js';
 
 export default defineCommand({
   name: 'detach-disk',
@@ -7,7 +7,7 @@ export default defineCommand({
   examples: ['txl detach-disk guest xvdb'],
   family: 'virsh',
   group: 'devices',
-  args: [domainArg, { name: 'target', summary: 'the disk\'s target (xvdb) or source path', complete: 'device' }],
+  args: [domainArg, deviceArg('target', 'the disk\'s target (xvdb) or source path')],
   modifies: true,
   dryRun: true,
   async run({ ctx, args }) {

@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/command.js';
-import { domainArg } from '../shared/args.js';
+import { domainArg, deviceArg } from '../shared/args.js';
 
 export default defineCommand({
   name: 'network-detach',
@@ -7,7 +7,7 @@ export default defineCommand({
   examples: ['txl network-detach guest 1', 'txl network-detach guest 00:16:3e:00:00:02'],
   family: 'xl',
   group: 'devices',
-  args: [domainArg, { name: 'device', summary: 'the interface: its devid or MAC address', complete: 'device' }],
+  args: [domainArg, deviceArg('device', 'the interface: its devid or MAC address')],
   modifies: true,
   dryRun: true,
   async run({ ctx, args }) {

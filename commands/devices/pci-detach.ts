@@ -1,5 +1,5 @@
 import { defineCommand } from '../../src/command.js';
-import { domainArg } from '../shared/args.js';
+import { domainArg, deviceArg } from '../shared/args.js';
 
 export default defineCommand({
   name: 'pci-detach',
@@ -7,7 +7,7 @@ export default defineCommand({
   examples: ['txl pci-detach guest 03:00.0'],
   family: 'xl',
   group: 'devices',
-  args: [domainArg, { name: 'bdf', summary: 'the PCI device, as BB:DD.F or DDDD:BB:DD.F', complete: 'device' }],
+  args: [domainArg, deviceArg('bdf', 'the PCI device, as BB:DD.F or DDDD:BB:DD.F')],
   options: [{ flags: '-f, --force', summary: 'remove it even if the guest does not release it' }],
   modifies: true,
   dryRun: true,

@@ -9,7 +9,7 @@ export default defineCommand({
   args: [],
   modifies: false,
   async run({ ctx }) {
-    const { capabilities: run } = await import('../../src/ops/host.js');
-    return run(ctx);
+    const { capabilities } = await import('../../src/ops/host.js');
+    return capabilities(ctx);
   },
 });

@@ -10,7 +10,7 @@ export default defineCommand({
   options: [{ flags: '-c, --clear', summary: 'clear the buffer after printing it' }],
   modifies: false,
   async run({ ctx, opts }) {
-    const { dmesg: run } = await import('../../src/ops/host.js');
-    return run(ctx, Boolean(opts.clear));
+    const { dmesg } = await import('../../src/ops/host.js');
+    return dmesg(ctx, Boolean(opts.clear));
   },
 });

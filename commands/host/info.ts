@@ -11,7 +11,7 @@ export default defineCommand({
   options: [{ flags: '-n, --numa', summary: 'also the CPU topology and NUMA nodes' }],
   modifies: false,
   async run({ ctx, args, opts }) {
-    const { info: run } = await import('../../src/ops/host.js');
-    return run(ctx, Boolean(opts.numa), args.key);
+    const { info } = await import('../../src/ops/host.js');
+    return info(ctx, Boolean(opts.numa), args.key);
   },
 });

@@ -9,7 +9,7 @@ export default defineCommand({
   args: [],
   modifies: false,
   async run({ ctx }) {
-    const { nodeinfo: run } = await import('../../src/ops/host.js');
-    return run(ctx);
+    const { nodeinfo } = await import('../../src/ops/host.js');
+    return nodeinfo(ctx);
   },
 });

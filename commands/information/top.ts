@@ -15,7 +15,7 @@ export default defineCommand({
   ],
   modifies: false,
   async run({ ctx, opts }) {
-    const { top: run } = await import('../../src/ops/top.js');
-    return run(ctx, opts);
+    const { top } = await import('../../src/ops/top.js');
+    return top(ctx, opts);
   },
 });

@@ -11,7 +11,7 @@ export default defineCommand({
   options: [{ flags: '-s, --short', summary: 'uptime(1)-like lines' }],
   modifies: false,
   async run({ ctx, args, opts }) {
-    const { uptime: run } = await import('../../src/ops/query.js');
-    return run(ctx, args.domain ?? [], Boolean(opts.short));
+    const { uptime } = await import('../../src/ops/query.js');
+    return uptime(ctx, args.domain ?? [], Boolean(opts.short));
   },
 });

@@ -15,10 +15,10 @@ export default defineCommand({
     { flags: '--dump-dir <dir>', summary: 'where coredump-* actions write (default /var/lib/xen/dump)' },
   ],
   modifies: true,
-  async run({ args, opts }) {
+  async run({ ctx, args, opts }) {
     if (!/^\d+$/.test(String(args.domid))) throw new UsageError(`'${args.domid}' is not a domain id`);
     const { monitorDomain } = await import('../../src/monitor/run.js');
-    const out = await monitorDomain(Number(args.domid), opts);
+    const out = await monitorDomain(Number(args.domid), opts, ctx.env);
     return { data: out, text: '', exitCode: out.code };
   },
 });

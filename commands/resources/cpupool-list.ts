@@ -1,4 +1,5 @@
 import { defineCommand } from '../../src/command.js';
+import { optionalPoolArg } from '../shared/args.js';
 
 export default defineCommand({
   name: 'cpupool-list',
@@ -6,11 +7,11 @@ export default defineCommand({
   examples: ['txl cpupool-list', 'txl cpupool-list -c'],
   family: 'xl',
   group: 'resources',
-  args: [{ name: 'pool', summary: 'only this cpupool', required: false, complete: 'cpupool' }],
+  args: [optionalPoolArg],
   options: [{ flags: '-c, --cpus', summary: 'list the CPUs of each pool instead' }],
   modifies: false,
   async run({ ctx, args, opts }) {
-    const { cpupoolList: run } = await import('../../src/ops/resources.js');
-    return run(ctx, args.pool, Boolean(opts.cpus));
+    const { cpupoolList } = await import('../../src/ops/resources.js');
+    return cpupoolList(ctx, args.pool, Boolean(opts.cpus));
   },
 });

@@ -11,7 +11,7 @@ export default defineCommand({
   args: [someDomainsArg],
   modifies: false,
   async run({ ctx, args }) {
-    const { vcpuList: run } = await import('../../src/ops/resources.js');
-    return run(ctx, args.domain ?? []);
+    const { vcpuList } = await import('../../src/ops/resources.js');
+    return vcpuList(ctx, args.domain ?? []);
   },
 });

@@ -24,7 +24,7 @@ export default defineCommand({
   modifies: true,
   dryRun: true,
   async run({ ctx, args, opts }) {
-    const { vcpuPin: run } = await import('../../src/ops/resources.js');
-    return run(ctx, args.domain, args.vcpu, args.hard, args.soft, opts);
+    const { vcpuPin } = await import('../../src/ops/resources.js');
+    return vcpuPin(ctx, args.domain, args.vcpu, args.hard, args.soft, opts);
   },
 });

@@ -13,7 +13,7 @@ export default defineCommand({
   modifies: true,
   dryRun: true,
   async run({ ctx, args, opts }) {
-    const { vcpuSet: run } = await import('../../src/ops/resources.js');
-    return run(ctx, args.domain, args.count, opts);
+    const { vcpuSet } = await import('../../src/ops/resources.js');
+    return vcpuSet(ctx, args.domain, args.count, opts);
   },
 });

@@ -25,3 +25,11 @@ export const FILE_FORMATS = ['xl', 'xml', 'json'] as const;
 
 /** --from of the commands that read config files */
 export const fromOption = { flags: '-f, --from <format>', summary: 'input format (default: detect)', choices: FILE_FORMATS } as const satisfies OptDef;
+
+/** a device of the domain named before it, under the name the command knows it by */
+export function deviceArg<const N extends string>(name: N, summary: string) {
+  return { name, summary, complete: 'device' } as const satisfies ArgDef;
+}
+
+/** one cpupool, or none for all of them */
+export const optionalPoolArg = { name: 'pool', summary: 'only this cpupool', required: false, complete: 'cpupool' } as const satisfies ArgDef;
