@@ -21,6 +21,7 @@ import { JsonBridge } from './json.js';
 import { LogCapture, type LogLine } from './log.js';
 import { loadLibs, type Libs } from './load.js';
 import { mem } from './mem.js';
+import { InternalError } from '../src/core/errors.js';
 
 /** A libxl call returned an error; `log` holds what libxl logged during it. */
 export class LibxlCallError extends Error {
@@ -37,6 +38,10 @@ function lastError(log: LogLine[]): string | undefined {
 export interface OpenOptions {
   /** lowest xentoollog level captured (default XTL_DEBUG) */
   minLevel?: number;
+  /** a libxenlight.so to load instead of the probe (the caller's TXL_LIBXENLIGHT) */
+  libxenlight?: string;
+  /** a file that gets everything libxl logged, at close (the caller's TXL_LIBXL_LOG, for bug reports) */
+  keepLog?: string;
 }
 
 export class Libxl {
@@ -55,6 +60,7 @@ export class Libxl {
     readonly log: LogCapture,
     fn: Functions,
     private readonly freeHooks: () => void,
+    private readonly keepLog: string | undefined,
   ) {
     this.fn = fn;
     this.json = new JsonBridge(libs, () => this.ctx);
@@ -63,7 +69,7 @@ export class Libxl {
 
   /** Loads the libraries and allocates a context; LibxlCallError carries libxl's log when that fails. */
   static async open(opts: OpenOptions = {}): Promise<Libxl> {
-    const libs = await loadLibs();
+    const libs = await loadLibs(opts.libxenlight);
     const fn = bindFunctions(libs.xl);
     const log = new LogCapture(libs, opts.minLevel);
     const mark = log.mark();
@@ -82,7 +88,7 @@ export class Libxl {
     const hooks = m.calloc(LAYOUTS.libxl_childproc_hooks.size);
     koffi.encode(hooks, LAYOUTS.libxl_childproc_hooks.offsets.chldowner, 'int', CONSTANTS.libxl_sigchld_owner_mainloop);
     fn.libxl_childproc_setmode(ctx, hooks, null);
-    return new Libxl(libs, ctx, log, fn, () => m.free(hooks));
+    return new Libxl(libs, ctx, log, fn, () => m.free(hooks), opts.keepLog);
   }
 
   get version(): string {
@@ -150,7 +156,7 @@ export class Libxl {
   }
 
   private alive(): void {
-    if (this.closed) throw new Error('the libxl context is closed');
+    if (this.closed) throw new InternalError('the libxl context is closed');
   }
 
   /** Waits for queued async operations, then frees the context and the logger. */
@@ -159,8 +165,8 @@ export class Libxl {
     await this.queue;
     await Promise.allSettled([...this.running]);
     this.closed = true;
-    // TXL_LIBXL_LOG=FILE keeps everything libxl logged in this process (for bug reports)
-    const keep = process.env.TXL_LIBXL_LOG;
+    // TXL_LIBXL_LOG=FILE (OpenOptions.keepLog) keeps everything libxl logged in this process
+    const keep = this.keepLog;
     if (keep) appendFileSync(keep, this.log.since(0).map((l) => l.raw + '\n').join(''));
     process.off('SIGCHLD', this.onSigchld);
     this.fn.libxl_ctx_free(this.ctx);

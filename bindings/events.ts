@@ -4,6 +4,7 @@
 // structs as opaque pointers, except libxl_uuid, which libxl_domain_preserve takes by value.
 import type { CFunction } from './libxl.js';
 import type { Libs } from './load.js';
+import { InternalError } from '../src/core/errors.js';
 
 export const EVENT_PROTOTYPES = {
   libxl_evenable_domain_death: 'int libxl_evenable_domain_death(void *ctx, uint32_t domid, uint64_t user, _Out_ void **evgen_out)',
@@ -49,7 +50,7 @@ export function eventFunctions(libs: Libs): EventFunctions {
 /** A UUID string as the value libxl_domain_preserve takes. */
 export function uuidValue(uuid: string): { uuid: number[] } {
   const hex = uuid.replace(/-/g, '');
-  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error(`'${uuid}' is not a UUID`);
+  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new InternalError(`'${uuid}' is not a UUID`);
   return { uuid: Array.from({ length: 16 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16)) };
 }
 

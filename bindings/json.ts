@@ -7,6 +7,7 @@ import { OBJECT_BYTES, SIZES_4_17 } from './layout.js';
 import type { CFunction } from './libxl.js';
 import type { Libs } from './load.js';
 import { mem, type Mem } from './mem.js';
+import { InternalError } from '../src/core/errors.js';
 
 export interface TypeFunctions {
   init: CFunction;
@@ -109,7 +110,7 @@ export class JsonBridge {
 
   toJson(type: string, ptr: bigint): string {
     const s = this.functions(type).toJson(this.ctx(), ptr) as string | null;
-    if (s === null) throw new Error(`libxl_${type}_to_json failed`);
+    if (s === null) throw new InternalError(`libxl_${type}_to_json failed`);
     return s;
   }
 

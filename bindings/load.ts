@@ -30,18 +30,27 @@ export class LibraryMissingError extends Error {
   }
 }
 
-let loading: Promise<Libs> | undefined;
+// keyed on the file asked for: commands of one process may name different ones
+const loading = new Map<string, Promise<Libs>>();
 
-/** Loads koffi and the libraries once per process. `TXL_LIBXENLIGHT` names a file to use instead of the probe. */
-export function loadLibs(): Promise<Libs> {
-  loading ??= load().catch((e) => {
-    loading = undefined;
-    throw e;
-  });
-  return loading;
+/**
+ * Loads koffi and the libraries once per process and file. libxenlight names a file to use
+ * instead of the probe (the caller's TXL_LIBXENLIGHT: bindings never read the environment).
+ */
+export function loadLibs(libxenlight?: string): Promise<Libs> {
+  const key = libxenlight ?? '';
+  let p = loading.get(key);
+  if (!p) {
+    p = load(libxenlight).catch((e) => {
+      loading.delete(key);
+      throw e;
+    });
+    loading.set(key, p);
+  }
+  return p;
 }
 
-async function load(): Promise<Libs> {
+async function load(libxenlight: string | undefined): Promise<Libs> {
   // require, not import(): see src/require.ts
   const koffi = createRequire(import.meta.url)('koffi') as Koffi;
   // libxl runs whole operations (hotplug scripts, qemu start-up, its own event loop) on the
@@ -53,8 +62,7 @@ async function load(): Promise<Libs> {
   } catch {
     /* koffi already loaded a library in this process: its configuration is fixed */
   }
-  const env = process.env.TXL_LIBXENLIGHT;
-  const candidates = env ? [{ name: env, version: versionOf(env) }] : XENLIGHT_VERSIONS.map((v) => ({ name: `libxenlight.so.${v}`, version: v }));
+  const candidates = libxenlight ? [{ name: libxenlight, version: versionOf(libxenlight) }] : XENLIGHT_VERSIONS.map((v) => ({ name: `libxenlight.so.${v}`, version: v }));
   const tried: { name: string; error: string }[] = [];
   let xl: Library | undefined;
   let chosen = candidates[0];
@@ -92,8 +100,8 @@ function loadOne(koffi: Koffi, library: string, names: string[]): Library {
 }
 
 /** libxlutil (the xl.cfg parser library), for tests that use it as an oracle. */
-export async function loadXlutil(): Promise<Library> {
-  const { koffi, version } = await loadLibs();
+export async function loadXlutil(libxenlight?: string): Promise<Library> {
+  const { koffi, version } = await loadLibs(libxenlight);
   return loadOne(koffi, 'libxlutil', [`libxlutil.so.${version}`, ...XENLIGHT_VERSIONS.map((v) => `libxlutil.so.${v}`)]);
 }
 

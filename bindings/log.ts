@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONSTANTS } from './layout.js';
 import type { Libs } from './load.js';
+import { InternalError } from '../src/core/errors.js';
 
 export type LogLevel = 'debug' | 'verbose' | 'detail' | 'progress' | 'info' | 'notice' | 'warning' | 'error' | 'critical';
 
@@ -65,12 +66,12 @@ export class LogCapture {
     if (!f) {
       closeSync(writeFd);
       closeSync(this.readFd);
-      throw new Error('fdopen failed for the libxl log');
+      throw new InternalError('fdopen failed for the libxl log');
     }
     this.file = f;
     setvbuf(f, null, CONSTANTS._IONBF, 0);
     this.logger = create(f, minLevel, CONSTANTS.XTL_STDIOSTREAM_HIDE_PROGRESS) as bigint;
-    if (!this.logger) throw new Error('xtl_createlogger_stdiostream failed');
+    if (!this.logger) throw new InternalError('xtl_createlogger_stdiostream failed');
   }
 
   /** A position in the log: lines written after it are what `since` returns. */

@@ -1,6 +1,7 @@
 // calloc/free from the C library libxl itself uses, bound once per process.
 import type { CFunction } from './libxl.js';
 import type { Libs } from './load.js';
+import { InternalError } from '../src/core/errors.js';
 
 export interface Mem {
   calloc(bytes: number): bigint;
@@ -17,7 +18,7 @@ export function mem(libs: Libs): Mem {
     m = {
       calloc(bytes) {
         const p = calloc(1, bytes) as bigint | null;
-        if (!p) throw new Error(`out of memory (${bytes} bytes)`);
+        if (!p) throw new InternalError(`out of memory (${bytes} bytes)`);
         return p;
       },
       free(ptr) {

@@ -7,7 +7,8 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CONSTANTS, LAYOUTS } from './layout.js';
 import type { CFunction } from './libxl.js';
-import { loadLibs } from './load.js';
+import type { Libs } from './load.js';
+import { InternalError } from '../src/core/errors.js';
 
 export interface HeldLock {
   path: string;
@@ -24,8 +25,9 @@ const EAGAIN = 11;
 const EACCES = 13;
 const EINTR = 4;
 
-export async function acquireXlLock(path: string, opts: { onWait?: (info: LockWaitInfo) => void; signal?: AbortSignal } = {}): Promise<HeldLock> {
-  const { libc, koffi } = await loadLibs();
+/** libs: the libraries the caller's Libxl loaded (libc and koffi are what the lock needs). */
+export async function acquireXlLock(libs: Pick<Libs, 'libc' | 'koffi'>, path: string, opts: { onWait?: (info: LockWaitInfo) => void; signal?: AbortSignal } = {}): Promise<HeldLock> {
+  const { libc, koffi } = libs;
   const fcntl = libc.func('int fcntl(int fd, int cmd, ...)') as unknown as CFunction;
   mkdirSync(dirname(path), { recursive: true });
   // xl opens it O_WRONLY|O_CREAT with mode S_IWUSR; Node adds O_CLOEXEC as xl does by hand
@@ -44,7 +46,7 @@ export async function acquireXlLock(path: string, opts: { onWait?: (info: LockWa
     const errno = koffi.errno();
     if (errno !== EAGAIN && errno !== EACCES && errno !== EINTR) {
       closeSync(fd);
-      throw new Error(`cannot lock ${path}: errno ${errno}`);
+      throw new InternalError(`cannot lock ${path}: errno ${errno}`);
     }
     if (!told && opts.onWait) {
       const q = flock(CONSTANTS.F_WRLCK);
@@ -54,7 +56,7 @@ export async function acquireXlLock(path: string, opts: { onWait?: (info: LockWa
     }
     if (opts.signal?.aborted) {
       closeSync(fd);
-      throw new Error(`gave up waiting for the lock on ${path}`);
+      throw new InternalError(`gave up waiting for the lock on ${path}`);
     }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 250);

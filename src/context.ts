@@ -21,7 +21,7 @@ export interface Context {
   warnSummary?(): void;
   info(msg: string): void;
   debug(level: number, msg: string): void;
-  /** the environment, read once by the entry (src/env.ts); never process.env */
+  /** the environment, read once by the entry (src/env.ts): the only one a command looks at */
   env: Environment;
 }
 

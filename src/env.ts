@@ -82,7 +82,7 @@ export function badVariable(name: string, value: string, allowed: string): Usage
 }
 
 /** The first variable set to a value txl cannot use, as a UsageError; undefined when all are fine. */
-export function environmentProblem(env: NodeJS.ProcessEnv = process.env): UsageError | undefined {
+export function environmentProblem(env: Environment = processEnvironment()): UsageError | undefined {
   for (const [name, [ok, allowed]] of Object.entries(ENV_RULES)) {
     const v = env[name];
     if (v === undefined || v === '' || ok(v)) continue;

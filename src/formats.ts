@@ -4,6 +4,7 @@ import type { HostInfo } from '../parsers/host.js';
 import { existsSync } from 'node:fs';
 import { fdOfPath, readBounded } from './readlimit.js';
 import type { DomainConfig } from './core/model.js';
+import type { Environment } from './env.js';
 import { ConfigError, NotFoundError, TxlError, UsageError, type Diagnostic } from './core/errors.js';
 
 export const FORMATS = ['xl', 'xml', 'json'] as const;
@@ -67,14 +68,15 @@ function decodeUtf8(bytes: Uint8Array, file: string): string {
  */
 export type HostFor = (first: ReadResult) => Promise<HostInfo | undefined>;
 
-export async function readDomainFile(file: string, opts: ReadOptions = {}, onHost?: HostFor): Promise<ReadResult> {
+/** env: the command's environment (its TXL_XL_CONF). */
+export async function readDomainFile(file: string, env: Environment, opts: ReadOptions = {}, onHost?: HostFor): Promise<ReadResult> {
   const text = await readText(file);
-  if (file === '-') return parseOnHost(text, '<stdin>', { ...opts, xlconf: await loadXlConf() }, onHost);
+  if (file === '-') return parseOnHost(text, '<stdin>', { ...opts, xlconf: await loadXlConf(env) }, onHost);
   // txl runs as root: a config anyone could have rewritten is refused, a shared one flagged
   // (/dev/stdin, /dev/fd/N: an fd the caller handed over, whose writer is the caller itself)
   const { checkTrustedFile } = await import('./validate.js');
   const trust = fdOfPath(file) === undefined ? checkTrustedFile(file, 'config') : { warnings: [] as string[] };
-  const r = await parseOnHost(text, file, { ...opts, xlconf: await loadXlConf() }, onHost);
+  const r = await parseOnHost(text, file, { ...opts, xlconf: await loadXlConf(env) }, onHost);
   const flagged: Diagnostic[] = trust.warnings.map((message) => ({ severity: 'warning', file, line: 1, col: 1, message, hint: 'make it writable only by its owner (chmod go-w)' }));
   return { ...r, warnings: [...flagged, ...r.warnings] };
 }
@@ -124,15 +126,16 @@ export async function writeDomain(cfg: DomainConfig, to: Format): Promise<string
   }
 }
 
-/** xl.conf as xl reads it: TXL_XL_CONF, else /etc/xen/xl.conf, else xl's built-in defaults. */
-export async function loadXlConf() {
+/** xl.conf as xl reads it: the command's TXL_XL_CONF, else /etc/xen/xl.conf, else xl's built-in defaults. */
+export async function loadXlConf(env: Environment) {
   const { defaultXlConf, parseXlConf } = await import('../parsers/xlcfg/xlconf.js');
-  const path = process.env.TXL_XL_CONF ?? '/etc/xen/xl.conf';
+  const fromEnv = env.TXL_XL_CONF;
+  const path = fromEnv ?? '/etc/xen/xl.conf';
   if (!existsSync(path)) {
-    if (process.env.TXL_XL_CONF) throw new NotFoundError(`no such file '${path}' (from TXL_XL_CONF)`);
+    if (fromEnv) throw new NotFoundError(`no such file '${path}' (from TXL_XL_CONF)`);
     return defaultXlConf();
   }
-  if (!process.env.TXL_XL_CONF) return parseXlConf(await readText(path, 'an xl.conf'), path);
+  if (!fromEnv) return parseXlConf(await readText(path, 'an xl.conf'), path);
   // a path from the environment may name any file root can read (/etc/shadow): no lines of it
   const { blindError } = await import('./secrets.js');
   try {

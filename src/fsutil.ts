@@ -5,7 +5,7 @@
 // told from one being written: it is removed once its process is gone.
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { OperationError } from './core/errors.js';
+import { OperationError, TxlError } from './core/errors.js';
 
 const REASONS: Record<string, string> = {
   ENOSPC: 'no space left on device',
@@ -36,16 +36,34 @@ export function writeError(path: string, err: unknown): OperationError {
 // file takes BYTES bytes (default: half of the first write), the write that reaches them is
 // short, as the kernel's is on a filling disk, and the next one fails. SHORT makes every
 // write short (at most 7 bytes) without failing.
+// The spec is the running command's (set from its Context by runCommand, src/run.ts): kept
+// with the text it was parsed from, so that the next command of the process sets its own.
 type WriteFault = { code: string; bytes?: number; match: string };
-let faults: WriteFault[] | undefined;
+let faults: { spec: string; list: WriteFault[] } = { spec: '', list: [] };
+
+/** The TXL_WRITE_FAIL of the command about to run (undefined or empty: no faults). */
+export function setWriteFaults(spec: string | undefined): void {
+  if ((spec ?? '') === faults.spec) return;
+  faults = {
+    spec: spec ?? '',
+    list: (spec ?? '').split(',').filter(Boolean).map((w) => {
+      const m = /^([A-Z]+)(?:@(\d+))?(?::(.*))?$/.exec(w);
+      return m ? { code: m[1], bytes: m[2] === undefined ? undefined : Number(m[2]), match: m[3] ?? '' } : { code: 'EINVAL', match: '' };
+    }),
+  };
+}
+
+/** A write failed by TXL_WRITE_FAIL: carries its errno code, as the kernel's error would. */
+class InjectedWriteError extends TxlError {
+  constructor(readonly code: string) {
+    super(`${code} (TXL_WRITE_FAIL)`);
+  }
+}
+
 function faultFor(fd: number): WriteFault | undefined {
-  faults ??= (process.env.TXL_WRITE_FAIL ?? '').split(',').filter(Boolean).map((w) => {
-    const m = /^([A-Z]+)(?:@(\d+))?(?::(.*))?$/.exec(w);
-    return m ? { code: m[1], bytes: m[2] === undefined ? undefined : Number(m[2]), match: m[3] ?? '' } : { code: 'EINVAL', match: '' };
-  });
-  if (!faults.length) return undefined;
+  if (!faults.list.length) return undefined;
   const path = fdPath(fd);
-  return faults.find((f) => path.includes(f.match));
+  return faults.list.find((f) => path.includes(f.match));
 }
 const written = new Map<number, number>();
 
@@ -55,7 +73,7 @@ function rawWrite(fd: number, buf: Buffer, at: number, len: number): number {
   if (f) {
     const done = written.get(fd) ?? 0;
     const room = (f.bytes ?? (done ? 0 : Math.floor(len / 2))) - done;
-    if (room <= 0) throw Object.assign(new Error(`${f.code} (TXL_WRITE_FAIL)`), { code: f.code });
+    if (room <= 0) throw new InjectedWriteError(f.code);
     const n = writeSync(fd, buf, at, Math.min(len, room));
     written.set(fd, done + n);
     return n;

@@ -1,13 +1,14 @@
 // The one place where results become text on stdout.
 import type { Context, OutputFormat } from './context.js';
 import type { CommandDef, Result, TableView } from './command.js';
+import { UsageError } from './core/errors.js';
 
 export const OUTPUT_FORMATS = ['text', 'xl', 'table', 'json', 'yaml'] as const;
 
 export function parseOutputFormat(s: string): OutputFormat {
   if (s === 'xl' || s === 'virsh') return 'text';
   if ((OUTPUT_FORMATS as readonly string[]).includes(s)) return s as OutputFormat;
-  throw new Error(`unknown output format '${s}' (use table, json, yaml or text)`);
+  throw new UsageError(`unknown output format '${s}' (use table, json, yaml or text)`);
 }
 
 export async function render(result: Result, ctx: Context, _cmd?: CommandDef): Promise<string> {

@@ -26,7 +26,7 @@ export function progress(ctx: Context, label: string, opts: { total?: number; in
   let finished = false;
   const counter = () => (total ? ` ${count}/${total}` : '');
 
-  if (!out.isTTY || process.env.TERM === 'dumb') {
+  if (!out.isTTY || ctx.env.TERM === 'dumb') {
     // One line per change, so a log reads as a history.
     const line = (m: string) => out.write(`${label}:${counter()}${m ? ' ' + m : ''}\n`);
     return {

@@ -2,11 +2,15 @@
 // and the fast path (fast-parse.ts), so that both print and exit exactly alike. No commander here.
 import type { CommandDef } from './command.js';
 import type { Context } from './context.js';
-import { readFileSync, readlinkSync, writeSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { CancelledError, ConfigError, OperationError, TxlError, diagnosticLines, exitCodeFor } from './core/errors.js';
 import { render } from './output.js';
+import { processEnvironment, type Environment } from './env.js';
+import { setWriteFaults } from './fsutil.js';
 
 export async function runCommand(def: CommandDef, ctx: Context, args: Record<string, unknown>, opts: Record<string, unknown>): Promise<void> {
+  // every file write of the command follows its own TXL_WRITE_FAIL, not an earlier command's
+  setWriteFaults(ctx.env.TXL_WRITE_FAIL);
   let result;
   try {
     result = await def.run({ ctx, args, opts });
@@ -31,9 +35,12 @@ export function clip(text: string, max = 2000): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
-/** Prints a command's error the one txl way and returns the exit code for it. */
-export function reportError(err: unknown, stderr: NodeJS.WritableStream): number {
-  const color = Boolean((stderr as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
+/**
+ * Prints a command's error the one txl way and returns the exit code for it. env: the
+ * command's environment (NO_COLOR); the process's own when the entry has none to give.
+ */
+export function reportError(err: unknown, stderr: NodeJS.WritableStream, env: Environment = processEnvironment()): number {
+  const color = Boolean((stderr as NodeJS.WriteStream).isTTY) && !env.NO_COLOR;
   if (err instanceof ConfigError && err.diagnostics.length) {
     for (const line of diagnosticLines(err.diagnostics, color)) stderr.write(line + '\n');
     const n = err.diagnostics.filter((d) => d.severity === 'error').length;
@@ -55,26 +62,6 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): number
   return 1;
 }
 
-/** `txl list | head`: a reader that goes away is not an error, and must not print a stack. */
-export function guardStdio(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    if (guarded.has(stream)) continue;
-    guarded.add(stream);
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      // `txl list > /dev/full`: one line, straight to fd 2 (the stream may be the one failing)
-      const name = stream === process.stdout ? 'standard output' : 'standard error';
-      const why = err.code === 'ENOSPC' ? 'no space left on device' : err.code === 'EIO' ? 'input/output error' : err.message;
-      try {
-        writeSync(2, `txl: error: cannot write ${name}: ${why}\n`);
-      } catch {
-        /* stderr is gone too: the exit code must say it */
-      }
-      process.exit(1);
-    });
-  }
-}
-
 /**
  * `txl list >&-`: Node replaces a closed fd 1 by /dev/null opened read-write before any of
  * txl runs, so output would vanish with exit 0. A shell's `> /dev/null` opens it write-only,
@@ -91,4 +78,3 @@ function stdoutClosed(): boolean {
     return false;
   }
 }
-const guarded = new WeakSet<NodeJS.WritableStream>();

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TxlError, UsageError } from './core/errors.js';
+import type { Environment } from './env.js';
 
 export const SHELL_SCRIPTS = { bash: 'txl.bash', zsh: '_txl', fish: 'txl.fish' } as const;
 export type Shell = keyof typeof SHELL_SCRIPTS;
@@ -17,8 +18,9 @@ export function packageRoot(from = fileURLToPath(import.meta.url)): string | und
   }
 }
 
-export async function completionScript(shell?: string): Promise<{ shell: Shell; script: string }> {
-  const name = shell ?? (process.env.SHELL ? basename(process.env.SHELL) : '');
+/** shell: the one asked for, else the command's $SHELL (env). */
+export async function completionScript(shell: string | undefined, env: Environment): Promise<{ shell: Shell; script: string }> {
+  const name = shell ?? (env.SHELL ? basename(env.SHELL) : '');
   if (!(name in SHELL_SCRIPTS)) {
     throw new UsageError(
       shell ? `no completion for shell '${shell}'` : 'cannot tell the shell from $SHELL',

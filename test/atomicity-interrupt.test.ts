@@ -267,14 +267,15 @@ describe('kill -9 during a write keeps the old content, and the next command cle
     ['the simulator state (SimStore transactions)', 'state'],
     ['a managed config (replaceFile)', 'managed'],
   ])('%s, killed at moments spread over a writing loop', async (_what, kind) => {
-    const bundle = bundled('src/sim/store.ts');
+    // one bundle per module: store.ts no longer re-exports simPaths and replaceFile
+    const bundles = ['src/sim/store.ts', 'src/sim/paths.ts', 'src/fsutil.ts'].map(bundled).join(',');
     const h = simHost();
     const script = join(h.dir, 'writer.mjs');
     writeFileSync(script, WRITER);
     const problems: string[] = [];
     for (let k = 0; k < 10; k++) {
       const acked = await new Promise<number>((resolve) => {
-        const p = spawn(process.execPath, [script, bundle, kind, h.dir], { env: { ...process.env, TXL_SIM_STATE: join(h.dir, 'state.json'), TXL_SIM_FAIL: '', TXL_SIM_DELAY: '' } });
+        const p = spawn(process.execPath, [script, bundles, kind, h.dir], { env: { ...process.env, TXL_SIM_STATE: join(h.dir, 'state.json'), TXL_SIM_FAIL: '', TXL_SIM_DELAY: '' } });
         let out = '';
         p.stdout.on('data', (c) => {
           out += c;
@@ -307,11 +308,11 @@ describe('kill -9 during a write keeps the old content, and the next command cle
 // file holds that write or the next one, whole.
 const WRITER = `
 import { readFileSync } from 'node:fs';
-const [bundle, kind, dir] = process.argv.slice(2);
-const { SimStore, simPaths, replaceFile } = await import(bundle);
+const [bundles, kind, dir] = process.argv.slice(2);
+const [{ SimStore }, { simPaths }, { replaceFile }] = await Promise.all(bundles.split(',').map((b) => import(b)));
 const pad = 'x'.repeat(256 * 1024);
 if (kind === 'state') {
-  const store = new SimStore(simPaths('default'));
+  const store = new SimStore(simPaths('default', process.env), process.env);
   let first = true;
   for (;;) {
     const n = await store.transact((tx) => { tx.st.next_gref += 1; tx.st.dmesg = [pad + tx.st.next_gref]; return tx.st.next_gref; });

@@ -85,7 +85,8 @@ async function recordSteps(setup: (be: SimBackend) => Promise<void>, op: (be: Si
   const saved = process.env.TXL_SIM_STATE;
   process.env.TXL_SIM_STATE = join(dir, 'state.json');
   try {
-    const store = new SimStore(simPaths('default'), populateHost);
+    const env = { ...process.env };
+    const store = new SimStore(simPaths('default', env), env, populateHost);
     const be = new SimBackend('test:///default', store);
     await setup(be);
     const rec = new Recorder();

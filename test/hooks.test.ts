@@ -162,7 +162,7 @@ describe('hooks around a connection (the simulator, in this process)', () => {
     process.env.TXL_SIM_STATE = join(dir, 'state.json');
     const { openSimulator } = await import('../src/sim/backend.js');
     const { withHooks } = await import('../src/hooks-backend.js');
-    const raw = await openSimulator('test:///default', 'default');
+    const raw = await openSimulator('test:///default', 'default', { ...process.env });
     const warnings: string[] = [];
     return { be: withHooks(raw, { dir: root, warn: (w) => warnings.push(w) }), raw, warnings };
   }

@@ -27,11 +27,7 @@ function trapped() {
     },
   });
   const stateDir = tempDir('txl-xen-names-');
-  const prev = process.env.TXL_XEN_STATE_DIR;
-  process.env.TXL_XEN_STATE_DIR = stateDir;
-  const be = new XenBackend('xen:///system', trap as never, trap as never);
-  if (prev === undefined) delete process.env.TXL_XEN_STATE_DIR;
-  else process.env.TXL_XEN_STATE_DIR = prev;
+  const be = new XenBackend('xen:///system', trap as never, trap as never, { TXL_XEN_STATE_DIR: stateDir });
   return { be, touched, stateDir };
 }
 const cfg = (name: string | undefined): DomainConfig => ({ c_info: { name, type: 'pv' }, b_info: { kernel: '/k', max_memkb: 131072 } }) as DomainConfig;

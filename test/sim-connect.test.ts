@@ -85,7 +85,7 @@ describe('events', () => {
   it('streams state changes in order, with seq, type and domain', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'txl-ev-'));
     writeFileSync(join(dir, 'host.yaml'), 'memory: 2g\ndom0: {memory: 512m}\n');
-    const be = new SimBackend('test:///x', new SimStore(simPaths(join(dir, 'host.yaml'))));
+    const be = new SimBackend('test:///x', new SimStore(simPaths(join(dir, 'host.yaml'), process.env), process.env));
     const ac = new AbortController();
     const seen: DomainEvent[] = [];
     const reader = (async () => {

@@ -1,5 +1,5 @@
 // The simulator in-process: libxl's rules, lifecycle, on_* actions, rollback on injected faults.
-import { describe, it, expect, beforeEach, vi } from 'vitest';
+import { describe, it, expect, beforeEach } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, openSync, closeSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +16,11 @@ delete process.env.TXL_SIM_STATE;
 delete process.env.TXL_SIM_FAIL;
 
 let dir: string;
-function host(yaml = 'memory: 4g\ndom0: {memory: 1g, vcpus: 2}\ncpus: 4\n'): { be: SimBackend; store: SimStore; statePath: string } {
+function host(yaml = 'memory: 4g\ndom0: {memory: 1g, vcpus: 2}\ncpus: 4\n', env: Record<string, string | undefined> = { ...process.env }): { be: SimBackend; store: SimStore; statePath: string } {
   dir = mkdtempSync(join(tmpdir(), 'txl-simcore-'));
   const file = join(dir, 'host.yaml');
   writeFileSync(file, yaml);
-  const store = new SimStore(simPaths(file), populateHost);
+  const store = new SimStore(simPaths(file, env), env, populateHost);
   return { be: new SimBackend(`test://${file}`, store), store, statePath: store.paths.state };
 }
 
@@ -319,16 +319,12 @@ describe('simulator: read-only transactions', () => {
   const settleChanges = (store: SimStore) => store.transact((tx) => { tx.st.dmesg.push('changed by settle'); }, () => true, { readOnly: true });
   /** A read-only transaction that breaks its promise, under TXL_SIM_CHECK_READONLY=check; the state file before and after. */
   async function mutateReadOnly(check: string) {
-    const { be, store, statePath } = host();
+    // the store reads the variable from the environment it was made with
+    const { be, store, statePath } = host(undefined, { ...process.env, TXL_SIM_CHECK_READONLY: check });
     await be.listDomains(); // the first transaction writes the fresh host
     const before = readFileSync(statePath, 'utf8');
-    vi.stubEnv('TXL_SIM_CHECK_READONLY', check);
-    try {
-      const outcome = await store.transact((tx) => { tx.st.dmesg.push('changed'); }, () => false, { readOnly: true }).then(() => 'ok', (e: Error) => e.message);
-      return { outcome, before, after: readFileSync(statePath, 'utf8') };
-    } finally {
-      vi.unstubAllEnvs();
-    }
+    const outcome = await store.transact((tx) => { tx.st.dmesg.push('changed'); }, () => false, { readOnly: true }).then(() => 'ok', (e: Error) => e.message);
+    return { outcome, before, after: readFileSync(statePath, 'utf8') };
   }
 
   it('are not serialised again: what a read-only fn changed is never written', async () => {

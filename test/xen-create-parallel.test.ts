@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Libxl } from '../bindings/context.js';
 import { createDomain } from '../src/xen/create.js';
+import { loadLibs } from '../bindings/load.js';
 import type { DomainConfig } from '../src/core/model.js';
 import { HAVE_LIBXL } from './shim/harness.js';
 
@@ -76,7 +77,7 @@ afterEach(() => {
 describe('createDomain: what runs side by side', () => {
   it('with dom0_mem= (no ballooning, as in the lab) four builds overlap and xl\'s lock is never taken', async () => {
     const { lx, spans } = fakeLibxl('console=com1 dom0_mem=1792M,max:1792M');
-    const domids = await Promise.all(['a', 'b', 'c', 'd'].map((n) => createDomain(lx, cfg(n))));
+    const domids = await Promise.all(['a', 'b', 'c', 'd'].map((n) => createDomain(lx, cfg(n), {}, { xlConf: process.env.TXL_XL_CONF })));
     expect(domids.sort()).toEqual([1, 2, 3, 4]);
     expect(spans).toHaveLength(4);
     expect(overlapping(spans)).toBe(true);
@@ -86,7 +87,9 @@ describe('createDomain: what runs side by side', () => {
   // the lock goes through libc's fcntl, loaded with libxenlight
   it.skipIf(!HAVE_LIBXL)('when dom0 is ballooned the builds take turns, under xl\'s lock', async () => {
     const { lx, spans } = fakeLibxl('console=com1');
-    await Promise.all(['a', 'b', 'c'].map((n) => createDomain(lx, cfg(n))));
+    // the real libraries, as the Libxl of a command holds them
+    (lx as unknown as { libs: unknown }).libs = await loadLibs();
+    await Promise.all(['a', 'b', 'c'].map((n) => createDomain(lx, cfg(n), {}, { xlConf: process.env.TXL_XL_CONF })));
     expect(spans).toHaveLength(3);
     expect(overlapping(spans)).toBe(false);
     expect(existsSync(lockfile)).toBe(true);
@@ -104,7 +107,7 @@ describe('createDomain: what runs side by side', () => {
       return r;
     };
     (lx as unknown as { callAsync: unknown }).callAsync = async () => 0; // the destroy of the half-built domain
-    const results = await Promise.allSettled(['a', 'b', 'c'].map((n) => createDomain(lx, cfg(n))));
+    const results = await Promise.allSettled(['a', 'b', 'c'].map((n) => createDomain(lx, cfg(n), {}, { xlConf: process.env.TXL_XL_CONF })));
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
     expect(overlapping(spans)).toBe(true);
   });

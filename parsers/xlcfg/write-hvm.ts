@@ -3,16 +3,14 @@
 
 import type { DomainConfig } from '../../src/core/model.js';
 import { VIRIDIAN_ENLIGHTENMENTS } from '../libxl-idl.js';
+import { writeSlot } from './write-keys.js';
 import { mib, type Out } from './write-out.js';
 
 export function writeHvm(out: Out, cfg: DomainConfig): void {
   const h = cfg.b_info['type.hvm'] ?? {};
-  out.set('firmware_override', h.firmware);
+  writeSlot(out, cfg, 'hvm.a');
   if (h.bios !== undefined && h.bios !== 'unknown' as string) out.set('bios', h.bios);
-  out.set('bios_path_override', h.system_firmware);
-  out.set('smbios_firmware', h.smbios_firmware);
-  out.set('acpi_firmware', h.acpi_firmware);
-  for (const k of ['pae', 'acpi_s3', 'acpi_s4', 'acpi_laptop_slate', 'nx', 'hpet', 'vpt_align'] as const) out.defbool(k, h[k]);
+  writeSlot(out, cfg, 'hvm.b');
   writeViridian(out, h.viridian, h.viridian_enable, h.viridian_disable);
   out.set('mmio_hole', mib(out, 'mmio hole', h.mmio_hole_memkb));
   out.defbool('altp2mhvm', h.altp2m);
@@ -24,7 +22,7 @@ export function writeHvm(out: Out, cfg: DomainConfig): void {
     if (h.rdm.policy && h.rdm.policy !== 'invalid') parts.push(`policy=${h.rdm.policy}`);
     if (parts.length) out.set('rdm', parts.join(','));
   }
-  out.set('rdm_mem_boundary', mib(out, 'rdm_mem_boundary', h.rdm_mem_boundary_memkb));
+  writeSlot(out, cfg, 'hvm.c');
   if (h.mca_caps) {
     if (h.mca_caps !== 1) out.note(`mca_caps ${h.mca_caps} (xl knows only lmce)`);
     out.list('mca_caps', ['lmce']);
@@ -45,24 +43,11 @@ export function writeHvm(out: Out, cfg: DomainConfig): void {
   out.defbool('opengl', sdl.opengl);
   out.set('display', sdl.display);
   out.set('xauthority', sdl.xauthority);
-  out.set('keymap', h.keymap);
-  const sp = h.spice ?? {};
-  out.defbool('spice', sp.enable);
-  if (sp.port) out.set('spiceport', sp.port);
-  if (sp.tls_port) out.set('spicetls_port', sp.tls_port);
-  out.set('spicehost', sp.host);
-  out.defbool('spicedisable_ticketing', sp.disable_ticketing);
-  out.set('spicepasswd', sp.passwd);
-  out.defbool('spiceagent_mouse', sp.agent_mouse);
-  out.defbool('spicevdagent', sp.vdagent);
-  out.defbool('spice_clipboard_sharing', sp.clipboard_sharing);
-  if (sp.usbredirection) out.set('spiceusbredirection', sp.usbredirection);
-  out.set('spice_image_compression', sp.image_compression);
-  out.set('spice_streaming_video', sp.streaming_video);
+  writeSlot(out, cfg, 'hvm-display.a');
   const vga = { std: 'stdvga', cirrus: 'cirrus', none: 'none', qxl: 'qxl' }[h.vga?.kind ?? ''];
   out.set('vga', vga);
   if (h.hdtype === 'ahci') out.set('hdtype', 'ahci');
-  out.defbool('nographic', h.nographic);
+  writeSlot(out, cfg, 'hvm-display.b');
   if (h.gfx_passthru_kind !== undefined && h.gfx_passthru_kind !== 'default') {
     if (h.gfx_passthru !== 'True') out.note(`gfx_passthru_kind "${h.gfx_passthru_kind}" with gfx_passthru not on`);
     out.set('gfx_passthru', h.gfx_passthru_kind);
@@ -71,16 +56,12 @@ export function writeHvm(out: Out, cfg: DomainConfig): void {
     out.list('serial', h.serial_list);
     if (h.serial !== undefined) out.note(`serial "${h.serial}" besides a serial list`);
   } else out.set('serial', h.serial);
-  out.set('boot', h.boot);
-  out.defbool('usb', h.usb);
-  if (h.usbversion) out.set('usbversion', h.usbversion);
+  writeSlot(out, cfg, 'hvm-display.c');
   if (h.usbdevice_list) {
     out.list('usbdevice', h.usbdevice_list);
     if (h.usbdevice !== undefined) out.note(`usbdevice "${h.usbdevice}" besides a usbdevice list`);
   } else out.set('usbdevice', h.usbdevice);
-  out.defbool('vkb_device', h.vkb_device);
-  out.set('soundhw', h.soundhw);
-  out.defbool('xen_platform_pci', h.xen_platform_pci);
+  writeSlot(out, cfg, 'hvm-display.d');
   if (h.vendor_device === 'xenserver') out.set('vendor_device', 'xenserver');
 }
 

@@ -8,6 +8,7 @@ import type { DomainConfig, ShutdownAction } from '../../src/core/model.js';
 import { formatCpuList } from '../devices/index.js';
 import { writeDevices } from './write-devices.js';
 import { writeHvm } from './write-hvm.js';
+import { writeSlot } from './write-keys.js';
 import { mib, Out } from './write-out.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { delta, type DeltaEntry } from '../delta.js';
@@ -50,12 +51,9 @@ function plainXlcfg(cfg: DomainConfig): string {
     out.set('seclabel', c.ssid_label);
     if (b.exec_ssid_label !== undefined) out.note(`exec_ssid_label "${b.exec_ssid_label}" without an initial label`);
   }
-  out.set('pool', c.pool_name);
-  out.defbool('hap', c.hap);
-  out.defbool('oos', c.oos);
-  out.defbool('driver_domain', c.driver_domain);
+  writeSlot(out, cfg, 'head.a');
   out.set('passthrough', c.passthrough);
-  out.defbool('xend_suspend_evtchn_compat', c.xend_suspend_evtchn_compat);
+  writeSlot(out, cfg, 'head.b');
   for (const k of ['ssidref', 'domid', 'poolid'] as const) if (c[k]) out.note(`c_info.${k} ${c[k]}`);
   for (const k of ['xsdata', 'platformdata'] as const) if (c[k]) out.note(`c_info.${k}`);
   if (c.run_hotplug_scripts === 'False') out.note('run_hotplug_scripts "False" (an xl.conf setting)');
@@ -90,20 +88,13 @@ function plainXlcfg(cfg: DomainConfig): string {
 
 function writeBoot(out: Out, cfg: DomainConfig, type: string): void {
   const b = cfg.b_info;
-  out.set('kernel', b.kernel);
-  out.set('ramdisk', b.ramdisk);
+  writeSlot(out, cfg, 'boot.a');
   out.set('cmdline', b.cmdline);
-  out.set('bootloader', b.bootloader);
+  writeSlot(out, cfg, 'boot.b');
   if (b.bootloader_args) out.list('bootloader_args', b.bootloader_args);
-  out.set('device_tree', b.device_tree);
+  writeSlot(out, cfg, 'boot.c');
   if (type !== 'hvm' && b.kernel === undefined && b.bootloader === undefined) out.note(`a ${type} guest with neither kernel nor bootloader (xl rejects it)`);
-  const pvh = b['type.pvh'];
-  if (pvh) {
-    out.defbool('pvshim', pvh.pvshim);
-    out.set('pvshim_path', pvh.pvshim_path);
-    out.set('pvshim_cmdline', pvh.pvshim_cmdline);
-    out.set('pvshim_extra', pvh.pvshim_extra);
-  }
+  writeSlot(out, cfg, 'pvh');
   const pv = b['type.pv'];
   if (pv) {
     for (const k of ['kernel', 'bootloader', 'cmdline', 'ramdisk', 'bootloader_args', 'slack_memkb', 'features'] as const) {
@@ -114,7 +105,7 @@ function writeBoot(out: Out, cfg: DomainConfig, type: string): void {
 
 function writeCpuAndMemory(out: Out, cfg: DomainConfig): void {
   const b = cfg.b_info;
-  out.set('memory', mib(out, 'memory', b.target_memkb));
+  writeSlot(out, cfg, 'memory');
   if (b.max_memkb !== undefined && b.max_memkb !== b.target_memkb) out.set('maxmem', mib(out, 'maxmem', b.max_memkb));
   const avail = b.avail_vcpus ?? [];
   const vcpus = avail.length;
@@ -159,13 +150,10 @@ function writeCpuAndMemory(out: Out, cfg: DomainConfig): void {
   if (b.cpumap?.length) out.note('b_info.cpumap');
   if (b.nodemap?.length) out.note('b_info.nodemap');
   const s = b.sched_params ?? {};
-  for (const [field, key] of [['weight', 'cpu_weight'], ['cap', 'cap'], ['period', 'period'], ['slice', 'slice'], ['latency', 'latency'], ['extratime', 'extratime']] as const) {
-    if (s[field] !== undefined && s[field] !== -1) out.set(key, s[field]);
-  }
+  writeSlot(out, cfg, 'sched');
   if (s.sched !== undefined && s.sched !== 'unknown') out.note(`scheduler "${s.sched}" (a cpupool property in xl)`);
   if (s.budget !== undefined && s.budget !== -1) out.note(`scheduler budget ${s.budget}`);
-  out.set('shadow_memory', mib(out, 'shadow memory', b.shadow_memkb));
-  out.set('videoram', mib(out, 'video memory', b.video_memkb));
+  writeSlot(out, cfg, 'sizes');
   if (b.iommu_memkb !== undefined) out.note(`iommu_memkb ${b.iommu_memkb}`);
 }
 
@@ -175,25 +163,20 @@ function writeMisc(out: Out, cfg: DomainConfig, type: string): void {
   const b = cfg.b_info;
   out.set('tsc_mode', b.tsc_mode !== 'default' ? b.tsc_mode : undefined);
   if (b.timer_mode !== undefined && b.timer_mode !== 'unknown') out.set('timer_mode', b.timer_mode);
-  out.defbool('localtime', b.localtime);
-  if (b.rtc_timeoffset) out.set('rtc_timeoffset', b.rtc_timeoffset >= 2 ** 31 ? b.rtc_timeoffset - 2 ** 32 : b.rtc_timeoffset);
-  out.defbool('nomigrate', b.disable_migrate);
-  out.defbool('acpi', b.acpi);
-  out.defbool('apic', b.apic);
-  out.defbool('nestedhvm', b.nested_hvm);
+  writeSlot(out, cfg, 'misc.a');
   if (b.altp2m !== undefined && b.altp2m !== 'disabled') out.set('altp2m', b.altp2m);
   if (b.vmtrace_buf_kb) out.set('vmtrace_buf_kb', b.vmtrace_buf_kb);
-  out.defbool('dm_restrict', b.dm_restrict);
-  out.defbool('vpmu', b.vpmu);
+  writeSlot(out, cfg, 'misc.b');
   if (b.tee !== undefined && b.tee !== 'none') out.set('tee', b.tee);
   if (b.arch_arm?.gic_version !== undefined && b.arch_arm.gic_version !== 'default') out.set('gic_version', b.arch_arm.gic_version);
   if (b.arch_arm?.vuart !== undefined && b.arch_arm.vuart !== 'unknown') out.set('vuart', b.arch_arm.vuart);
-  out.defbool('msr_relaxed', b.arch_x86?.msr_relaxed);
+  writeSlot(out, cfg, 'misc.c');
   for (const [key, v] of [['max_grant_frames', b.max_grant_frames], ['max_maptrack_frames', b.max_maptrack_frames]] as const) {
     if (v !== undefined && v !== 2 ** 32 - 1) out.set(key, v);
   }
   if (b.max_grant_version !== undefined && b.max_grant_version !== -1) out.set('max_grant_version', b.max_grant_version);
-  if (b.event_channels) out.set('max_event_channels', b.event_channels);
+  writeSlot(out, cfg, 'misc.d');
+  writeSlot(out, cfg, 'rest');
   const pv = b['type.pv'];
   if (type === 'pv' && pv?.e820_host !== undefined) {
     // xl turns e820_host on by itself for a PV guest with PCI devices
@@ -208,17 +191,8 @@ function writeMisc(out: Out, cfg: DomainConfig, type: string): void {
 
 function writeDeviceModel(out: Out, cfg: DomainConfig): void {
   const b = cfg.b_info;
-  out.set('device_model_override', b.device_model);
+  writeSlot(out, cfg, 'dm.a');
   const ver = { qemu_xen_traditional: 'qemu-xen-traditional', qemu_xen: 'qemu-xen', unknown: undefined }[b.device_model_version ?? 'unknown'];
   out.set('device_model_version', ver);
-  out.defbool('device_model_stubdomain_override', b.device_model_stubdomain);
-  out.set('device_model_stubdomain_seclabel', b.device_model_ssid_label);
-  out.set('device_model_user', b.device_model_user);
-  out.set('stubdomain_kernel', b.stubdomain_kernel);
-  out.set('stubdomain_cmdline', b.stubdomain_cmdline);
-  out.set('stubdomain_ramdisk', b.stubdomain_ramdisk);
-  out.set('stubdomain_memory', mib(out, 'stubdomain memory', b.stubdomain_memkb));
-  out.list('device_model_args', b.extra);
-  out.list('device_model_args_pv', b.extra_pv);
-  out.list('device_model_args_hvm', b.extra_hvm);
+  writeSlot(out, cfg, 'dm.b');
 }

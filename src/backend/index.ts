@@ -8,6 +8,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ConnectError } from '../core/errors.js';
 import type { Backend } from '../core/backend-types.js';
 import { loadYaml } from '../yaml.js';
+import { processEnvironment, type Environment } from '../env.js';
 
 export type { Backend } from '../core/backend-types.js';
 
@@ -57,7 +58,7 @@ export async function chooseUri(flag?: string): Promise<{ uri: string; from: str
   return { uri: DEFAULT_URI, from: 'default' };
 }
 
-export async function openBackend(flag?: string): Promise<Backend> {
+export async function openBackend(flag?: string, env: Environment = processEnvironment()): Promise<Backend> {
   const { uri, from } = await chooseUri(flag);
   let parsed: ParsedUri;
   try {
@@ -68,10 +69,10 @@ export async function openBackend(flag?: string): Promise<Backend> {
   }
   if (parsed.kind === 'xen') {
     const { openXen } = await import('./xen.js');
-    return openXen(uri);
+    return openXen(uri, env);
   }
   const { openSimulator } = await import('../sim/backend.js');
   const host = parsed.host === 'default' ? 'default' : resolve(parsed.host);
-  return openSimulator(uri, host);
+  return openSimulator(uri, host, env);
 }
 

@@ -16,7 +16,8 @@ import * as dev from '../xen/devices.js';
 import * as host from '../xen/host.js';
 import { createDomain } from '../xen/create.js';
 import { attachConsole, consoleLog, type ConsoleType } from '../xen/console.js';
-import { ManagedStore } from '../xen/managed.js';
+import { ManagedStore, managedDir } from '../xen/managed.js';
+import type { Environment } from '../env.js';
 import { resumeDomain, suspendDomain } from '../xen/save.js';
 import { checkDomainName } from '../validate.js';
 
@@ -26,24 +27,27 @@ function checkNewName(name: string | undefined): string {
   return checkDomainName(name);
 }
 
-export async function openXen(uri: string): Promise<Backend> {
+/** env: the command's environment (ctx.env): TXL_LIBXENLIGHT, TXL_LIBXL_LOG, TXL_XL_CONF, TXL_XEN_STATE_DIR. */
+export async function openXen(uri: string, env: Environment): Promise<Backend> {
   let lx: Libxl;
   let xs: XenstoreReader;
   try {
     const b = await import('../../bindings/index.js');
-    lx = await b.Libxl.open();
+    lx = await b.Libxl.open({ libxenlight: env.TXL_LIBXENLIGHT || undefined, keepLog: env.TXL_LIBXL_LOG || undefined });
     xs = new b.XenstoreReader(lx.libs);
   } catch (e) {
     throw connectError(e, uri);
   }
-  return new XenBackend(uri, lx, xs);
+  return new XenBackend(uri, lx, xs, env);
 }
 
 export class XenBackend implements Backend {
   readonly kind = 'xen' as const;
-  readonly managed = new ManagedStore();
+  readonly managed: ManagedStore;
 
-  constructor(readonly uri: string, readonly lx: Libxl, private readonly xs: XenstoreReader) {}
+  constructor(readonly uri: string, readonly lx: Libxl, private readonly xs: XenstoreReader, private readonly env: Environment = {}) {
+    this.managed = new ManagedStore(managedDir(env));
+  }
 
   async close(): Promise<void> {
     this.xs.close();
@@ -99,6 +103,7 @@ export class XenBackend implements Backend {
     checkNewName(cfg.c_info?.name);
     // creates of one process take turns only where xl's lock is taken (src/xen/create.ts)
     const domid = await createDomain(this.lx, cfg, opts, {
+      xlConf: this.env.TXL_XL_CONF,
       onLockWait: (pid) => process.stderr.write(`txl: waiting for the lock on the host (held by ${pid ? `process ${pid}` : 'another toolstack'})...\n`),
     });
     // like xl: a monitor process per domain applies on_poweroff/on_reboot/on_crash (not with -e)

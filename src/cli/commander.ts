@@ -8,7 +8,8 @@ import { makeContext, type Context } from '../context.js';
 import { UsageError } from '../core/errors.js';
 import { parseOutputFormat } from '../output.js';
 import { secretFreeTitle } from '../core/redact.js';
-import { guardStdio, reportError, runCommand } from '../run.js';
+import { reportError, runCommand } from '../run.js';
+import { guardStdio } from './stdio.js';
 
 declare const TXL_VERSION: string;
 const VERSION = typeof TXL_VERSION === 'string' ? TXL_VERSION : '0.0.0-dev';

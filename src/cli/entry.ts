@@ -8,7 +8,8 @@ import { makeContext } from '../context.js';
 import { environmentProblem } from '../env.js';
 import { fastParse } from './fast-parse.js';
 import { secretFreeTitle } from '../core/redact.js';
-import { guardStdio, reportError, runCommand } from '../run.js';
+import { reportError, runCommand } from '../run.js';
+import { guardStdio } from './stdio.js';
 
 export async function main(argv: string[]): Promise<void> {
   guardStdio();

@@ -55,6 +55,19 @@ export class ConfigError extends TxlError {
 /** The connection cannot be made: no Xen, no xenstored, not root, bad URI. */
 export class ConnectError extends TxlError {}
 
+/**
+ * Not a TxlError on purpose: a failure txl has no sentence of its own for, either a bug (a
+ * promise the code made itself was broken) or a failure below txl (libc, libxl's allocator)
+ * that the caller words (src/xen/errors.ts opError). Uncaught, it is reported with its stack
+ * as a bug, exit 1.
+ */
+export class InternalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 /** The user said no at a prompt, or pressed Ctrl-C. */
 export class CancelledError extends TxlError {}
 

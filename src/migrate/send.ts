@@ -40,7 +40,7 @@ export async function migrateDomain(ctx: Context, ref: string, host: string, o: 
     const be = unhooked(hooked);
     const domid = await be.resolve(ref);
     const info = await be.domainInfo(domid);
-    const cfg = o.config ? (await readDomainFile(o.config)).config : await be.domainConfig(domid);
+    const cfg = o.config ? (await readDomainFile(o.config, ctx.env)).config : await be.domainConfig(domid);
     const c_info = { ...cfg.c_info };
     if (o.preserveDomid) c_info.domid = domid;
     else delete c_info.domid;

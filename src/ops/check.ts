@@ -6,7 +6,7 @@ import { parseFormat, readText, parseDomainText, loadXlConf, detectFormat } from
 interface FileReport { file: string; format: string; ok: boolean; errors: number; warnings: number; diagnostics: Diagnostic[] }
 
 export async function checkFiles(ctx: Context, files: string[], from?: string): Promise<Result> {
-  const xlconf = await loadXlConf();
+  const xlconf = await loadXlConf(ctx.env);
   const reports: FileReport[] = [];
   for (const file of files) {
     const text = await readText(file);

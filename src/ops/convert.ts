@@ -21,7 +21,7 @@ export async function convertFiles(ctx: Context, files: string[], opts: { from?:
   let lastError: unknown;
   for (const file of files) {
     try {
-      const r = await readDomainFile(file, { from });
+      const r = await readDomainFile(file, ctx.env, { from });
       for (const w of r.warnings) ctx.warn(w);
       const text = await writeDomain(r.config, to);
       if (opts.outDir) {

@@ -68,7 +68,7 @@ async function createOne(ctx: Context, be: Backend, file: string, overrides: str
   ctx.info(`Parsing config from ${file === '-' ? '<stdin>' : file}`);
   // reading the host waits for the host's lock like the create itself: a signal there has
   // changed nothing yet
-  const { config, warnings } = await readDomainFile(file, { overrides }, hostOf(be, (e) => explain(e, `nothing was created from ${file}`)));
+  const { config, warnings } = await readDomainFile(file, ctx.env, { overrides }, hostOf(be, (e) => explain(e, `nothing was created from ${file}`)));
   warnings.forEach((w) => ctx.warn(w));
   const name = config.c_info?.name ?? file;
   const lookalike = await confusableWarning(be, config.c_info?.name);

@@ -28,7 +28,7 @@ export async function createDomains(ctx: Context, words: string[], opts: CreateO
     const texts: string[] = [];
     const data: unknown[] = [];
     for (const file of files) {
-      const r = await readDomainFile(file, { overrides });
+      const r = await readDomainFile(file, ctx.env, { overrides });
       r.warnings.forEach((w) => ctx.warn(w));
       // xl -N prints any name; a name txl would refuse to create is refused here too
       if (r.config.c_info?.name !== undefined) checkDomainName(r.config.c_info.name);

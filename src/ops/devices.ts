@@ -46,7 +46,7 @@ export async function blockAttach(ctx: Context, ref: string, words: string[]): P
 export async function networkAttach(ctx: Context, ref: string, words: string[]): Promise<Result> {
   const { parseVif } = await parsers();
   const { loadXlConf } = await import('../formats.js');
-  const conf = await loadXlConf();
+  const conf = await loadXlConf(ctx.env);
   const nic = parseVif(words, commandLine(words.join(' ')), { script: conf.vifScript, bridge: conf.vifBridge, gatewaydev: conf.vifGatewaydev, backend: conf.vifBackend });
   return withBackend(ctx, async (be) => attachDevice(ctx, be, await domain(be, ref), 'nic', nic));
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
+import type { Environment } from '../env.js';
 import type { Result } from '../command.js';
 import type { DomainConfig } from '../core/model.js';
 import { CancelledError, ConfigError, OperationError, TxlError, diagnosticLines, type Diagnostic } from '../core/errors.js';
@@ -24,14 +25,14 @@ function formatOfPath(path: string): Format {
   return 'json';
 }
 
-function editorCommand(): string {
-  return process.env.VISUAL || process.env.EDITOR || 'vi';
+function editorCommand(env: Environment): string {
+  return env.VISUAL || env.EDITOR || 'vi';
 }
 
-/** Runs the editor on the file, with the terminal; the editor may be a command with arguments. */
-function runEditor(file: string): void {
-  const editor = editorCommand();
-  const r = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit' });
+/** Runs the editor on the file, with the terminal, in the command's environment; the editor may be a command with arguments. */
+function runEditor(file: string, env: Environment): void {
+  const editor = editorCommand(env);
+  const r = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'sh', file], { stdio: 'inherit', env });
   if (r.error) throw new OperationError(`cannot run the editor '${editor}': ${r.error.message}`, 'set VISUAL or EDITOR to an editor that exists');
   if (r.status !== 0) throw new OperationError(`the editor '${editor}' failed (${r.signal ? `signal ${r.signal}` : `exit status ${r.status}`}); nothing was saved`, `your text is kept in ${file}`);
 }
@@ -46,8 +47,8 @@ function diagAt(file: string, text: string, needle: string, message: string, hin
 }
 
 /** The edited config, or the reasons it cannot be saved. */
-async function readBack(text: string, file: string, format: Format, orig: DomainConfig, name: string): Promise<{ config: DomainConfig; warnings: Diagnostic[] }> {
-  const r = await parseDomainText(text, file, { from: format, xlconf: await loadXlConf() });
+async function readBack(env: Environment, text: string, file: string, format: Format, orig: DomainConfig, name: string): Promise<{ config: DomainConfig; warnings: Diagnostic[] }> {
+  const r = await parseDomainText(text, file, { from: format, xlconf: await loadXlConf(env) });
   const cfg = r.config;
   const newName = cfg.c_info?.name;
   if (newName !== name) {
@@ -67,7 +68,7 @@ async function readBack(text: string, file: string, format: Format, orig: Domain
 }
 
 function explain(ctx: Context, err: unknown): void {
-  const color = Boolean((ctx.stderr as NodeJS.WriteStream).isTTY) && !process.env.NO_COLOR;
+  const color = Boolean((ctx.stderr as NodeJS.WriteStream).isTTY) && !ctx.env.NO_COLOR;
   if (err instanceof ConfigError) for (const line of diagnosticLines(err.diagnostics, color)) ctx.stderr.write(line + '\n');
   else ctx.stderr.write(`txl: error: ${(err as Error).message}\n`);
 }
@@ -94,7 +95,7 @@ export async function editManaged(ctx: Context, ref: string, opts: { as?: string
     try {
       for (;;) {
         try {
-          runEditor(file);
+          runEditor(file, ctx.env);
         } catch (e) {
           keep = true;
           throw e;
@@ -106,7 +107,7 @@ export async function editManaged(ctx: Context, ref: string, opts: { as?: string
         }
         let edited: { config: DomainConfig; warnings: Diagnostic[] };
         try {
-          edited = await readBack(text, file, format, m.config, m.name);
+          edited = await readBack(ctx.env, text, file, format, m.config, m.name);
         } catch (e) {
           if (!(e instanceof TxlError)) throw e;
           if (ctx.interactive && !ctx.dryRun) {

@@ -14,7 +14,7 @@ export async function defineDomain(ctx: Context, words: string[]): Promise<Resul
   if (files.length !== 1) throw new OperationError('define takes one config file');
   const file = files[0];
   return withBackend(ctx, async (be) => {
-    const { config, warnings } = await readDomainFile(file, { overrides }, hostOf(be));
+    const { config, warnings } = await readDomainFile(file, ctx.env, { overrides }, hostOf(be));
     warnings.forEach((w) => ctx.warn(w));
     const name = config.c_info?.name ?? '';
     if (config.c_info?.name !== undefined) checkDomainName(name);

@@ -2,7 +2,7 @@
 // Every answer goes through the same check as its flag (new-config.ts), so a bad disk spec
 // is asked again with the reader's own message rather than accepted and refused later.
 import { basename } from 'node:path';
-import { CancelledError } from '../core/errors.js';
+import { CancelledError, InternalError } from '../core/errors.js';
 import {
   checkCmdline, checkDisk, checkFirmware, checkMemory, checkName, checkNetwork, checkPath, checkVcpus,
   type Check, type GuestType, type NewAnswers,
@@ -38,7 +38,7 @@ const validator = <T>(check: (s: string) => Check<T>) => (s: string) => {
   return r.ok ? true : r.message;
 };
 const value = <T>(r: Check<T>): T => {
-  if (!r.ok) throw new Error(`internal: an answer passed its prompt's check and failed it after: ${r.message}`);
+  if (!r.ok) throw new InternalError(`internal: an answer passed its prompt's check and failed it after: ${r.message}`);
   return r.value;
 };
 

@@ -150,7 +150,7 @@ export async function newDomainConfig(ctx: Context, name: string | undefined, o:
   const text = renderConfig(answers);
   // read back by the reader `txl create` uses: what is saved is what create accepts
   const { xlcfgToModel } = await import('../../parsers/xlcfg/to-model.js');
-  const read = xlcfgToModel(text, file ?? '<new config>', { xlconf: await loadXlConf() });
+  const read = xlcfgToModel(text, file ?? '<new config>', { xlconf: await loadXlConf(ctx.env) });
   read.warnings.forEach((w) => ctx.warn(w));
   const data = { name: answers.name, type: answers.type, file: file ?? null, written: false, config: read.config, xl_cfg: text };
 

@@ -74,7 +74,7 @@ export async function vcpuPin(ctx: Context, ref: string, vcpu: string, hardWord:
     let masks: (string | undefined)[] = [];
     if (!opts.ignoreGlobalAffinityMasks) {
       const { loadXlConf } = await import('../formats.js');
-      const conf = await loadXlConf();
+      const conf = await loadXlConf(ctx.env);
       masks = [conf.vmCpumask, d.domain_type === 'pv' ? conf.vmPvCpumask : conf.vmHvmCpumask];
     }
     const plan = planPin(

@@ -20,7 +20,7 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
   });
   async function saveOn(be: Backend): Promise<Result> {
     const domid = await be.resolve(ref);
-    const cfg = configFile ? (await readDomainFile(configFile)).config : await be.domainConfig(domid);
+    const cfg = configFile ? (await readDomainFile(configFile, ctx.env)).config : await be.domainConfig(domid);
     if (opts.preserveDomid) cfg.c_info = { ...cfg.c_info, domid };
     const json = await configText({ ...cfg, side: undefined });
     if (ctx.dryRun) {
@@ -121,7 +121,7 @@ export async function restoreDomain(ctx: Context, words: string[], opts: Restore
       if (configFile) {
         source = configFile;
         ctx.info(`Parsing config from ${source}`);
-        cfg = (await readDomainFile(configFile)).config;
+        cfg = (await readDomainFile(configFile, ctx.env)).config;
       } else {
         if (!h.config) throw new OperationError('Config file not specified and save file contains no config');
         ctx.info(` Savefile contains xl domain config in JSON format`);

@@ -20,6 +20,7 @@ import { encodeImage, readImageFd } from './stream.js';
 import { newUuid, pushEvent, type SimDomain } from './state.js';
 import { removeFile, replaceFile } from '../fsutil.js';
 import { simPaths } from './paths.js';
+import type { Environment } from '../env.js';
 import { SimStore, type Tx } from './store.js';
 import { populateHost } from './populate.js';
 import { checkManagedFile } from '../trust-files.js';
@@ -35,8 +36,9 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
-export async function openSimulator(uri: string, host: 'default' | string): Promise<Backend> {
-  return new SimBackend(uri, new SimStore(simPaths(host), populateHost));
+/** env: the command's environment (ctx.env), for the state's place and the simulator's variables. */
+export async function openSimulator(uri: string, host: 'default' | string, env: Environment): Promise<Backend> {
+  return new SimBackend(uri, new SimStore(simPaths(host, env), env, populateHost));
 }
 
 /** Brings the state up to now: saves whose process died first, then guests' pending actions. */

@@ -41,7 +41,8 @@ export class Faults {
   private delays = new Map<string, { nth: number | 'always'; ms: number }[]>();
   private seen = new Map<string, number>();
 
-  constructor(spec: string | undefined, delaySpec?: string) {
+  /** until: TXL_SIM_DELAY_UNTIL, the file whose appearance ends every hold */
+  constructor(spec: string | undefined, delaySpec?: string, private readonly until?: string) {
     this.fail(spec);
     for (const word of words(delaySpec)) {
       const parts = word.split(':');
@@ -91,7 +92,7 @@ export class Faults {
     const count = (this.seen.get(step) ?? 0) + 1;
     this.seen.set(step, count);
     const delay = this.delays.get(step)?.find((d) => d.nth === 'always' || d.nth === count);
-    if (delay) hold(step, count, delay.ms);
+    if (delay) hold(step, count, delay.ms, this.until);
     return count;
   }
 
@@ -109,10 +110,9 @@ function words(spec: string | undefined): string[] {
  * Steps run inside synchronous transaction code, so the wait is synchronous too; a signal
  * that arrives meanwhile is seen at the transaction's next safe point, before it commits.
  */
-function hold(step: string, count: number, ms: number): void {
+function hold(step: string, count: number, ms: number, until: string | undefined): void {
   writeSync(2, `txl: sim: holding step '${step}:${count}' for ${ms} ms (TXL_SIM_DELAY)\n`);
   const cell = new Int32Array(new SharedArrayBuffer(4));
-  const until = process.env.TXL_SIM_DELAY_UNTIL;
   const end = Date.now() + ms;
   for (let left = ms; left > 0; left = end - Date.now()) {
     if (until && existsSync(until)) return;

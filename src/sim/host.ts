@@ -26,6 +26,7 @@ import { dirname, resolve } from 'node:path';
 import { InvalidInputError, NotFoundError, TxlError } from '../core/errors.js';
 import { writeFileAtomicSync } from '../fsutil.js';
 import { loadYaml } from '../yaml.js';
+import type { SimPaths } from './paths.js';
 
 export interface SimNode { cpus: number[]; memory_mib: number }
 
@@ -72,8 +73,9 @@ export function defaultHost(): HostSpec {
 const KEYS = new Set(['name', 'memory', 'cpus', 'nodes', 'cores_per_socket', 'threads_per_core', 'cpu_mhz', 'dom0', 'scheduler',
   'xen_version', 'pci_assignable', 'bridges', 'reboot_limit', 'shutdown_delay', 'fail', 'domains']);
 
-export async function loadHostFile(path: string): Promise<HostSpec> {
-  const cache = await hostCache(path);
+/** paths: where the host's state is (the cache goes beside it); by default beside the host file. */
+export async function loadHostFile(path: string, paths?: SimPaths): Promise<HostSpec> {
+  const cache = await hostCache(path, paths);
   const cached = cache?.read();
   if (cached) return cached;
   const host = await parseHostFile(path);
@@ -91,7 +93,7 @@ const CACHE_FORMAT = 1;
  * directory, valid while the file is the same one (device, inode, size, change times) on the
  * same machine and txl. A cache that is missing, stale, corrupt or unwritable is ignored.
  */
-async function hostCache(path: string): Promise<{ read(): HostSpec | undefined; write(h: HostSpec): void } | undefined> {
+async function hostCache(path: string, paths?: SimPaths): Promise<{ read(): HostSpec | undefined; write(h: HostSpec): void } | undefined> {
   let key: string;
   try {
     const st = statSync(path, { bigint: true });
@@ -100,8 +102,8 @@ async function hostCache(path: string): Promise<{ read(): HostSpec | undefined; 
   } catch {
     return undefined;
   }
-  const { simPaths } = await import('./paths.js');
-  const file = simPaths(path).state.replace(/\.json$/, '') + '.host-cache.json';
+  const state = paths?.state ?? (await import('./paths.js')).simPaths(path, {}).state;
+  const file = state.replace(/\.json$/, '') + '.host-cache.json';
   return {
     read() {
       try {
@@ -140,7 +142,7 @@ async function parseHostFile(path: string): Promise<HostSpec> {
     const parsed = YAML.parseDocument(text, { uniqueKeys: false });
     if (parsed.errors.length) throw parsed.errors[0];
     const dup = duplicateKey(parsed.contents, YAML.isMap, YAML.isSeq, YAML.isScalar);
-    if (dup) throw new Error(`the key '${dup}' is given twice`);
+    if (dup) throw new InvalidInputError(`the key '${dup}' is given twice`);
     doc = parsed.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (e) {
     throw new InvalidInputError(`${path}: not valid YAML: ${(e as Error).message.split('\n')[0].slice(0, 200)}`);

@@ -4,6 +4,7 @@
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { NotFoundError, UsageError, type TxlError } from '../core/errors.js';
+import type { Environment } from '../env.js';
 
 export interface SimPaths {
   state: string;
@@ -18,16 +19,20 @@ export interface SimPaths {
   mustExist?: { dir: string; missing: () => TxlError };
 }
 
-export function simPaths(host: 'default' | string): SimPaths {
-  const env = process.env.TXL_SIM_STATE;
+/** env: the command's environment (TXL_SIM_STATE, XDG_STATE_HOME, HOME). */
+export function simPaths(host: 'default' | string, env: Environment): SimPaths {
+  const fromEnv = env.TXL_SIM_STATE;
   let state: string;
   let mustExist: SimPaths['mustExist'];
-  if (env) state = resolve(env);
+  if (fromEnv) state = resolve(fromEnv);
   else if (host === 'default') {
-    const xdgSet = Boolean(process.env.XDG_STATE_HOME && isAbsolute(process.env.XDG_STATE_HOME));
-    const xdg = xdgSet ? process.env.XDG_STATE_HOME! : join(homedir(), '.local', 'state');
+    const xdgState = env.XDG_STATE_HOME;
+    const xdgSet = Boolean(xdgState && isAbsolute(xdgState));
+    // os.homedir() is HOME of the process: the command's HOME comes first
+    const home = env.HOME || homedir();
+    const xdg = xdgSet ? xdgState! : join(home, '.local', 'state');
     state = join(xdg, 'txl', 'test-default.json');
-    const base = xdgSet ? dirname(xdg) : homedir();
+    const base = xdgSet ? dirname(xdg) : home;
     const what = xdgSet ? `the directory above XDG_STATE_HOME (${xdg})` : 'HOME';
     mustExist = { dir: base, missing: () => new UsageError(`${what} '${base}' does not exist: txl keeps the simulator's state under it and does not create it`,
       `point ${xdgSet ? 'XDG_STATE_HOME' : 'HOME'} at an existing directory, or TXL_SIM_STATE at a state file`) };

@@ -12,7 +12,7 @@ export async function populateHost(tx: Tx): Promise<void> {
       const { readDomainFile } = await import('../formats.js');
       const { blindError } = await import('../secrets.js');
       // the host file names it, not the user's command line: positions only, no lines of it
-      cfg = (await readDomainFile(spec.file).catch((e) => Promise.reject(blindError(e, `the lines of '${spec.file}' are not shown: the host file names it, not the command line`)))).config;
+      cfg = (await readDomainFile(spec.file, tx.env).catch((e) => Promise.reject(blindError(e, `the lines of '${spec.file}' are not shown: the host file names it, not the command line`)))).config;
     } else {
       const kb = spec.memory_mib * 1024;
       cfg = {

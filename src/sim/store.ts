@@ -8,11 +8,11 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, unlinkSync, writ
 import { readBounded } from '../readlimit.js';
 import { stateProblem } from './check-state.js';
 import { basename, join } from 'node:path';
-import { OperationError, TxlError } from '../core/errors.js';
+import { InternalError, OperationError, TxlError } from '../core/errors.js';
 import { sweepDeadTemps, tempPathFor, writeFileAtomicSync } from '../fsutil.js';
 import { settleAndCheck } from '../interrupt.js';
 import { DELAY_ONLY_STEPS, Faults, STEP_NAMES, unknownStep } from './faults.js';
-import { badVariable } from '../env.js';
+import { badVariable, type Environment } from '../env.js';
 import { checkSimFiles } from '../trust-files.js';
 import { FileLock } from './lock.js';
 import { defaultHost, loadHostFile, type HostSpec } from './host.js';
@@ -23,8 +23,8 @@ import type { SimPaths } from './paths.js';
 const SECRET_MODE = 0o600;
 
 /** A fault variable whose every step the simulator has (its shape was checked at start-up, env.ts). */
-function checkedSteps(name: 'TXL_SIM_FAIL' | 'TXL_SIM_DELAY', holds: boolean): string | undefined {
-  const v = process.env[name];
+function checkedSteps(env: Environment, name: 'TXL_SIM_FAIL' | 'TXL_SIM_DELAY', holds: boolean): string | undefined {
+  const v = env[name];
   const bad = unknownStep(v, holds);
   if (bad !== undefined) throw badVariable(name, v!, `known steps only ('${bad}' is none): ${STEP_NAMES}${holds ? `, ${DELAY_ONLY_STEPS.join(', ')}` : ''}`);
   return v;
@@ -36,6 +36,8 @@ export interface Tx {
   now: number;
   faults: Faults;
   paths: SimPaths;
+  /** the command's environment (a host file's domain configs are read by its TXL_XL_CONF) */
+  env: Environment;
   /** work to do once the new state is safely on disk (console logs, dumps) */
   after(fn: () => void): void;
 }
@@ -48,13 +50,14 @@ export class SimStore {
   faults: Faults | undefined;
   private failuresRead = false;
 
-  constructor(readonly paths: SimPaths, private populate?: Populate) {
+  /** env: the command's environment, for the simulator's variables (TXL_SIM_FAIL and the others; the paths come from it too: simPaths) */
+  constructor(readonly paths: SimPaths, readonly env: Environment, private populate?: Populate) {
     this.lock = new FileLock(paths.lock);
   }
 
   async host(st?: SimState): Promise<HostSpec> {
     if (!this.paths.hostFile) return st?.host ?? defaultHost();
-    this.hostCache ??= await loadHostFile(this.paths.hostFile);
+    this.hostCache ??= await loadHostFile(this.paths.hostFile, this.paths);
     return this.hostCache;
   }
 
@@ -68,9 +71,9 @@ export class SimStore {
   async transact<T>(fn: (tx: Tx) => T | Promise<T>, settle?: (tx: Tx) => boolean, opts: { readOnly?: boolean } = {}): Promise<T> {
     this.ensureDir();
     this.checkFiles();
-    const timeout = Number(process.env.TXL_SIM_LOCK_TIMEOUT ?? '') || undefined;
+    const timeout = Number(this.env.TXL_SIM_LOCK_TIMEOUT ?? '') || undefined;
     // the start of every transaction, before the lock: a safe point, and one a test can hold
-    this.faults ??= new Faults(undefined, checkedSteps('TXL_SIM_DELAY', true));
+    this.faults ??= new Faults(undefined, checkedSteps(this.env, 'TXL_SIM_DELAY', true), this.env.TXL_SIM_DELAY_UNTIL);
     this.faults.pause('transaction');
     await settleAndCheck();
     await this.lock.acquire({ timeoutMs: timeout });
@@ -88,20 +91,20 @@ export class SimStore {
         fresh = true;
       }
       const host = hostFromFile ?? st.host ?? defaultHost();
-      if (!this.failuresRead) this.faults.fail([host.fail, checkedSteps('TXL_SIM_FAIL', false)].filter(Boolean).join(','));
+      if (!this.failuresRead) this.faults.fail([host.fail, checkedSteps(this.env, 'TXL_SIM_FAIL', false)].filter(Boolean).join(','));
       this.failuresRead = true;
       // The file holds exactly what write() made of the last state, so it is the "before".
       const before = fresh ? '' : loaded!.text;
-      const tx: Tx = { st, host, now: Date.now(), faults: this.faults, paths: this.paths, after: (f) => afterCommit.push(f) };
+      const tx: Tx = { st, host, now: Date.now(), faults: this.faults, paths: this.paths, env: this.env, after: (f) => afterCommit.push(f) };
       if (fresh && this.populate) await this.populate(tx);
       const settled = settle?.(tx) ?? false;
       // nothing to write when only reads happen: settle changed nothing and the file exists
       const readOnly = opts.readOnly === true && !settled && !fresh;
       const result = await fn(tx);
-      const after = readOnly && process.env.TXL_SIM_CHECK_READONLY !== '1' ? undefined : JSON.stringify(tx.st);
+      const after = readOnly && this.env.TXL_SIM_CHECK_READONLY !== '1' ? undefined : JSON.stringify(tx.st);
       // compared in place: `after + '\n'` would copy the whole state (~0.9 MB at 1,000 domains)
       const unchanged = after === undefined || (before.length === after.length + 1 && before.endsWith('\n') && before.startsWith(after));
-      if (readOnly && !unchanged) throw new Error('internal: a read-only simulator transaction changed the state');
+      if (readOnly && !unchanged) throw new InternalError('internal: a read-only simulator transaction changed the state');
       if (!unchanged) {
         const crash = tx.faults.check('state-write-crash');
         const fail = tx.faults.check('state-write');

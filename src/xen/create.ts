@@ -22,7 +22,8 @@ import { jsonDiff } from './jsondiff.js';
 
 export const XL_CONF = '/etc/xen/xl.conf';
 
-export function readXlConf(path = process.env.TXL_XL_CONF ?? XL_CONF): XlConf {
+/** path: the command's TXL_XL_CONF when set (the caller's environment), else xl's own. */
+export function readXlConf(path = XL_CONF): XlConf {
   if (!existsSync(path)) return defaultXlConf();
   try {
     return parseXlConf(readBounded(path, 'an xl.conf').toString('utf8'), path);
@@ -81,10 +82,11 @@ async function makeRoom(lx: Libxl, obj: LibxlObject): Promise<void> {
   }
 }
 
-export async function createDomain(lx: Libxl, cfg: DomainConfig, opts: CreateOptions = {}, hooks: { onLockWait?: (pid?: number) => void } = {}): Promise<number> {
+/** hooks.xlConf: the xl.conf to follow (the command's TXL_XL_CONF), by default xl's own. */
+export async function createDomain(lx: Libxl, cfg: DomainConfig, opts: CreateOptions = {}, hooks: { onLockWait?: (pid?: number) => void; xlConf?: string } = {}): Promise<number> {
   const name = cfg.c_info?.name ?? '';
   const what = `creating domain '${name}'`;
-  const conf = readXlConf();
+  const conf = readXlConf(hooks.xlConf || XL_CONF);
   // libxl does not make up a UUID (xl's parser does): without one, every domain would share the nil UUID
   const obj = toLibxl(lx, cfg.c_info?.uuid ? cfg : { ...cfg, c_info: { ...cfg.c_info, uuid: newUuid() } });
   let lock: HeldLock | undefined;
@@ -98,7 +100,7 @@ export async function createDomain(lx: Libxl, cfg: DomainConfig, opts: CreateOpt
     const build = async () => {
       try {
         if (balloon) {
-          lock = await acquireXlLock(conf.lockfile, { onWait: (w) => hooks.onLockWait?.(w.pid), signal: interruptSignal() });
+          lock = await acquireXlLock(lx.libs, conf.lockfile, { onWait: (w) => hooks.onLockWait?.(w.pid), signal: interruptSignal() });
           checkInterrupt();
           await makeRoom(lx, obj);
         }

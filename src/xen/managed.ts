@@ -10,13 +10,15 @@ import type { ManagedDomain } from '../core/backend-types.js';
 import { removeFile, replaceFile } from '../fsutil.js';
 import { checkManagedDir, checkManagedFile } from '../trust-files.js';
 import { isUuid, normUuid } from './domains.js';
+import type { Environment } from '../env.js';
 
-export function managedDir(): string {
-  return process.env.TXL_XEN_STATE_DIR ? join(process.env.TXL_XEN_STATE_DIR, 'managed') : '/var/lib/txl/managed';
+/** Under the command's TXL_XEN_STATE_DIR when set. */
+export function managedDir(env: Environment): string {
+  return env.TXL_XEN_STATE_DIR ? join(env.TXL_XEN_STATE_DIR, 'managed') : '/var/lib/txl/managed';
 }
 
 export class ManagedStore {
-  constructor(readonly dir: string = managedDir()) {}
+  constructor(readonly dir: string) {}
 
   list(): ManagedDomain[] {
     let files: string[];
