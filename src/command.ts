@@ -135,3 +135,13 @@ export function defineCommand<const A extends readonly ArgDef[], const O extends
 ): CommandDef<ArgsOf<A>, OptsOf<O>> {
   return def;
 }
+
+/**
+ * An op's options type, as the `opts` a command hands on whole must satisfy it: a value of the
+ * wrong type already fails at the call; this also fails when the op reads an option the command
+ * does not declare, so the op's options and the command's flags cannot drift apart.
+ * Use: `op(ctx, opts satisfies Forwarded<typeof opts, OpOptions>)`.
+ */
+export type Forwarded<Opts, OpOptions> = [Exclude<keyof OpOptions, keyof Opts>] extends [never]
+  ? OpOptions
+  : { [K in Exclude<keyof OpOptions, keyof Opts>]: 'an option the op reads but the command does not declare' };

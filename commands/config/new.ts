@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { NewOptions } from '../../src/ops/new.js';
 
 export default defineCommand({
   name: 'new',
@@ -35,6 +36,6 @@ export default defineCommand({
   dryRun: true,
   async run({ ctx, args, opts }) {
     const { newDomainConfig } = await import('../../src/ops/new.js');
-    return newDomainConfig(ctx, args.name, opts);
+    return newDomainConfig(ctx, args.name, opts satisfies Forwarded<typeof opts, NewOptions>);
   },
 });

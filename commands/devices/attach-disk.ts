@@ -1,5 +1,6 @@
 // virsh's device commands keep virsh's options and messages.
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { AttachDiskOpts } from '../../src/ops/virsh-devices.js';
 import { domainArg } from '../shared/args.js';
 
 export default defineCommand({
@@ -25,6 +26,6 @@ export default defineCommand({
   dryRun: true,
   async run({ ctx, args, opts }) {
     const { attachDisk } = await import('../../src/ops/virsh-devices.js');
-    return attachDisk(ctx, args.domain, args.source, args.target, opts);
+    return attachDisk(ctx, args.domain, args.source, args.target, opts satisfies Forwarded<typeof opts, AttachDiskOpts>);
   },
 });

@@ -1,5 +1,6 @@
 // virsh's device commands keep virsh's options and messages.
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { AttachIfaceOpts } from '../../src/ops/virsh-devices.js';
 import { domainArg } from '../shared/args.js';
 
 export default defineCommand({
@@ -23,6 +24,6 @@ export default defineCommand({
   dryRun: true,
   async run({ ctx, args, opts }) {
     const { attachInterface } = await import('../../src/ops/virsh-devices.js');
-    return attachInterface(ctx, args.domain, args.type, args.source, opts);
+    return attachInterface(ctx, args.domain, args.type, args.source, opts satisfies Forwarded<typeof opts, AttachIfaceOpts>);
   },
 });

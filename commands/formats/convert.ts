@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { ConvertOptions } from '../../src/ops/convert.js';
 import { FILE_FORMATS, fromOption } from '../shared/args.js';
 
 export default defineCommand({
@@ -19,6 +20,6 @@ export default defineCommand({
   modifies: false,
   async run({ ctx, args, opts }) {
     const { convertFiles } = await import('../../src/ops/convert.js');
-    return convertFiles(ctx, args.file, opts);
+    return convertFiles(ctx, args.file, opts satisfies Forwarded<typeof opts, ConvertOptions>);
   },
 });

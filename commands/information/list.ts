@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { ListOptions } from '../../src/ops/list.js';
 import { SECURITY_INFO } from '../../src/secrets.js';
 
 export default defineCommand({
@@ -20,6 +21,6 @@ export default defineCommand({
   modifies: false,
   async run({ ctx, args, opts }) {
     const { listDomains } = await import('../../src/ops/list.js');
-    return listDomains(ctx, args.domain, opts);
+    return listDomains(ctx, args.domain, opts satisfies Forwarded<typeof opts, ListOptions>);
   },
 });

@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { TopOpts } from '../../src/ops/top.js';
 
 export default defineCommand({
   name: 'top',
@@ -16,6 +17,6 @@ export default defineCommand({
   modifies: false,
   async run({ ctx, opts }) {
     const { top } = await import('../../src/ops/top.js');
-    return top(ctx, opts);
+    return top(ctx, opts satisfies Forwarded<typeof opts, TopOpts>);
   },
 });

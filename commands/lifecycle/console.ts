@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { ConsoleOptions } from '../../src/ops/console.js';
 import { domainArg } from '../shared/args.js';
 
 export default defineCommand({
@@ -16,6 +17,6 @@ export default defineCommand({
   modifies: false,
   async run({ ctx, args, opts }) {
     const { showConsole } = await import('../../src/ops/console.js');
-    return showConsole(ctx, args.domain, opts);
+    return showConsole(ctx, args.domain, opts satisfies Forwarded<typeof opts, ConsoleOptions>);
   },
 });

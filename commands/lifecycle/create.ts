@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { CreateOptions } from '../../src/ops/create-live.js';
 
 export default defineCommand({
   name: 'create',
@@ -24,6 +25,6 @@ export default defineCommand({
   dryRun: true,
   async run({ ctx, args, opts }) {
     const { createDomains } = await import('../../src/ops/create.js');
-    return createDomains(ctx, args.file, opts);
+    return createDomains(ctx, args.file, opts satisfies Forwarded<typeof opts, CreateOptions>);
   },
 });

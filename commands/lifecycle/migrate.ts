@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { MigrateOptions } from '../../src/migrate/send.js';
 import { domainArg } from '../shared/args.js';
 
 export default defineCommand({
@@ -36,6 +37,6 @@ export default defineCommand({
   dryRun: true,
   async run({ ctx, args, opts }) {
     const { migrateDomain } = await import('../../src/migrate/send.js');
-    return migrateDomain(ctx, args.domain, args.host, opts);
+    return migrateDomain(ctx, args.domain, args.host, opts satisfies Forwarded<typeof opts, MigrateOptions>);
   },
 });

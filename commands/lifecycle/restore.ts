@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { RestoreOptions } from '../../src/ops/saverestore.js';
 
 export default defineCommand({
   name: 'restore',
@@ -18,6 +19,6 @@ export default defineCommand({
   dryRun: true,
   async run({ ctx, args, opts }) {
     const { restoreDomain } = await import('../../src/ops/saverestore.js');
-    return restoreDomain(ctx, args.file, opts);
+    return restoreDomain(ctx, args.file, opts satisfies Forwarded<typeof opts, RestoreOptions>);
   },
 });

@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { SaveOptions } from '../../src/ops/saverestore.js';
 import { domainArg } from '../shared/args.js';
 
 export default defineCommand({
@@ -21,6 +22,6 @@ export default defineCommand({
   dryRun: true,
   async run({ ctx, args, opts }) {
     const { saveDomain } = await import('../../src/ops/saverestore.js');
-    return saveDomain(ctx, args.domain, args.file, args.config, opts);
+    return saveDomain(ctx, args.domain, args.file, args.config, opts satisfies Forwarded<typeof opts, SaveOptions>);
   },
 });

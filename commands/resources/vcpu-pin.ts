@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { PinOpts } from '../../src/ops/resources.js';
 import { domainArg } from '../shared/args.js';
 
 export default defineCommand({
@@ -25,6 +26,6 @@ export default defineCommand({
   dryRun: true,
   async run({ ctx, args, opts }) {
     const { vcpuPin } = await import('../../src/ops/resources.js');
-    return vcpuPin(ctx, args.domain, args.vcpu, args.hard, args.soft, opts);
+    return vcpuPin(ctx, args.domain, args.vcpu, args.hard, args.soft, opts satisfies Forwarded<typeof opts, PinOpts>);
   },
 });

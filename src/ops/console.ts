@@ -5,7 +5,9 @@ import { UsageError } from '../core/errors.js';
 import type { GuestAction } from '../core/backend-types.js';
 import { withBackend } from './connect.js';
 
-export async function showConsole(ctx: Context, ref: string, opts: { follow?: boolean; type?: string; num?: number }): Promise<Result | void> {
+export interface ConsoleOptions { follow?: boolean; type?: string; num?: number }
+
+export async function showConsole(ctx: Context, ref: string, opts: ConsoleOptions): Promise<Result | void> {
   if (opts.type && opts.type !== 'pv' && opts.type !== 'serial') throw new UsageError(`unknown console type '${opts.type}' (use pv or serial)`);
   return withBackend(ctx, async (be) => {
     const domid = await be.resolve(ref);

@@ -8,7 +8,9 @@ import { hasSecrets } from '../secrets.js';
 
 const EXT: Record<Format, string> = { xl: '.cfg', xml: '.xml', json: '.json' };
 
-export async function convertFiles(ctx: Context, files: string[], opts: { from?: string; to?: string; outDir?: string }): Promise<Result> {
+export interface ConvertOptions { from?: string; to?: string; outDir?: string }
+
+export async function convertFiles(ctx: Context, files: string[], opts: ConvertOptions): Promise<Result> {
   if (!opts.to) throw new UsageError('say which format to convert to with --to xl|xml|json');
   const to = parseFormat(opts.to);
   const from = opts.from ? parseFormat(opts.from) : undefined;
