@@ -8,7 +8,8 @@ import { render } from './output.js';
 import { processEnvironment, type Environment } from './env.js';
 import { setWriteFaults } from './fsutil.js';
 
-export async function runCommand(def: CommandDef, ctx: Context, args: Record<string, unknown>, opts: Record<string, unknown>): Promise<void> {
+/** Runs the command and returns its exit code (an error is thrown, for reportError). */
+export async function runCommand(def: CommandDef, ctx: Context, args: Record<string, unknown>, opts: Record<string, unknown>): Promise<number> {
   // every file write of the command follows its own TXL_WRITE_FAIL, not an earlier command's
   setWriteFaults(ctx.env.TXL_WRITE_FAIL);
   let result;
@@ -23,8 +24,9 @@ export async function runCommand(def: CommandDef, ctx: Context, args: Record<str
       if (ctx.stdout === process.stdout && stdoutClosed()) throw new OperationError('cannot write standard output: it is closed');
       ctx.stdout.write(text);
     }
-    if (result.exitCode) process.exitCode = result.exitCode;
+    return result.exitCode ?? 0;
   }
+  return 0;
 }
 
 /**

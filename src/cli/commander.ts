@@ -1,43 +1,39 @@
 // Builds the command line from the command table and runs one command.
 // Global options go before the command (as in virsh) so that a command's own short
 // options keep their xl meaning: `txl -c URI create -c guest.cfg`.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option, type OutputConfiguration } from 'commander';
 import { COMMANDS } from '../../commands/table.js';
 import type { CommandDef, OptDef } from '../command.js';
 import { makeContext, type Context } from '../context.js';
 import { UsageError } from '../core/errors.js';
 import { parseOutputFormat } from '../output.js';
-import { secretFreeTitle } from '../core/redact.js';
 import { reportError, runCommand } from '../run.js';
-import { guardStdio } from './stdio.js';
+import type { CliIo } from './io.js';
 
 declare const TXL_VERSION: string;
 const VERSION = typeof TXL_VERSION === 'string' ? TXL_VERSION : '0.0.0-dev';
 
-export async function main(argv: string[]): Promise<void> {
-  guardStdio();
-  // `txl create g.cfg vncpasswd=...` must not show the password in ps
-  const title = secretFreeTitle(argv);
-  if (title) process.title = title;
-  await runFull(argv);
-}
-
-/** The whole command line through commander (main, or the entry once no fast path applies). */
-export async function runFull(argv: string[]): Promise<void> {
-  if (argv[0] === '__complete') {
-    const { complete } = await import('./complete.js');
-    process.exitCode = await complete(argv.slice(1));
-    return;
-  }
-  const program = buildProgram();
+/** The whole command line through commander (the entry's, once no fast path applies). */
+export async function runFull(argv: string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const program = buildProgram(COMMANDS, { io, done: (c) => (code = c) });
   try {
     await program.parseAsync(argv, { from: 'user' });
+    return code;
   } catch (err) {
-    process.exitCode = report(err, process.stderr);
+    return report(err, io.stderr);
   }
 }
 
-export function buildProgram(commands: CommandDef[] = COMMANDS): Command {
+/** Where a built program runs: the streams its commands and its help write to, and who hears the exit code. */
+export interface ProgramIo {
+  io: CliIo;
+  done(code: number): void;
+}
+
+/** The program; without `run` (the manual, tests of the parsing) it writes to the process's streams. */
+export function buildProgram(commands: CommandDef[] = COMMANDS, run?: ProgramIo): Command {
+  const output = outputConfig(run?.io);
   const program = new Command('txl');
   program
     .description('A toolstack for the Xen hypervisor: xl and virsh commands, libxl directly, and a built-in simulator.')
@@ -57,15 +53,15 @@ export function buildProgram(commands: CommandDef[] = COMMANDS): Command {
     .helpCommand(false)
     .configureHelp({ subcommandTerm: (c) => [c.name(), ...c.aliases()].join(', ') })
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(commanderMessage(str)) });
+    .configureOutput(output);
   program.addHelpText('after', `
 Exit status: 0 ok, 1 the operation failed, 2 usage error or invalid config, 130 cancelled.
 Run 'txl help COMMAND' for a command's options and examples.`);
 
   // `txl help` lists the commands by group, groups in a fixed order, the table's order within each
   const ordered = [...commands].sort((a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group));
-  for (const def of ordered) program.addCommand(toCommander(def, program).helpGroup(GROUP_HEADINGS[def.group]), def.hidden ? { hidden: true } : {});
-  program.addCommand(helpCommand(program));
+  for (const def of ordered) program.addCommand(toCommander(def, program, output, run).helpGroup(GROUP_HEADINGS[def.group]), def.hidden ? { hidden: true } : {});
+  program.addCommand(helpCommand(program, output));
   return program;
 }
 
@@ -83,14 +79,14 @@ const GROUP_HEADINGS: Record<CommandDef['group'], string> = {
 const GROUPS = Object.keys(GROUP_HEADINGS) as CommandDef['group'][];
 
 // Our own `help`, so that `txl help crate` is an error with a suggestion rather than the full list.
-function helpCommand(program: Command): Command {
+function helpCommand(program: Command, output: OutputConfiguration): Command {
   return new Command('help')
     .summary('show help for a command, or list the commands')
     .description('Shows a command\'s usage, options and examples; without a command, lists every command by group.')
     .argument('[command]', 'the command to explain')
     .helpGroup(GROUP_HEADINGS.shell)
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(commanderMessage(str)) })
+    .configureOutput(output)
     .action(async (name?: string) => {
       if (!name) return void program.outputHelp();
       const sub = program.commands.find((c) => c.name() === name || c.aliases().includes(name));
@@ -102,12 +98,12 @@ function helpCommand(program: Command): Command {
     });
 }
 
-function toCommander(def: CommandDef, program: Command): Command {
+function toCommander(def: CommandDef, program: Command, output: OutputConfiguration, run?: ProgramIo): Command {
   const cmd = new Command(def.name)
     .description(def.description ? `${def.summary}\n\n${def.description}` : def.summary)
     .summary(def.summary)
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(commanderMessage(str)) })
+    .configureOutput(output)
     .showSuggestionAfterError(true);
   for (const alias of def.aliases ?? []) cmd.alias(alias);
   for (const a of def.args) {
@@ -122,8 +118,10 @@ function toCommander(def: CommandDef, program: Command): Command {
     const opts = (params[def.args.length] ?? {}) as Record<string, unknown>;
     const args: Record<string, unknown> = {};
     def.args.forEach((a, i) => (args[a.name] = positional[i]));
-    const ctx = makeContext(program.opts());
-    await runCommand(def, ctx, args, opts);
+    // without `run` (tests of the parsing): the process's own streams, and no one to tell the code
+    const ctx = run ? makeContext(program.opts(), run.io) : makeContext(program.opts());
+    const code = await runCommand(def, ctx, args, opts);
+    run?.done(code);
   });
   return cmd;
 }
@@ -140,6 +138,33 @@ function toOption(o: OptDef): Option {
 }
 
 export { runCommand };
+
+/**
+ * commander writes to process.stdout and process.stderr and asks process.env about colour;
+ * a run writes to its own streams and asks its own environment, as commander would.
+ */
+function outputConfig(io?: CliIo): OutputConfiguration {
+  const outputError = (str: string, write: (s: string) => void) => write(commanderMessage(str));
+  if (!io) return { outputError };
+  const tty = (s: NodeJS.WritableStream) => s as Partial<NodeJS.WriteStream>;
+  const env = io.env;
+  // commander's own rule (useColor in commander/lib/command.js)
+  const forced = () => {
+    if (env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+    if (env.FORCE_COLOR || env.CLICOLOR_FORCE !== undefined) return true;
+    return undefined;
+  };
+  return {
+    outputError,
+    writeOut: (str) => void io.stdout.write(str),
+    writeErr: (str) => void io.stderr.write(str),
+    // undefined: commander's 80 columns, as for a pipe
+    getOutHelpWidth: () => (tty(io.stdout).isTTY ? tty(io.stdout).columns : undefined) as number,
+    getErrHelpWidth: () => (tty(io.stderr).isTTY ? tty(io.stderr).columns : undefined) as number,
+    getOutHasColors: () => forced() ?? Boolean(tty(io.stdout).isTTY && tty(io.stdout).hasColors?.()),
+    getErrHasColors: () => forced() ?? Boolean(tty(io.stderr).isTTY && tty(io.stderr).hasColors?.()),
+  };
+}
 
 function numberArg(v: string): number {
   if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(v.trim())) throw new InvalidArgumentError(`'${v}' is not a number`);

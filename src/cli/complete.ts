@@ -10,6 +10,8 @@ import type { ArgDef, CommandDef, Completion, OptDef } from '../command.js';
 import type { Backend, DeviceKind } from '../core/backend-types.js';
 import { XL_CFG_VALUES } from '../cfgkeys.js';
 import { GLOBAL_FLAGS, VERSION_FLAG } from './fast-parse.js';
+import type { Environment } from '../env.js';
+import { completeTimeout } from './io.js';
 
 export interface Candidate {
   value: string;
@@ -24,7 +26,8 @@ export interface Answer {
 
 export interface CompleteOptions {
   commands?: CommandDef[];
-  env?: NodeJS.ProcessEnv;
+  /** the environment (TXL_CONNECT, TXL_COMPLETE_TIMEOUT_MS); none when absent */
+  env?: Environment;
   open?: (uri?: string) => Promise<Backend>;
 }
 
@@ -79,7 +82,7 @@ function flagCandidates(specs: FlagSpec[], partial: string): Candidate[] {
 /** Works out what the word under the cursor may become. Pure except for live look-ups. */
 export async function completions(words: string[], opts: CompleteOptions = {}): Promise<Answer> {
   const commands = opts.commands ?? (await import('../../commands/table.js')).COMMANDS;
-  const env = opts.env ?? process.env;
+  const env = opts.env ?? {};
   const partial = words.length ? words[words.length - 1] : '';
   const before = words.slice(0, -1);
   const globals = globalFlags();
@@ -97,7 +100,7 @@ export async function completions(words: string[], opts: CompleteOptions = {}): 
     else if (!spec && /^-c./.test(w)) value = w.slice(2);
     if (spec?.names.includes('--connect') && value !== undefined) connect = value;
   }
-  const live = (kind: LiveKind, extra: string[] = []) => liveCandidates(kind, partial, connect, extra, opts.open);
+  const live = (kind: LiveKind, extra: string[] = []) => liveCandidates(kind, partial, connect, extra, opts.open, env);
 
   if (i >= before.length) {
     // Still before the command: a global option, its value, or the command itself.
@@ -243,10 +246,11 @@ function deviceKinds(command: string): DeviceKind[] {
   return ['disk', 'nic', 'pci', 'vtpm'];
 }
 
-async function liveCandidates(kind: LiveKind, partial: string, connect: string | undefined, extra: string[], open?: (uri?: string) => Promise<Backend>): Promise<Candidate[]> {
+async function liveCandidates(kind: LiveKind, partial: string, connect: string | undefined, extra: string[], open?: (uri?: string) => Promise<Backend>, env: Environment = {}): Promise<Candidate[]> {
   let backend: Backend | undefined;
   try {
-    backend = await (open ?? (await import('../backend/index.js')).openBackend)(connect);
+    // completion opens a connection only to read from it: nothing it could say reaches anyone
+    backend = await (open ?? (async (uri?: string) => (await import('../backend/index.js')).openBackend(uri, { env, stderr: process.stderr })))(connect);
     switch (kind) {
       case 'domain': {
         const doms = await backend.listDomains();
@@ -312,16 +316,19 @@ export function formatAnswer(a: Answer): string {
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
-/** The hidden command itself. Output only on stdout, and within a fixed time. */
-export async function complete(words: string[], opts: CompleteOptions = {}): Promise<number> {
-  const stdoutWrite = process.stdout.write.bind(process.stdout);
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  // A hung connection must not hang the shell: give up and complete nothing.
-  const deadline = setTimeout(() => process.exit(0), Number(process.env.TXL_COMPLETE_TIMEOUT_MS) || 3000);
-  deadline.unref();
+/**
+ * The hidden command itself. Output only on stdout, and within a fixed time: an answer not
+ * ready by then is no answer (the real process also exits then: see entry.ts).
+ */
+export async function complete(words: string[], opts: CompleteOptions & { stdout: NodeJS.WritableStream }): Promise<number> {
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    deadline = setTimeout(() => resolve(undefined), completeTimeout(opts.env ?? {}));
+    deadline.unref?.();
+  });
   try {
-    const answer = await completions(words, opts);
-    stdoutWrite(formatAnswer(answer));
+    const answer = await Promise.race([completions(words, opts), late]);
+    if (answer) opts.stdout.write(formatAnswer(answer));
   } catch {
     // nothing to offer
   } finally {

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT, type Run } from './txl.js';
+import { runInProcess } from './inproc-run.js';
 import type { DomainConfig } from '../../src/core/model.js';
 
 /** TXL_TEST_BIN lets a developer point the tests at another build of the launcher. */
@@ -20,8 +21,13 @@ export interface SimHost {
   file(name: string, text: string): string;
 }
 
-/** A fresh host: test:///default with its state in a temp dir, or a host.yaml if given. */
-export function simHost(hostYaml?: string): SimHost {
+/**
+ * A fresh host: test:///default with its state in a temp dir, or a host.yaml if given.
+ * run() spawns bin/txl, or with `inproc` runs the command line in this process
+ * (support/inproc-run.ts; but still spawned for input on stdin or another TXL_TEST_BIN);
+ * start() always spawns.
+ */
+export function simHost(hostYaml?: string, runner: 'spawn' | 'inproc' = 'spawn'): SimHost {
   const dir = mkdtempSync(join(tmpdir(), 'txl-sim-'));
   const env: Record<string, string> = {
     HOME: dir,
@@ -52,6 +58,7 @@ export function simHost(hostYaml?: string): SimHost {
     uri,
     env,
     run(args, opts = {}) {
+      if (runner === 'inproc' && !opts.input && SIM_BIN === BIN) return runInProcess(['--connect', uri, ...args], fullEnv(opts.env), dir);
       const r = spawnSync(process.execPath, [SIM_BIN, '--connect', uri, ...args], {
         cwd: dir, input: opts.input ?? '', encoding: 'utf8', env: fullEnv(opts.env), timeout: 60_000,
       });
