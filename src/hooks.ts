@@ -12,6 +12,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, type Stats }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OperationError } from './core/errors.js';
+import type { Environment } from './env.js';
 import { lazyRequire } from './require.js';
 import { untrustedComponent } from './trust.js';
 
@@ -40,8 +41,13 @@ export interface HookRun {
 }
 
 export interface HookOptions {
-  /** the hooks root instead of TXL_HOOKS_DIR or /etc/txl/hooks */
+  /** the hooks root instead of env's TXL_HOOKS_DIR or /etc/txl/hooks */
   dir?: string;
+  /**
+   * the command's environment (ctx.env): hooks run with it, and TXL_HOOKS_DIR and
+   * TXL_HOOK_TIMEOUT come from it; without it a hook gets only the TXL_ variables below
+   */
+  env?: Environment;
   timeoutMs?: number;
   /** connection URI, given to hooks as TXL_CONNECT */
   uri?: string;
@@ -56,8 +62,8 @@ export class HookError extends OperationError {
   }
 }
 
-export function hooksRoot(dir?: string): string {
-  return dir ?? (process.env.TXL_HOOKS_DIR || DEFAULT_HOOKS_DIR);
+export function hooksRoot(dir?: string, env: Environment = {}): string {
+  return dir ?? (env.TXL_HOOKS_DIR || DEFAULT_HOOKS_DIR);
 }
 
 /** Package managers' leftovers and editor backups are never hooks. */
@@ -66,8 +72,8 @@ function ignoredName(name: string): boolean {
 }
 
 /** The hooks of a phase, in name order; throws HookError when one is refused. */
-export function listHooks(phase: HookPhase, dir?: string): string[] {
-  const d = join(hooksRoot(dir), `${phase}.d`);
+export function listHooks(phase: HookPhase, dir?: string, env?: Environment): string[] {
+  const d = join(hooksRoot(dir, env), `${phase}.d`);
   let names: string[];
   try {
     const dst = statSync(d);
@@ -109,9 +115,9 @@ function refuseIfUntrusted(path: string, phase: HookPhase): void {
 
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function env(phase: HookPhase, t: HookTarget, opts: HookOptions): NodeJS.ProcessEnv {
+function hookEnv(phase: HookPhase, t: HookTarget, opts: HookOptions): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...opts.env,
     TXL_HOOK: phase,
     TXL_DOMAIN_NAME: t.name,
     TXL_DOMAIN_ID: t.domid === null ? '' : String(t.domid),
@@ -125,7 +131,7 @@ async function runOne(path: string, phase: HookPhase, t: HookTarget, opts: HookO
   const { spawn } = lazyRequire('node:child_process') as typeof import('node:child_process');
   return new Promise((resolve) => {
     const args = [t.name, t.domid === null ? '' : String(t.domid), t.config ?? ''];
-    const child = spawn(path, args, { env: env(phase, t, opts), stdio: ['ignore', 'pipe', 'pipe'], cwd: '/', detached: true });
+    const child = spawn(path, args, { env: hookEnv(phase, t, opts), stdio: ['ignore', 'pipe', 'pipe'], cwd: '/', detached: true });
     let output = '';
     const keep = (chunk: Buffer) => {
       if (output.length < MAX_OUTPUT) output += chunk.toString('utf8').slice(0, MAX_OUTPUT - output.length);
@@ -140,21 +146,21 @@ async function runOne(path: string, phase: HookPhase, t: HookTarget, opts: HookO
       } catch {
         child.kill('SIGKILL');
       }
-    }, opts.timeoutMs ?? hookTimeout());
+    }, opts.timeoutMs ?? hookTimeout(opts.env));
     child.on('error', (e) => {
       clearTimeout(timer);
       resolve({ hook: path, code: null, signal: null, output: `cannot run it: ${e.message}`, ok: false });
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut) output += `${output && !output.endsWith('\n') ? '\n' : ''}(killed after ${Math.round((opts.timeoutMs ?? hookTimeout()) / 1000)} s)`;
+      if (timedOut) output += `${output && !output.endsWith('\n') ? '\n' : ''}(killed after ${Math.round((opts.timeoutMs ?? hookTimeout(opts.env)) / 1000)} s)`;
       resolve({ hook: path, code, signal, output, ok: code === 0 && !timedOut });
     });
   });
 }
 
-function hookTimeout(): number {
-  const s = Number(process.env.TXL_HOOK_TIMEOUT);
+function hookTimeout(env: Environment = {}): number {
+  const s = Number(env.TXL_HOOK_TIMEOUT);
   return s > 0 ? s * 1000 : DEFAULT_TIMEOUT_MS;
 }
 
@@ -170,7 +176,7 @@ function failure(r: HookRun): string {
 export async function runHooks(phase: HookPhase, target: HookTarget, opts: HookOptions = {}): Promise<HookRun[]> {
   let hooks: string[];
   try {
-    hooks = listHooks(phase, opts.dir);
+    hooks = listHooks(phase, opts.dir, opts.env);
   } catch (e) {
     // after the fact, a refused hook cannot undo the operation: say so and go on
     if (!(e instanceof HookError) || phase.startsWith('pre-')) throw e;

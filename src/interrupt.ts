@@ -4,8 +4,20 @@
 // InterruptedError, so the rollbacks that undo a failed step also undo an interrupted one.
 // A second signal exits at once. SIGCHLD is left alone: libxl's children are reaped through
 // the handler in bindings/context.ts, which this module never touches.
-import { writeSync } from 'node:fs';
+// Ending the process is the entry's decision (src/cli/signals.ts hands it in through
+// setProcessEnd), and so are the notes a signal prints: a command run inside another
+// program (a test's) has no process of its own to end.
 import { CancelledError } from './core/errors.js';
+
+/** What the entry lets signal handlers do to the process. */
+export interface ProcessEnd {
+  /** ends the process at once with this exit code */
+  exit(code: number): void;
+  /** writes a line for the person at the terminal now, before an exit */
+  note(line: string): void;
+  /** whether stderr is a terminal (the first signal's note is for a person only) */
+  interactive: boolean;
+}
 
 /** A command stopped by SIGINT/SIGTERM at a safe point; exit 130 like every cancel. */
 export class InterruptedError extends CancelledError {
@@ -20,10 +32,23 @@ let received: NodeJS.Signals | undefined;
 let controller: AbortController | undefined;
 let undoDepth = 0;
 let installed = false;
+let processEnd: ProcessEnd | undefined;
 const hardExitHooks = new Set<() => void>();
+
+/** Set once by the entry (bin/txl's main); without it a second signal only stops at the next safe point. */
+export function setProcessEnd(end: ProcessEnd | undefined): void {
+  processEnd = end;
+}
+
+/** Ends the process at once, if the entry allows it (the monitor stopped by SIGTERM). */
+export function endProcess(code: number): void {
+  processEnd?.exit(code);
+}
 
 function onSignal(sig: NodeJS.Signals): void {
   if (received) {
+    // no entry to end the process: the work goes on to its next safe point, its lock kept
+    if (!processEnd) return;
     for (const hook of hardExitHooks) {
       try {
         hook();
@@ -31,12 +56,13 @@ function onSignal(sig: NodeJS.Signals): void {
         /* exiting anyway */
       }
     }
-    writeSync(2, `txl: ${sig} again: stopped at once; the operation may be half done\n`);
-    process.exit(130);
+    processEnd?.note(`txl: ${sig} again: stopped at once; the operation may be half done\n`);
+    endProcess(130);
+    return;
   }
   received = sig;
   controller?.abort();
-  if (process.stderr.isTTY) writeSync(2, 'txl: interrupted: stopping at the next safe point and undoing (Ctrl-C again stops at once)\n');
+  if (processEnd?.interactive) processEnd.note('txl: interrupted: stopping at the next safe point and undoing (Ctrl-C again stops at once)\n');
 }
 
 /** Installs the handler once per process (the CLI does, for commands that modify). */

@@ -13,13 +13,15 @@ import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConfigError, NotFoundError, OperationError } from './core/errors.js';
 import type { Backend, CreateOptions } from './core/backend-types.js';
 import type { DomainConfig } from './core/model.js';
+import { BackendLayer } from './backend-layer.js';
+import type { Environment } from './env.js';
 import { checkTrustedFile, printable } from './validate.js';
 
 export const SYSTEM_CONF = '/etc/txl/txl.yaml';
 
 /** The system txl.yaml: TXL_CONF (tests, other layouts), else /etc/txl/txl.yaml. Never the user's. */
-export function policyFile(): string {
-  return process.env.TXL_CONF || SYSTEM_CONF;
+export function policyFile(env: Environment): string {
+  return env.TXL_CONF || SYSTEM_CONF;
 }
 
 export interface BootPolicy {
@@ -34,12 +36,20 @@ const KEYS = { kernel_dirs: 'kernelDirs', ramdisk_dirs: 'ramdiskDirs', bootloade
 const bad = (file: string, message: string) =>
   new ConfigError([{ severity: 'error', file, line: 1, col: 1, message, hint: 'see "Boot allow-lists" in txl\'s README' }]);
 
-/** The boot policy, or undefined when the file or its `boot:` key is absent. */
-export async function loadBootPolicy(file = policyFile()): Promise<BootPolicy | undefined> {
-  if (!existsSync(file)) {
-    if (process.env.TXL_CONF) throw new NotFoundError(`no such file '${file}' (from TXL_CONF)`);
+/**
+ * The boot policy, or undefined when the file or its `boot:` key is absent. Without `file`,
+ * the one env names (TXL_CONF), else the system's.
+ */
+export async function loadBootPolicy(file?: string, env: Environment = {}): Promise<BootPolicy | undefined> {
+  const named = file ?? policyFile(env);
+  if (!existsSync(named)) {
+    if (file === undefined && env.TXL_CONF) throw new NotFoundError(`no such file '${named}' (from TXL_CONF)`);
     return undefined;
   }
+  return readBootPolicy(named);
+}
+
+async function readBootPolicy(file: string): Promise<BootPolicy | undefined> {
   // whoever may rewrite this file may lift the restrictions: it must be as safe as a hook
   checkTrustedFile(file, 'policy');
   const { loadYaml } = await import('./yaml.js');
@@ -113,14 +123,14 @@ export function xenBinDirs(): string[] {
   return [...versioned, '/usr/lib/xen/bin', '/usr/libexec/xen/bin', '/usr/local/lib/xen/bin'];
 }
 
-/** The program a bootloader setting runs: libxl's bin directory for a bare name, else PATH. */
-export function bootloaderPath(bl: string, bindirs = xenBinDirs(), cwd = process.cwd()): string | undefined {
+/** The program a bootloader setting runs: libxl's bin directory for a bare name, else `searchPath` (PATH). */
+export function bootloaderPath(bl: string, bindirs = xenBinDirs(), cwd = process.cwd(), searchPath = ''): string | undefined {
   if (bl.startsWith('/')) return realPath(bl, cwd);
   for (const d of bindirs) {
     if (existsSync(join(d, bl))) return realPath(join(d, bl), cwd);
   }
   if (bl.includes('/')) return realPath(bl, cwd);
-  for (const d of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+  for (const d of searchPath.split(delimiter).filter(Boolean)) {
     if (existsSync(join(d, bl))) return realPath(join(d, bl), cwd);
   }
   return undefined;
@@ -136,8 +146,11 @@ export function bootFiles(cfg: DomainConfig): BootFiles {
   return { kernel: some(b.kernel, pv.kernel), ramdisk: some(b.ramdisk, pv.ramdisk), bootloader: some(b.bootloader, pv.bootloader) };
 }
 
-/** Throws an OperationError (one line: the path, what is allowed, the file to edit) unless cfg keeps to the policy. */
-export function checkBoot(cfg: DomainConfig, policy: BootPolicy, cwd = process.cwd(), bindirs = xenBinDirs()): void {
+/**
+ * Throws an OperationError (one line: the path, what is allowed, the file to edit) unless cfg
+ * keeps to the policy. searchPath: the PATH a bare bootloader name is looked for on.
+ */
+export function checkBoot(cfg: DomainConfig, policy: BootPolicy, cwd = process.cwd(), bindirs = xenBinDirs(), searchPath = ''): void {
   const name = cfg.c_info?.name ?? '?';
   const files = bootFiles(cfg);
   const refuse = (what: string, path: string, real: string | undefined, allowed: string[], key: string): never => {
@@ -160,9 +173,9 @@ export function checkBoot(cfg: DomainConfig, policy: BootPolicy, cwd = process.c
   if (policy.ramdiskDirs) dirCheck('ramdisk', policy.ramdiskDirs, 'ramdisk_dirs');
   else dirCheck('ramdisk', policy.kernelDirs, 'kernel_dirs');
   if (policy.bootloaders) {
-    const allowed = policy.bootloaders.map((b) => bootloaderPath(b, bindirs, cwd)).filter((p): p is string => p !== undefined);
+    const allowed = policy.bootloaders.map((b) => bootloaderPath(b, bindirs, cwd, searchPath)).filter((p): p is string => p !== undefined);
     for (const bl of files.bootloader) {
-      const r = bootloaderPath(bl, bindirs, cwd);
+      const r = bootloaderPath(bl, bindirs, cwd, searchPath);
       if (r === undefined || !allowed.includes(r)) refuse('bootloader', bl, r, policy.bootloaders, 'bootloaders');
     }
   }
@@ -170,19 +183,21 @@ export function checkBoot(cfg: DomainConfig, policy: BootPolicy, cwd = process.c
 
 /**
  * The same backend, with every create (new, restore, incoming migration) checked against
- * the host's boot policy first. Read at each create, so that a long-lived caller sees edits.
+ * the host's boot policy first. Read at each create, so that a long-lived caller (the
+ * monitor) sees edits. env: the command's environment (TXL_CONF, PATH).
  */
-export function withBootPolicy(be: Backend): Backend {
-  const create = async (cfg: DomainConfig, opts?: CreateOptions) => {
-    const policy = await loadBootPolicy();
-    if (policy) checkBoot(cfg, policy);
-    return be.create(cfg, opts);
-  };
-  return new Proxy(be, {
-    get(target, prop, receiver) {
-      if (prop === 'create') return create;
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
+export class BootPolicyBackend extends BackendLayer {
+  constructor(inner: Backend, private readonly env: Environment) {
+    super(inner);
+  }
+
+  override async create(cfg: DomainConfig, opts?: CreateOptions): Promise<number> {
+    const policy = await loadBootPolicy(undefined, this.env);
+    if (policy) checkBoot(cfg, policy, process.cwd(), xenBinDirs(), this.env.PATH ?? '');
+    return this.inner.create(cfg, opts);
+  }
+}
+
+export function withBootPolicy(be: Backend, env: Environment): Backend {
+  return new BootPolicyBackend(be, env);
 }

@@ -46,16 +46,9 @@ describe('hooks: discovery', () => {
     expect(listHooks('pre-start', root).map((p) => p.replace(/.*\//, ''))).toEqual(['10-a', '20-b', 'B-upper']);
   });
 
-  it('uses TXL_HOOKS_DIR when no directory is given', () => {
+  it('uses TXL_HOOKS_DIR (of the environment given) when no directory is given', () => {
     hook('pre-reboot', 'x', 'true');
-    const old = process.env.TXL_HOOKS_DIR;
-    process.env.TXL_HOOKS_DIR = root;
-    try {
-      expect(listHooks('pre-reboot')).toHaveLength(1);
-    } finally {
-      if (old === undefined) delete process.env.TXL_HOOKS_DIR;
-      else process.env.TXL_HOOKS_DIR = old;
-    }
+    expect(listHooks('pre-reboot', undefined, { TXL_HOOKS_DIR: root })).toHaveLength(1);
   });
 });
 
@@ -164,7 +157,7 @@ describe('hooks around a connection (the simulator, in this process)', () => {
     const { withHooks } = await import('../src/hooks-backend.js');
     const raw = await openSimulator('test:///default', 'default', { ...process.env });
     const warnings: string[] = [];
-    return { be: withHooks(raw, { dir: root, warn: (w) => warnings.push(w) }), raw, warnings };
+    return { be: withHooks(raw, { dir: root, env: process.env, warn: (w) => warnings.push(w) }), raw, warnings };
   }
   const guestCfg = (name: string) => ({
     c_info: { type: 'pv' as const, name },
@@ -220,16 +213,8 @@ describe('hooks around a connection (the simulator, in this process)', () => {
 
   it('the simulator runs no hooks unless TXL_HOOKS_DIR names them; Xen defaults to /etc/txl/hooks', async () => {
     const { hooksDirFor } = await import('../src/hooks-backend.js');
-    const old = process.env.TXL_HOOKS_DIR;
-    delete process.env.TXL_HOOKS_DIR;
-    try {
-      expect(hooksDirFor('test')).toBeUndefined();
-      expect(hooksDirFor('xen')).toBe('/etc/txl/hooks');
-      process.env.TXL_HOOKS_DIR = root;
-      expect(hooksDirFor('test')).toBe(root);
-    } finally {
-      if (old === undefined) delete process.env.TXL_HOOKS_DIR;
-      else process.env.TXL_HOOKS_DIR = old;
-    }
+    expect(hooksDirFor('test', {})).toBeUndefined();
+    expect(hooksDirFor('xen', {})).toBe('/etc/txl/hooks');
+    expect(hooksDirFor('test', { TXL_HOOKS_DIR: root })).toBe(root);
   });
 });

@@ -318,26 +318,21 @@ describe('starting a monitor', () => {
     const { mkdtempSync, writeFileSync, readFileSync, existsSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { startMonitor, monitorLogPath } = await import('../src/monitor/spawn.js');
+    const { startMonitor, monitorLogPath } = await import('../src/backend/monitor-spawn.js');
     const dir = mkdtempSync(join(tmpdir(), 'txl-monlog-'));
     const entry = join(dir, 'fake-txl.mjs');
     writeFileSync(entry, "console.log(JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), sid: process.pid }));\n");
-    const env = { TXL_MONITOR_ENTRY: process.env.TXL_MONITOR_ENTRY, TXL_MONITOR_LOG_DIR: process.env.TXL_MONITOR_LOG_DIR };
-    process.env.TXL_MONITOR_ENTRY = entry;
-    process.env.TXL_MONITOR_LOG_DIR = dir;
-    try {
-      writeFileSync(monitorLogPath('web'), 'an older monitor\n');
-      const started = startMonitor(42, 'web');
-      expect(started.log).toBe(join(dir, 'txl-web.log'));
-      expect(readFileSync(`${started.log}.1`, 'utf8')).toBe('an older monitor\n');
-      const deadline = Date.now() + 10_000;
-      while (!(existsSync(started.log) && readFileSync(started.log, 'utf8').includes('argv')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      const seen = JSON.parse(readFileSync(started.log, 'utf8'));
-      expect(seen.argv).toEqual(['domain-monitor', '42']);
-      expect(seen.cwd).toBe('/');
-    } finally {
-      for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
-    }
+    // the environment of the command that starts it (its Context's), not this process's
+    const env = { ...process.env, TXL_MONITOR_ENTRY: entry, TXL_MONITOR_LOG_DIR: dir };
+    writeFileSync(monitorLogPath('web', dir), 'an older monitor\n');
+    const started = startMonitor(42, 'web', env);
+    expect(started.log).toBe(join(dir, 'txl-web.log'));
+    expect(readFileSync(`${started.log}.1`, 'utf8')).toBe('an older monitor\n');
+    const deadline = Date.now() + 10_000;
+    while (!(existsSync(started.log) && readFileSync(started.log, 'utf8').includes('argv')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const seen = JSON.parse(readFileSync(started.log, 'utf8'));
+    expect(seen.argv).toEqual(['domain-monitor', '42']);
+    expect(seen.cwd).toBe('/');
   });
 
   it('the hidden command wants a domid, and says plainly when there is no Xen to watch', async () => {

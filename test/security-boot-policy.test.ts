@@ -128,7 +128,7 @@ describe('policy.ts: checkBoot', () => {
     const p: BootPolicy = { file: 'f', bootloaders: ['pygrub'] };
     const check = (bl: string) => {
       try {
-        checkBoot(cfg({ bootloader: bl }), p, root, [bin]);
+        checkBoot(cfg({ bootloader: bl }), p, root, [bin], process.env.PATH);
         return '';
       } catch (e) {
         return (e as Error).message;
@@ -183,10 +183,8 @@ describe('policy.ts: the settings file', () => {
   });
   it('TXL_CONF names the file; a TXL_CONF that does not exist is an error, not "no restriction"', async () => {
     const f = conf('boot:\n  kernel_dirs: [/boot]\n');
-    process.env.TXL_CONF = f;
-    expect(await loadBootPolicy()).toMatchObject({ file: f });
-    process.env.TXL_CONF = `${f}.missing`;
-    await expect(loadBootPolicy()).rejects.toThrow(NotFoundError);
+    expect(await loadBootPolicy(undefined, { TXL_CONF: f })).toMatchObject({ file: f });
+    await expect(loadBootPolicy(undefined, { TXL_CONF: `${f}.missing` })).rejects.toThrow(NotFoundError);
     expect(existsSync(f)).toBe(true);
   });
 });

@@ -32,13 +32,13 @@ describe('connection URIs', () => {
     const home = mkdtempSync(join(tmpdir(), 'txl-conn-'));
     process.env.XDG_CONFIG_HOME = join(home, 'cfg');
     delete process.env.TXL_CONNECT;
-    if (!existsSync('/etc/txl/txl.yaml')) expect(await chooseUri()).toEqual({ uri: 'xen:///system', from: 'default' });
+    if (!existsSync('/etc/txl/txl.yaml')) expect(await chooseUri(undefined, process.env)).toEqual({ uri: 'xen:///system', from: 'default' });
     mkdirSync(join(home, 'cfg', 'txl'), { recursive: true });
     writeFileSync(join(home, 'cfg', 'txl', 'txl.yaml'), 'connect: test:///from-file.yaml\n');
-    expect((await chooseUri()).uri).toBe('test:///from-file.yaml');
+    expect((await chooseUri(undefined, process.env)).uri).toBe('test:///from-file.yaml');
     process.env.TXL_CONNECT = 'test:///default';
-    expect(await chooseUri()).toEqual({ uri: 'test:///default', from: 'TXL_CONNECT' });
-    expect((await chooseUri('xen:///system')).uri).toBe('xen:///system');
+    expect(await chooseUri(undefined, process.env)).toEqual({ uri: 'test:///default', from: 'TXL_CONNECT' });
+    expect((await chooseUri('xen:///system', process.env)).uri).toBe('xen:///system');
   });
 });
 

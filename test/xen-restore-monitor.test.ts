@@ -10,7 +10,7 @@ vi.mock('../src/xen/create.js', () => ({
     return 7;
   },
 }));
-vi.mock('../src/monitor/spawn.js', () => ({
+vi.mock('../src/backend/monitor-spawn.js', () => ({
   startMonitor: (domid: number, name: string) => {
     calls.monitors.push([domid, name]);
     return { pid: 1, log: '/dev/null' };

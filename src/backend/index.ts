@@ -1,14 +1,19 @@
 // Picks the connection: --connect, then TXL_CONNECT, then the user's and the system's
 // txl.yaml, then xen:///system. Backends are imported lazily so that a command which never
-// touches a hypervisor (convert, check) never loads one.
+// touches a hypervisor (convert, check) never loads one. composeBackend puts the host's
+// layers (boot policy, hooks) around a connection: every command gets its backend through
+// it (ops/connect.ts), and so does the monitor (src/monitor/run.ts).
 import { existsSync } from 'node:fs';
 import { MAX_YAML_BYTES, readBounded } from '../readlimit.js';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConnectError } from '../core/errors.js';
 import type { Backend } from '../core/backend-types.js';
+import type { Context } from '../context.js';
+import type { Environment } from '../env.js';
+import { withHooks } from '../hooks-backend.js';
+import { withBootPolicy } from '../policy.js';
 import { loadYaml } from '../yaml.js';
-import { processEnvironment, type Environment } from '../env.js';
 
 export type { Backend } from '../core/backend-types.js';
 
@@ -33,16 +38,17 @@ export function parseUri(uri: string): ParsedUri {
 }
 
 /** The config files that may name a default connection, most specific first. */
-export function configFiles(): string[] {
-  const xdg = process.env.XDG_CONFIG_HOME && isAbsolute(process.env.XDG_CONFIG_HOME) ? process.env.XDG_CONFIG_HOME : join(homedir(), '.config');
+export function configFiles(env: Environment): string[] {
+  const home = env.HOME && isAbsolute(env.HOME) ? env.HOME : homedir();
+  const xdg = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, '.config');
   return [join(xdg, 'txl', 'txl.yaml'), '/etc/txl/txl.yaml'];
 }
 
 /** The URI to use and where it came from (for messages). */
-export async function chooseUri(flag?: string): Promise<{ uri: string; from: string }> {
+export async function chooseUri(flag: string | undefined, env: Environment): Promise<{ uri: string; from: string }> {
   if (flag) return { uri: flag, from: '--connect' };
-  if (process.env.TXL_CONNECT) return { uri: process.env.TXL_CONNECT, from: 'TXL_CONNECT' };
-  for (const file of configFiles()) {
+  if (env.TXL_CONNECT) return { uri: env.TXL_CONNECT, from: 'TXL_CONNECT' };
+  for (const file of configFiles(env)) {
     if (!existsSync(file)) continue;
     const YAML = await loadYaml();
     let doc: unknown;
@@ -58,8 +64,13 @@ export async function chooseUri(flag?: string): Promise<{ uri: string; from: str
   return { uri: DEFAULT_URI, from: 'default' };
 }
 
-export async function openBackend(flag?: string, env: Environment = processEnvironment()): Promise<Backend> {
-  const { uri, from } = await chooseUri(flag);
+/** What a connection is opened with: the command's environment, and where its notes go. */
+export type BackendIo = Pick<Context, 'env' | 'stderr'>;
+
+/** The bare connection --connect (or the environment, or txl.yaml) names: no layers. */
+export async function openBackend(flag: string | undefined, io: BackendIo): Promise<Backend> {
+  const { env } = io;
+  const { uri, from } = await chooseUri(flag, env);
   let parsed: ParsedUri;
   try {
     parsed = parseUri(uri);
@@ -69,10 +80,18 @@ export async function openBackend(flag?: string, env: Environment = processEnvir
   }
   if (parsed.kind === 'xen') {
     const { openXen } = await import('./xen.js');
-    return openXen(uri, env);
+    return openXen(uri, env, io.stderr);
   }
   const { openSimulator } = await import('../sim/backend.js');
   const host = parsed.host === 'default' ? 'default' : resolve(parsed.host);
-  return openSimulator(uri, host, env);
+  return openSimulator(uri, host, env, io.stderr);
 }
 
+/**
+ * The connection as every caller that changes domains must see it: each create checked
+ * against the boot policy, and the hooks run around create, destroy and reboot. The policy
+ * sits inside the hooks, so that a migration (which drops the hooks: unhooked()) keeps it.
+ */
+export function composeBackend(ctx: Pick<Context, 'env' | 'warn'>, raw: Backend): Backend {
+  return withHooks(withBootPolicy(raw, ctx.env), { env: ctx.env, warn: (m) => ctx.warn(m) });
+}

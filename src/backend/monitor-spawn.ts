@@ -1,19 +1,23 @@
 // Starting a domain's monitor, as xl's create does after building a domain: a detached
 // process (its own session, cwd /, output to /var/log/xen/txl-NAME.log) that outlives the
-// command. It is the same txl, run with the hidden `domain-monitor` command.
+// command. It is the same txl, run with the hidden `domain-monitor` command, and the
+// environment of the command that created the domain. (It lives beside the Xen backend that
+// starts it, not in src/monitor/, which opens that backend: no folder imports in a circle.)
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { OperationError } from '../core/errors.js';
+import type { Environment } from '../env.js';
 
 export const DEFAULT_LOG_DIR = '/var/log/xen';
 /** rotated copies kept of a domain's monitor log, as libxl_create_logfile does */
 const KEEP = 10;
 
-export function monitorLogDir(): string {
-  return process.env.TXL_MONITOR_LOG_DIR || DEFAULT_LOG_DIR;
+export function monitorLogDir(env: Environment): string {
+  return env.TXL_MONITOR_LOG_DIR || DEFAULT_LOG_DIR;
 }
 
-export function monitorLogPath(name: string, dir = monitorLogDir()): string {
+export function monitorLogPath(name: string, dir: string): string {
   return join(dir, `txl-${name}.log`);
 }
 
@@ -26,8 +30,8 @@ export function rotateLog(path: string): void {
 }
 
 /** The launcher this process was started from (bin/txl), which the monitor runs again. */
-export function txlEntry(): string {
-  return process.env.TXL_MONITOR_ENTRY || process.argv[1];
+export function txlEntry(env: Environment): string {
+  return env.TXL_MONITOR_ENTRY || process.argv[1];
 }
 
 export interface StartedMonitor {
@@ -35,22 +39,22 @@ export interface StartedMonitor {
   log: string;
 }
 
-/** Starts the monitor of a domain that has just been created; returns at once. */
-export function startMonitor(domid: number, name: string, extraArgs: string[] = []): StartedMonitor {
-  const dir = monitorLogDir();
+/** Starts the monitor of a domain that has just been created; returns at once. env: the command's (ctx.env). */
+export function startMonitor(domid: number, name: string, env: Environment, extraArgs: string[] = []): StartedMonitor {
+  const dir = monitorLogDir(env);
   mkdirSync(dir, { recursive: true });
   const log = monitorLogPath(name, dir);
   rotateLog(log);
   const fd = openSync(log, 'a', 0o644);
   try {
-    const child = spawn(process.execPath, [txlEntry(), 'domain-monitor', ...extraArgs, String(domid)], {
+    const child = spawn(process.execPath, [txlEntry(env), 'domain-monitor', ...extraArgs, String(domid)], {
       detached: true,
       stdio: ['ignore', fd, fd],
       cwd: '/',
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...env, NO_COLOR: '1' },
     });
     child.unref();
-    if (!child.pid) throw new Error(`could not start the monitor of domain ${domid}`);
+    if (!child.pid) throw new OperationError(`could not start the monitor of domain ${domid}`);
     return { pid: child.pid, log };
   } finally {
     closeSync(fd);

@@ -28,7 +28,7 @@ function checkNewName(name: string | undefined): string {
 }
 
 /** env: the command's environment (ctx.env): TXL_LIBXENLIGHT, TXL_LIBXL_LOG, TXL_XL_CONF, TXL_XEN_STATE_DIR. */
-export async function openXen(uri: string, env: Environment): Promise<Backend> {
+export async function openXen(uri: string, env: Environment, stderr: NodeJS.WritableStream): Promise<XenBackend> {
   let lx: Libxl;
   let xs: XenstoreReader;
   try {
@@ -38,14 +38,15 @@ export async function openXen(uri: string, env: Environment): Promise<Backend> {
   } catch (e) {
     throw connectError(e, uri);
   }
-  return new XenBackend(uri, lx, xs, env);
+  return new XenBackend(uri, lx, xs, env, stderr);
 }
 
 export class XenBackend implements Backend {
   readonly kind = 'xen' as const;
   readonly managed: ManagedStore;
 
-  constructor(readonly uri: string, readonly lx: Libxl, private readonly xs: XenstoreReader, private readonly env: Environment = {}) {
+  /** stderr: where its notes go (the Context's: a command's terminal, the monitor's log) */
+  constructor(readonly uri: string, readonly lx: Libxl, private readonly xs: XenstoreReader, private readonly env: Environment = {}, private readonly stderr?: NodeJS.WritableStream) {
     this.managed = new ManagedStore(managedDir(env));
   }
 
@@ -104,16 +105,16 @@ export class XenBackend implements Backend {
     // creates of one process take turns only where xl's lock is taken (src/xen/create.ts)
     const domid = await createDomain(this.lx, cfg, opts, {
       xlConf: this.env.TXL_XL_CONF,
-      onLockWait: (pid) => process.stderr.write(`txl: waiting for the lock on the host (held by ${pid ? `process ${pid}` : 'another toolstack'})...\n`),
+      onLockWait: (pid) => this.stderr?.write(`txl: waiting for the lock on the host (held by ${pid ? `process ${pid}` : 'another toolstack'})...\n`),
     });
     // like xl: a monitor process per domain applies on_poweroff/on_reboot/on_crash (not with -e)
     if (!opts.noMonitor) {
       const name = cfg.c_info?.name ?? String(domid);
       try {
-        const { startMonitor } = await import('../monitor/spawn.js');
-        startMonitor(domid, name);
+        const { startMonitor } = await import('./monitor-spawn.js');
+        startMonitor(domid, name, this.env);
       } catch (e) {
-        process.stderr.write(`txl: warning: domain '${name}' runs without its monitor (on_reboot and friends will not be applied): ${(e as Error).message}\n`);
+        this.stderr?.write(`txl: warning: domain '${name}' runs without its monitor (on_reboot and friends will not be applied): ${(e as Error).message}\n`);
       }
     }
     return domid;
@@ -162,7 +163,7 @@ export class XenBackend implements Backend {
     // dominfo says hvm for PVH guests too; their primary console is the PV one, as for PV
     const emulated = info.domain_type === 'hvm' && (await dom.domainConfig(this.lx, domid)).c_info?.type !== 'pvh';
     const type = opts.type ?? (emulated ? 'serial' : 'pv');
-    await attachConsole(this.lx.version, domid, type, opts.num ?? 0, opts.signal);
+    await attachConsole(this.lx.version, domid, type, opts.num ?? 0, this.env, opts.signal);
   }
 
   async *events(opts: { since?: number; signal?: AbortSignal } = {}): AsyncIterable<DomainEvent> {

@@ -1,6 +1,7 @@
 // The monitor's MonitorHost on libxl: domain-death events (libxl_evenable_domain_death +
 // libxl_event_wait on a worker thread, which leaves the JS thread free to pass SIGCHLD on
-// to libxl), and the calls that carry out an on_* action.
+// to libxl), and the calls that carry out an on_* action. A domain is re-created through
+// the connection's layers (composeBackend: boot policy, pre-start hooks), as by `txl create`.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { newUuid } from '../require.js';
@@ -9,8 +10,9 @@ import { decodeEvent, ERROR_NOT_READY, EVENTMASK_ALL, eventFunctions, uuidValue,
 import { mem } from '../../bindings/mem.js';
 import { NotFoundError, OperationError } from '../core/errors.js';
 import type { DomainConfig } from '../core/model.js';
+import type { Backend } from '../core/backend-types.js';
 import * as dom from '../xen/domains.js';
-import { createDomain, toLibxl } from '../xen/create.js';
+import { toLibxl } from '../xen/create.js';
 import { opError } from '../xen/errors.js';
 import { parseDomainText } from '../formats.js';
 import type { MonitorEvent, MonitorHost } from './loop.js';
@@ -21,7 +23,8 @@ export class XenMonitorHost implements MonitorHost {
   private evgen: bigint | null = null;
   private watched = -1;
 
-  constructor(private readonly lx: Libxl, private readonly log: (m: string) => void) {
+  /** be: the composed connection on the same libxl context (composeBackend), for re-creating */
+  constructor(private readonly lx: Libxl, private readonly log: (m: string) => void, private readonly be: Backend) {
     this.f = eventFunctions(lx.libs);
   }
 
@@ -127,7 +130,8 @@ export class XenMonitorHost implements MonitorHost {
   }
 
   create(config: DomainConfig): Promise<number> {
-    return createDomain(this.lx, config, {});
+    // this monitor follows the new domain itself: no second one
+    return this.be.create(config, { noMonitor: true });
   }
 
   async softReset(domid: number, config: DomainConfig): Promise<void> {

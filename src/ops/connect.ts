@@ -3,12 +3,9 @@ import type { Context } from '../context.js';
 import type { Backend } from '../core/backend-types.js';
 
 export async function connect(ctx: Context): Promise<Backend> {
-  const { openBackend } = await import('../backend/index.js');
-  const { withHooks } = await import('../hooks-backend.js');
-  const { withBootPolicy } = await import('../policy.js');
-  // every command reaches create/destroy/reboot through here, so hooks cannot be bypassed;
-  // the boot policy sits inside them, so that a migration (which drops the hooks) keeps it
-  return withHooks(withBootPolicy(await openBackend(ctx.connect)), { warn: (m) => ctx.warn(m) });
+  const { composeBackend, openBackend } = await import('../backend/index.js');
+  // every command reaches create/destroy/reboot through here, so hooks cannot be bypassed
+  return composeBackend(ctx, await openBackend(ctx.connect, ctx));
 }
 
 /** Opens the connection, runs fn, and closes the connection whatever happens. */

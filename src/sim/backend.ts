@@ -37,8 +37,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** env: the command's environment (ctx.env), for the state's place and the simulator's variables. */
-export async function openSimulator(uri: string, host: 'default' | string, env: Environment): Promise<Backend> {
-  return new SimBackend(uri, new SimStore(simPaths(host, env), env, populateHost));
+export async function openSimulator(uri: string, host: 'default' | string, env: Environment, stderr?: NodeJS.WritableStream): Promise<Backend> {
+  return new SimBackend(uri, new SimStore(simPaths(host, env), env, populateHost, stderr && ((line) => stderr.write(line))));
 }
 
 /** Brings the state up to now: saves whose process died first, then guests' pending actions. */

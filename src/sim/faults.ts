@@ -3,11 +3,11 @@
 // every occurrence of the step fails; with it only the nth one in this process does.
 //
 // TXL_SIM_DELAY=step[:nth]:ms,... holds a step for ms milliseconds (every occurrence, or
-// only the nth), announcing it on stderr first, so that a test can send a signal while txl
-// is inside that step instead of at a moment picked by the clock. With
+// only the nth), announcing it on the command's stderr first (`say`), so that a test can
+// send a signal while txl is inside that step instead of at a moment picked by the clock. With
 // TXL_SIM_DELAY_UNTIL=FILE the hold ends as soon as FILE exists: a test creates it once it
 // has sent its signal, so no load on the machine can make the signal arrive too late.
-import { existsSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { OperationError } from '../core/errors.js';
 
 export const FAULT_STEPS = [
@@ -41,8 +41,11 @@ export class Faults {
   private delays = new Map<string, { nth: number | 'always'; ms: number }[]>();
   private seen = new Map<string, number>();
 
-  /** until: TXL_SIM_DELAY_UNTIL, the file whose appearance ends every hold */
-  constructor(spec: string | undefined, delaySpec?: string, private readonly until?: string) {
+  /**
+   * until: TXL_SIM_DELAY_UNTIL, the file whose appearance ends every hold; say: writes the
+   * line that announces a hold (to the command's stderr), at once: the hold blocks the thread
+   */
+  constructor(spec: string | undefined, delaySpec?: string, private readonly until?: string, private readonly say?: (line: string) => void) {
     this.fail(spec);
     for (const word of words(delaySpec)) {
       const parts = word.split(':');
@@ -92,7 +95,7 @@ export class Faults {
     const count = (this.seen.get(step) ?? 0) + 1;
     this.seen.set(step, count);
     const delay = this.delays.get(step)?.find((d) => d.nth === 'always' || d.nth === count);
-    if (delay) hold(step, count, delay.ms, this.until);
+    if (delay) hold(step, count, delay.ms, this.until, this.say);
     return count;
   }
 
@@ -110,8 +113,8 @@ function words(spec: string | undefined): string[] {
  * Steps run inside synchronous transaction code, so the wait is synchronous too; a signal
  * that arrives meanwhile is seen at the transaction's next safe point, before it commits.
  */
-function hold(step: string, count: number, ms: number, until: string | undefined): void {
-  writeSync(2, `txl: sim: holding step '${step}:${count}' for ${ms} ms (TXL_SIM_DELAY)\n`);
+function hold(step: string, count: number, ms: number, until: string | undefined, say: ((line: string) => void) | undefined): void {
+  say?.(`txl: sim: holding step '${step}:${count}' for ${ms} ms (TXL_SIM_DELAY)\n`);
   const cell = new Int32Array(new SharedArrayBuffer(4));
   const end = Date.now() + ms;
   for (let left = ms; left > 0; left = end - Date.now()) {

@@ -51,7 +51,8 @@ export class SimStore {
   private failuresRead = false;
 
   /** env: the command's environment, for the simulator's variables (TXL_SIM_FAIL and the others; the paths come from it too: simPaths) */
-  constructor(readonly paths: SimPaths, readonly env: Environment, private populate?: Populate) {
+  /** say: the command's stderr, for the simulator's own notes (a TXL_SIM_DELAY hold) */
+  constructor(readonly paths: SimPaths, readonly env: Environment, private populate?: Populate, private readonly say?: (line: string) => void) {
     this.lock = new FileLock(paths.lock);
   }
 
@@ -73,7 +74,7 @@ export class SimStore {
     this.checkFiles();
     const timeout = Number(this.env.TXL_SIM_LOCK_TIMEOUT ?? '') || undefined;
     // the start of every transaction, before the lock: a safe point, and one a test can hold
-    this.faults ??= new Faults(undefined, checkedSteps(this.env, 'TXL_SIM_DELAY', true), this.env.TXL_SIM_DELAY_UNTIL);
+    this.faults ??= new Faults(undefined, checkedSteps(this.env, 'TXL_SIM_DELAY', true), this.env.TXL_SIM_DELAY_UNTIL, this.say);
     this.faults.pause('transaction');
     await settleAndCheck();
     await this.lock.acquire({ timeoutMs: timeout });
