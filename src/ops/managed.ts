@@ -1,6 +1,7 @@
 // define, undefine, start: managed domains are configs txl keeps (no daemon), started on demand.
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
+import type { CreateOptions } from './create-live.js';
 import { OperationError } from '../core/errors.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
@@ -43,7 +44,7 @@ export async function undefineDomain(ctx: Context, ref: string): Promise<Result>
   });
 }
 
-export async function startDomain(ctx: Context, ref: string, opts: { paused?: boolean }): Promise<Result> {
+export async function startDomain(ctx: Context, ref: string, opts: Pick<CreateOptions, 'paused'>): Promise<Result> {
   return withBackend(ctx, async (be) => {
     const r = await be.lookup(ref);
     if (r.domid !== null) throw new OperationError(`domain '${r.name}' is already running (id ${r.domid})`);

@@ -3,6 +3,7 @@ import { closeSync, lstatSync, openSync, realpathSync, renameSync, statSync, unl
 import { removeQuietly, syncFd, tempPathFor, writeError, writeReason } from '../fsutil.js';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
+import type { CreateOptions } from './create-live.js';
 import type { Backend } from '../core/backend-types.js';
 import { OperationError, NotFoundError, TxlError, UsageError } from '../core/errors.js';
 import { parseDomainText, readDomainFile } from '../formats.js';
@@ -99,7 +100,8 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
   }
 }
 
-export interface RestoreOptions { paused?: boolean; monitor?: boolean }
+/** a restored domain starts as a created one does: paused or not, monitored or not */
+export type RestoreOptions = Pick<CreateOptions, 'paused' | 'monitor'>;
 
 export async function restoreDomain(ctx: Context, words: string[], opts: RestoreOptions): Promise<Result> {
   if (words.length < 1 || words.length > 2) throw new UsageError('usage: txl restore [options] [CONFIG] FILE');
