@@ -40,9 +40,12 @@ export function writeError(path: string, err: unknown): OperationError {
 // with the text it was parsed from, so that the next command of the process sets its own.
 type WriteFault = { code: string; bytes?: number; match: string };
 let faults: { spec: string; list: WriteFault[] } = { spec: '', list: [] };
+/** bytes written so far per fd under a fault: a new command starts from none (its fds are new) */
+const written = new Map<number, number>();
 
 /** The TXL_WRITE_FAIL of the command about to run (undefined or empty: no faults). */
 export function setWriteFaults(spec: string | undefined): void {
+  written.clear();
   if ((spec ?? '') === faults.spec) return;
   faults = {
     spec: spec ?? '',
@@ -65,7 +68,6 @@ function faultFor(fd: number): WriteFault | undefined {
   const path = fdPath(fd);
   return faults.list.find((f) => path.includes(f.match));
 }
-const written = new Map<number, number>();
 
 function rawWrite(fd: number, buf: Buffer, at: number, len: number): number {
   const f = faultFor(fd);

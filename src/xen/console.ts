@@ -4,6 +4,7 @@
 import { lazyRequire } from '../require.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { OperationError } from '../core/errors.js';
+import type { Environment } from '../env.js';
 
 export function xenconsolePath(version: string): string | undefined {
   const dirs = [`/usr/lib/xen-${version}/bin`, '/usr/lib/xen/bin', '/usr/libexec/xen/bin', '/usr/local/lib/xen/bin'];
@@ -12,13 +13,16 @@ export function xenconsolePath(version: string): string | undefined {
 
 export type ConsoleType = 'pv' | 'serial';
 
-/** Runs xenconsole on the caller's terminal until the user leaves it (Ctrl-]) or the domain goes. */
-export function attachConsole(version: string, domid: number, type: ConsoleType, num: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Runs xenconsole on the caller's terminal, in the command's environment (env: its TERM),
+ * until the user leaves it (Ctrl-]) or the domain goes.
+ */
+export function attachConsole(version: string, domid: number, type: ConsoleType, num: number, env: Environment, signal?: AbortSignal): Promise<void> {
   const bin = xenconsolePath(version);
   if (!bin) throw new OperationError(`xenconsole is not installed (looked in /usr/lib/xen-${version}/bin and /usr/lib/xen/bin)`, 'install Xen\'s tools: apt install xen-utils-' + version);
   return new Promise((resolve, reject) => {
     const { spawn } = lazyRequire('node:child_process') as typeof import('node:child_process');
-    const child = spawn(bin, [String(domid), '--num', String(num), '--type', type], { stdio: 'inherit' });
+    const child = spawn(bin, [String(domid), '--num', String(num), '--type', type], { stdio: 'inherit', env });
     const stop = () => child.kill('SIGTERM');
     signal?.addEventListener('abort', stop, { once: true });
     child.on('error', (e) => reject(new OperationError(`cannot run ${bin}: ${e.message}`)));
