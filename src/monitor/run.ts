@@ -26,16 +26,21 @@ export interface RunOptions {
   dumpDir?: string;
 }
 
+/** fd 2, which startMonitor points at the log file */
+function toFd2(text: string): void {
+  writeAll(2, text);
+}
+
 /**
  * The log: each write is one entry, stamped with the time. A full disk must not stop the
  * monitor (process.stderr would end it through its error handler): the line is lost, the
  * domain is still looked after.
  */
-function logStream(): Writable {
+function logStream(write: (text: string) => void): Writable {
   return new Writable({
     write(chunk: Buffer | string, _encoding, done) {
       try {
-        writeAll(2, `${new Date().toISOString()} ${chunk.toString()}`);
+        write(`${new Date().toISOString()} ${chunk.toString()}`);
       } catch {
         /* the log's filesystem is full or gone */
       }
@@ -45,7 +50,8 @@ function logStream(): Writable {
 }
 
 /** The monitor's own Context: never quiet, nothing for a terminal, warnings as log lines. */
-export function monitorContext(env: Environment, log: Writable = logStream()): Context {
+export function monitorContext(env: Environment, write: (text: string) => void = toFd2): Context {
+  const log = logStream(write);
   const ctx = makeContext({ color: false }, { stdout: log, stderr: log, stdin: { isTTY: false }, env });
   ctx.warn = (d) => ctx.info(`warning: ${typeof d === 'string' ? d : d.message}`);
   return ctx;
