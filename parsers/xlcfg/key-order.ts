@@ -12,8 +12,10 @@ const READ = {
   pvh: ['pvshim', 'pvshim_path', 'pvshim_cmdline', 'pvshim_extra'],
   sched: ['cpu_weight', 'cap', 'period', 'slice', 'latency', 'extratime'],
   memory: ['memory', 'maxmem'],
+  vuart: ['vuart'],
+  actions: ['on_poweroff', 'on_reboot', 'on_watchdog', 'on_crash', 'on_soft_reset'],
   pv: ['e820_host'],
-  'misc.a': ['shadow_memory', 'nomigrate'],
+  'misc.a': ['passthrough', 'shadow_memory', 'nomigrate'],
   'misc.b': ['rtc_timeoffset'],
   'misc.c': ['localtime', 'videoram', 'max_event_channels'],
   'boot.a': ['kernel', 'ramdisk', 'device_tree'],
@@ -29,19 +31,20 @@ const READ = {
     'stubdomain_cmdline', 'stubdomain_ramdisk', 'stubdomain_memory', 'device_model_args', 'device_model_args_pv', 'device_model_args_hvm',
   ],
   display: ['dm_restrict'],
+  arm: ['gic_version', 'tee'],
   'hvm-display.a': [
-    'keymap', 'spice', 'spiceport', 'spicetls_port', 'spicehost', 'spicedisable_ticketing', 'spicepasswd', 'spiceagent_mouse',
+    'hdtype', 'keymap', 'spice', 'spiceport', 'spicetls_port', 'spicehost', 'spicedisable_ticketing', 'spicepasswd', 'spiceagent_mouse',
     'spicevdagent', 'spice_clipboard_sharing', 'spiceusbredirection', 'spice_image_compression', 'spice_streaming_video', 'nographic',
   ],
   'hvm-display.b': ['boot', 'usb', 'usbversion'],
   'hvm-display.c': ['vkb_device', 'soundhw', 'xen_platform_pci'],
+  'hvm-display.d': ['vendor_device'],
   'tail.a': ['xend_suspend_evtchn_compat'],
   'tail.b': ['vpmu'],
 } as const;
 
 const WRITE = {
-  'head.a': ['pool', 'hap', 'oos', 'driver_domain'],
-  'head.b': ['xend_suspend_evtchn_compat'],
+  head: ['pool', 'hap', 'oos', 'driver_domain', 'passthrough', 'xend_suspend_evtchn_compat'],
   'boot.a': ['kernel', 'ramdisk'],
   'boot.b': ['bootloader'],
   'boot.c': ['device_tree'],
@@ -49,10 +52,10 @@ const WRITE = {
   memory: ['memory'],
   sched: ['cpu_weight', 'cap', 'period', 'slice', 'latency', 'extratime'],
   sizes: ['shadow_memory', 'videoram'],
+  actions: ['on_poweroff', 'on_reboot', 'on_watchdog', 'on_crash', 'on_soft_reset'],
   'misc.a': ['localtime', 'rtc_timeoffset', 'nomigrate', 'acpi', 'apic', 'nestedhvm'],
-  'misc.b': ['dm_restrict', 'vpmu'],
-  'misc.c': ['msr_relaxed'],
-  'misc.d': ['max_event_channels'],
+  'misc.b': ['dm_restrict', 'vpmu', 'tee', 'gic_version', 'vuart', 'msr_relaxed'],
+  'misc.c': ['max_event_channels'],
   'dm.a': ['device_model_override'],
   'dm.b': [
     'device_model_stubdomain_override', 'device_model_stubdomain_seclabel', 'device_model_user', 'stubdomain_kernel',
@@ -65,9 +68,9 @@ const WRITE = {
     'keymap', 'spice', 'spiceport', 'spicetls_port', 'spicehost', 'spicedisable_ticketing', 'spicepasswd', 'spiceagent_mouse',
     'spicevdagent', 'spice_clipboard_sharing', 'spiceusbredirection', 'spice_image_compression', 'spice_streaming_video',
   ],
-  'hvm-display.b': ['nographic'],
+  'hvm-display.b': ['hdtype', 'nographic'],
   'hvm-display.c': ['boot', 'usb', 'usbversion'],
-  'hvm-display.d': ['vkb_device', 'soundhw', 'xen_platform_pci'],
+  'hvm-display.d': ['vkb_device', 'soundhw', 'xen_platform_pci', 'vendor_device'],
 } as const;
 
 export type ReadSlot = keyof typeof READ | 'rest';

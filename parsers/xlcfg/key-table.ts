@@ -10,7 +10,9 @@
 //   - the libvirt domain XML element or attribute it corresponds to, where there is one
 //     (parsers/xml reads and writes those; here it is documentation),
 //   - the words it takes, for completing `key=value` (src/cfgkeys.ts).
-// Nothing here imports more than types: the completion path loads this file alone.
+// Nothing here imports more than types and libxl's names: the completion path loads it.
+
+import { PASSTHROUGH } from '../libxl-idl.js';
 
 export type KeyType = 'string' | 'number' | 'bool' | 'list' | 'string-or-list' | 'number-or-string' | 'bool-or-list';
 export type GuestType = 'pv' | 'pvh' | 'hvm';
@@ -22,8 +24,10 @@ export type GuestType = 'pv' | 'pvh' | 'hvm';
  *   i32/u32  a C long cut to int / uint32_t; u32s is written back as the signed number
  *   mib      a size in MiB, held in KiB; a size that is not whole MiB is written rounded with a note
  *   list     a list of strings
+ *   enum     one of `words`: libxl's names matched case-insensitively (a list), or xl's own words
+ *            for model values matched exactly (a record); anything else is refused with `bad`
  */
-export type Conversion = 'string' | 'defbool' | 'i32' | 'u32' | 'u32s' | 'mib' | 'list';
+export type Conversion = 'string' | 'defbool' | 'i32' | 'u32' | 'u32s' | 'mib' | 'list' | 'enum';
 
 export interface SimpleMapping {
   /** the model field, '/'-separated from the DomainConfig root (as in parsers/delta.ts) */
@@ -33,6 +37,18 @@ export interface SimpleMapping {
   default?: number;
   /** mib: what the writer's note calls the size; list: what each item must be */
   label?: string;
+  /** enum: the values; a record maps xl's word to the model's value */
+  words?: readonly string[] | Readonly<Record<string, string>>;
+  /** enum: the error for another word, with {key} and {v}; and its hint (default: the words) */
+  bad?: string;
+  hint?: string;
+  /** enum: the word xl takes when the key is absent */
+  absent?: string;
+  /** enum: the model value an unset field means, for the writer */
+  unset?: string;
+  /** enum: model values the writer leaves out (xl's default), or the only ones it writes */
+  omit?: readonly string[];
+  only?: readonly string[];
   /** set when only one direction is generic: the function doing the other one */
   read?: string;
   write?: string;
@@ -67,8 +83,19 @@ const i32 = (path: string, dflt?: number): SimpleMapping => ({ path, conv: 'i32'
 const u32 = (path: string, dflt?: number, signed = false): SimpleMapping => ({ path, conv: signed ? 'u32s' : 'u32', default: dflt });
 const mib = (path: string, label: string): SimpleMapping => ({ path, conv: 'mib', label });
 const list = (path: string, label: string): SimpleMapping => ({ path, conv: 'list', label });
+const oneOf = (path: string, words: SimpleMapping['words'], bad: string, more: Partial<SimpleMapping> = {}): SimpleMapping => ({ path, conv: 'enum', words, bad, ...more });
 
-const ACTIONS = ['destroy', 'restart', 'rename-restart', 'preserve', 'coredump-destroy', 'coredump-restart', 'soft-reset'];
+/** xl's shutdown actions and libxl's names for them */
+const ACTION_WORDS: Record<string, string> = {
+  destroy: 'destroy', restart: 'restart', 'rename-restart': 'restart_rename', preserve: 'preserve',
+  'coredump-destroy': 'coredump_destroy', 'coredump-restart': 'coredump_restart', 'soft-reset': 'soft_reset',
+};
+const ACTIONS = Object.keys(ACTION_WORDS);
+const action = (key: string, absent: string, omit: string): SimpleMapping =>
+  oneOf(key, ACTION_WORDS, 'unknown {key} action "{v}" specified', { absent, unset: 'destroy', omit: [omit] });
+const GIC = ['default', 'v2', 'v3'];
+const TEE = ['none', 'optee'];
+const HDTYPE = ['ide', 'ahci'];
 
 // name, type, guest types, summary, the rest
 type Row = [string, KeyType, keyof typeof T, string, Omit<KeyInfo, 'name' | 'type' | 'applies' | 'summary'>];
@@ -83,7 +110,7 @@ const ROWS: Row[] = [
   ['seclabel', 'string', 'all', 'XSM/FLASK security label of the domain', { by: 'map-domain.ts mapCreateInfo (with init_seclabel) / write.ts plainXlcfg', xml: "seclabel/label" }],
   ['init_seclabel', 'string', 'all', 'XSM label used while building, before switching to seclabel', { by: 'map-domain.ts mapCreateInfo (with seclabel) / write.ts plainXlcfg' }],
   ['driver_domain', 'bool', 'all', 'domain acts as a backend (driver) domain', { model: defbool('c_info/driver_domain') }],
-  ['passthrough', 'string', 'all', 'IOMMU page-table mode for passthrough: disabled, enabled, sync_pt, share_pt, default', { by: 'map-domain.ts mapMisc (enum) / write.ts plainXlcfg', xml: "features/xen/passthrough" }],
+  ['passthrough', 'string', 'all', 'IOMMU page-table mode for passthrough: disabled, enabled, sync_pt, share_pt, default', { model: oneOf('c_info/passthrough', PASSTHROUGH, 'unknown passthrough option "{v}"'), xml: "features/xen/passthrough" }],
   // CPUs
   ['vcpus', 'number', 'all', 'number of vCPUs online at boot', { by: 'map-domain.ts mapSchedAndMemory (avail_vcpus) / write.ts writeCpuAndMemory', xml: "vcpu@current" }],
   ['maxvcpus', 'number', 'all', 'maximum vCPUs (hot-pluggable up to this)', { by: 'map-domain.ts mapSchedAndMemory, mapVcpuLimitsAndAffinity / write.ts writeCpuAndMemory', xml: "vcpu" }],
@@ -107,11 +134,11 @@ const ROWS: Row[] = [
   ['max_grant_version', 'number', 'all', 'highest grant table version the guest may use', { by: 'map-domain.ts mapLimitsAndActions (xl.conf default) / write.ts writeMisc' }],
   ['max_event_channels', 'number', 'all', 'maximum number of event channels', { model: u32('b_info/event_channels', 0) }],
   // lifecycle
-  ['on_poweroff', 'string', 'all', 'action when the guest powers off (destroy, restart, preserve, ...)', { by: 'map-domain.ts mapLimitsAndActions (action names) / write.ts plainXlcfg', xml: "on_poweroff", values: ACTIONS }],
-  ['on_reboot', 'string', 'all', 'action when the guest reboots', { by: 'map-domain.ts mapLimitsAndActions (action names) / write.ts plainXlcfg', xml: "on_reboot", values: ACTIONS }],
-  ['on_watchdog', 'string', 'all', 'action when the watchdog fires', { by: 'map-domain.ts mapLimitsAndActions (action names) / write.ts plainXlcfg', values: ACTIONS }],
-  ['on_crash', 'string', 'all', 'action when the guest crashes', { by: 'map-domain.ts mapLimitsAndActions (action names) / write.ts plainXlcfg', xml: "on_crash", values: ACTIONS }],
-  ['on_soft_reset', 'string', 'all', 'action on a soft reset', { by: 'map-domain.ts mapLimitsAndActions (action names) / write.ts plainXlcfg', values: ACTIONS }],
+  ['on_poweroff', 'string', 'all', 'action when the guest powers off (destroy, restart, preserve, ...)', { model: action('on_poweroff', 'destroy', 'destroy'), xml: "on_poweroff", values: ACTIONS }],
+  ['on_reboot', 'string', 'all', 'action when the guest reboots', { model: action('on_reboot', 'restart', 'restart'), xml: "on_reboot", values: ACTIONS }],
+  ['on_watchdog', 'string', 'all', 'action when the watchdog fires', { model: action('on_watchdog', 'destroy', 'destroy'), values: ACTIONS }],
+  ['on_crash', 'string', 'all', 'action when the guest crashes', { model: action('on_crash', 'destroy', 'destroy'), xml: "on_crash", values: ACTIONS }],
+  ['on_soft_reset', 'string', 'all', 'action on a soft reset', { model: action('on_soft_reset', 'soft-reset', 'soft_reset'), values: ACTIONS }],
   ['nomigrate', 'bool', 'all', 'forbid migration (allows features that cannot migrate)', { model: defbool('b_info/disable_migrate') }],
   // boot
   ['kernel', 'string', 'all', 'kernel image path for direct boot', { model: str('b_info/kernel'), xml: "os/kernel" }],
@@ -214,7 +241,7 @@ const ROWS: Row[] = [
   ['vga', 'string', 'hvm', 'emulated graphics card: none, stdvga, cirrus or qxl', { by: 'map-display.ts hvmDisplay (enum) / write-hvm.ts writeHvm', xml: "devices/video/model@type", values: ['stdvga', 'cirrus', 'none', 'qxl'] }],
   ['nographic', 'bool', 'hvm', 'no emulated graphics output', { model: defbool('b_info/type.hvm/nographic') }],
   ['gfx_passthru', 'number-or-string', 'hvm', 'make a passed-through GPU primary: 0, 1, "default" or "igd"', { by: 'map-display.ts hvmDisplay (number or kind) / write-hvm.ts writeHvm' }],
-  ['hdtype', 'string', 'hvm', 'emulated disk controller: ide or ahci', { by: 'map-display.ts hvmDisplay (enum) / write-hvm.ts writeHvm', values: ['ide', 'ahci'] }],
+  ['hdtype', 'string', 'hvm', 'emulated disk controller: ide or ahci', { model: oneOf('b_info/type.hvm/hdtype', HDTYPE, 'invalid value "{v}" for "{key}"', { hint: 'use "ide" or "ahci"', only: ['ahci'] }), values: HDTYPE }],
   ['boot', 'string', 'hvm', 'boot order: c (disk), d (cdrom), n (network)', { model: str('b_info/type.hvm/boot'), xml: "os/boot@dev" }],
   ['serial', 'string-or-list', 'hvm', 'emulated serial ports (e.g. "pty")', { by: 'map-display.ts hvmDisplay (string or list) / write-hvm.ts writeHvm', xml: "devices/serial" }],
   ['soundhw', 'string', 'hvm', 'emulated sound card', { model: str('b_info/type.hvm/soundhw'), xml: "devices/sound" }],
@@ -223,7 +250,7 @@ const ROWS: Row[] = [
   ['usbdevice', 'string-or-list', 'hvm', 'devices on the emulated USB bus (e.g. "tablet")', { by: 'map-display.ts hvmDisplay (string or list) / write-hvm.ts writeHvm', xml: "devices/input" }],
   ['vkb_device', 'bool', 'hvm', 'give the guest a PV keyboard device', { model: defbool('b_info/type.hvm/vkb_device') }],
   ['xen_platform_pci', 'bool', 'hvm', 'Xen platform PCI device (needed for PV drivers)', { model: defbool('b_info/type.hvm/xen_platform_pci') }],
-  ['vendor_device', 'string', 'hvm', 'vendor platform device: none or xenserver', { by: 'map-display.ts hvmDisplay (enum) / write-hvm.ts writeHvm' }],
+  ['vendor_device', 'string', 'hvm', 'vendor platform device: none or xenserver', { model: oneOf('b_info/type.hvm/vendor_device', ['none', 'xenserver'], 'unknown {key} "{v}"', { hint: 'use "none" or "xenserver"', only: ['xenserver'] }) }],
   ['spice', 'bool', 'hvm', 'enable SPICE', { model: defbool('b_info/type.hvm/spice/enable'), xml: "devices/graphics[@type='spice']" }],
   ['spicehost', 'string', 'hvm', 'SPICE listen address', { model: str('b_info/type.hvm/spice/host') }],
   ['spiceport', 'number', 'hvm', 'SPICE port', { model: i32('b_info/type.hvm/spice/port', 0) }],
@@ -240,9 +267,9 @@ const ROWS: Row[] = [
   ['vmtrace_buf_kb', 'number', 'hvm', 'processor trace buffer per vCPU, KiB', { by: 'map-domain.ts mapAltp2m / write.ts writeMisc' }],
   ['vpmu', 'bool', 'all', 'virtual performance counters', { model: defbool('b_info/vpmu') }],
   ['msr_relaxed', 'bool', 'all', 'relaxed MSR access policy (to be removed)', { arch: 'x86', model: { ...defbool('b_info/arch_x86/msr_relaxed'), read: 'map-display.ts mapTail: warns that it will go away' } }],
-  ['vuart', 'string', 'all', 'emulated UART for the guest ("sbsa_uart")', { arch: 'arm', by: 'map-domain.ts mapSchedAndMemory (enum) / write.ts writeMisc' }],
-  ['gic_version', 'string', 'all', 'interrupt controller version: v2, v3 or default', { arch: 'arm', by: 'map-display.ts mapDisplay (enum) / write.ts writeMisc' }],
-  ['tee', 'string', 'all', 'trusted execution environment mediator: none or optee', { arch: 'arm', by: 'map-display.ts mapDisplay (enum) / write.ts writeMisc', values: ['none', 'optee'] }],
+  ['vuart', 'string', 'all', 'emulated UART for the guest ("sbsa_uart")', { arch: 'arm', model: oneOf('b_info/arch_arm/vuart', ['sbsa_uart'], 'invalid value "{v}" for "{key}"', { hint: 'the only vuart is "sbsa_uart" (Arm guests)', omit: ['unknown'] }) }],
+  ['gic_version', 'string', 'all', 'interrupt controller version: v2, v3 or default', { arch: 'arm', model: oneOf('b_info/arch_arm/gic_version', GIC, 'unknown {key} "{v}" specified', { omit: ['default'] }) }],
+  ['tee', 'string', 'all', 'trusted execution environment mediator: none or optee', { arch: 'arm', model: oneOf('b_info/tee', TEE, 'unknown {key} "{v}" specified', { omit: ['none'] }), values: TEE }],
 
 ];
 

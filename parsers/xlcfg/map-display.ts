@@ -59,13 +59,7 @@ export function mapDisplay(c: Ctx): void {
   }
   readSlot(c, 'display');
   if (c.type === 'hvm') hvmDisplay(c);
-  for (const [key, names, field] of [['gic_version', ['default', 'v2', 'v3'], 'gic'], ['tee', ['none', 'optee'], 'tee']] as const) {
-    const v = str(c, key);
-    if (v === undefined) continue;
-    const e = libxlEnum(v, names) ?? failAt(c, key, `unknown ${key} "${v}" specified`, `use one of ${choices(names)}`);
-    if (field === 'gic') (m.b_info.arch_arm ??= {}).gic_version = e;
-    else m.b_info.tee = e as 'none' | 'optee';
-  }
+  readSlot(c, 'arm');
 }
 
 function hvmDisplay(c: Ctx): void {
@@ -78,8 +72,6 @@ function hvmDisplay(c: Ctx): void {
     const std = getLong(c.cfg, 'stdvga');
     if (std !== undefined) h.vga = { kind: std ? 'std' : 'cirrus' };
   }
-  const hd = str(c, 'hdtype');
-  if (hd !== undefined) h.hdtype = libxlEnum(hd, ['ide', 'ahci'] as const) ?? failAt(c, 'hdtype', `invalid value "${hd}" for "hdtype"`, 'use "ide" or "ahci"');
   h.spice = {};
   readSlot(c, 'hvm-display.a');
   const gfx = numberOrString(c, 'gfx_passthru');
@@ -99,10 +91,7 @@ function hvmDisplay(c: Ctx): void {
   if (h.vnc?.listen?.includes(':') && h.vnc.display) {
     failAt(c, 'vncdisplay', 'display specified both in vnclisten and vncdisplay', 'give the display in only one of them');
   }
-  const vendor = str(c, 'vendor_device');
-  if (vendor !== undefined) {
-    h.vendor_device = libxlEnum(vendor, ['none', 'xenserver'] as const) ?? failAt(c, 'vendor_device', `unknown vendor_device "${vendor}"`, 'use "none" or "xenserver"');
-  }
+  readSlot(c, 'hvm-display.d');
 }
 
 /** The keys xl reads after the devices: xend_suspend_evtchn_compat, msr_relaxed, vpmu. */

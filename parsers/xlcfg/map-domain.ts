@@ -1,14 +1,14 @@
 // xl.cfg keys that describe the domain itself: identity and type, scheduling, memory,
 // vCPUs and their affinity, shutdown actions, grant limits and the plain b_info knobs.
 
-import type { DomainType, ShutdownAction } from '../../src/core/model.js';
+import type { DomainType } from '../../src/core/model.js';
 import { getLong } from './access.js';
 import { parseCpuList } from '../devices/cpulist.js';
 import {
   abbreviates, choices, failAt, libxlEnum, listAtoms, missingKey, numberOrString, originOf, setting, str,
   toI32, warnAt, type Ctx,
 } from './map-ctx.js';
-import { PASSTHROUGH, TSC_MODES } from '../libxl-idl.js';
+import { TSC_MODES } from '../libxl-idl.js';
 import { readSlot } from './map-keys.js';
 
 const INT_MAX = 2 ** 31 - 1;
@@ -85,12 +85,7 @@ export function mapSchedAndMemory(c: Ctx): void {
     if (maxvcpus < 0 || maxvcpus > MAX_VCPUS) failAt(c, 'maxvcpus', `\`maxvcpus\` must be from 0 to ${MAX_VCPUS}`, 'the most vCPUs the guest can ever have');
     b.max_vcpus = maxvcpus;
   }
-  const vuart = str(c, 'vuart');
-  if (vuart !== undefined) {
-    const v = libxlEnum(vuart, ['sbsa_uart'] as const);
-    if (!v) failAt(c, 'vuart', `invalid value "${vuart}" for "vuart"`, 'the only vuart is "sbsa_uart" (Arm guests)');
-    (b.arch_arm ??= {}).vuart = v;
-  }
+  readSlot(c, 'vuart');
 }
 
 /** After vnuma: xl's defaults for max_memkb and max_vcpus, then the vCPU affinities. */
@@ -148,11 +143,6 @@ export function applyGlobalAffinity(c: Ctx): void {
   });
 }
 
-const ACTIONS: Record<string, ShutdownAction> = {
-  destroy: 'destroy', restart: 'restart', 'rename-restart': 'restart_rename', preserve: 'preserve',
-  'coredump-destroy': 'coredump_destroy', 'coredump-restart': 'coredump_restart', 'soft-reset': 'soft_reset',
-};
-
 export function mapLimitsAndActions(c: Ctx): void {
   const b = c.m.b_info;
   const grant = (key: string, conf: number | undefined) => {
@@ -163,21 +153,12 @@ export function mapLimitsAndActions(c: Ctx): void {
   b.max_maptrack_frames = grant('max_maptrack_frames', c.xlconf.maxMaptrackFrames);
   b.max_grant_version = grant('max_grant_version', c.xlconf.maxGrantVersion);
   b.claim_mode = c.xlconf.claimMode ? 'True' : 'False';
-  for (const [key, dflt] of [['on_poweroff', 'destroy'], ['on_reboot', 'restart'], ['on_watchdog', 'destroy'], ['on_crash', 'destroy'], ['on_soft_reset', 'soft-reset']] as const) {
-    const v = str(c, key) ?? dflt;
-    const a = ACTIONS[v];
-    if (!a) failAt(c, key, `unknown ${key} action "${v}" specified`, `use one of ${choices(Object.keys(ACTIONS))}`);
-    c.m[key] = a;
-  }
+  readSlot(c, 'actions');
   if (c.type === 'pv') readSlot(c, 'pv');
 }
 
 export function mapMisc(c: Ctx): void {
   const b = c.m.b_info;
-  const pt = str(c, 'passthrough');
-  if (pt !== undefined) {
-    c.m.c_info.passthrough = libxlEnum(pt, PASSTHROUGH) ?? failAt(c, 'passthrough', `unknown passthrough option "${pt}"`, `use one of ${choices(PASSTHROUGH)}`);
-  }
   readSlot(c, 'misc.a');
   const tsc = numberOrString(c, 'tsc_mode');
   if (tsc && 'n' in tsc) {

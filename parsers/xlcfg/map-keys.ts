@@ -6,7 +6,7 @@ import { getLong } from './access.js';
 import { KNOWN_KEYS } from './keys.js';
 import { READ_ORDER, type ReadSlot } from './key-order.js';
 import type { KeyInfo } from './key-table.js';
-import { defbool, listAtoms, mibKey, str, toI32, toU32, type Ctx } from './map-ctx.js';
+import { choices, defbool, failAt, libxlEnum, listAtoms, mibKey, str, toI32, toU32, type Ctx } from './map-ctx.js';
 import { setPath } from './model-path.js';
 
 function readValue(c: Ctx, k: KeyInfo): unknown {
@@ -22,7 +22,19 @@ function readValue(c: Ctx, k: KeyInfo): unknown {
     }
     case 'mib': return mibKey(c, key);
     case 'list': return listAtoms(c, key, k.model!.label)?.map((a) => a.text);
+    case 'enum': return oneOf(c, k);
   }
+}
+
+function oneOf(c: Ctx, k: KeyInfo): string | undefined {
+  const m = k.model!;
+  const v = str(c, k.name) ?? m.absent;
+  if (v === undefined) return undefined;
+  const words = m.words!;
+  const names = Array.isArray(words) ? words : Object.keys(words);
+  const value = Array.isArray(words) ? libxlEnum(v, words) : (words as Record<string, string>)[v];
+  if (value) return value;
+  return failAt(c, k.name, m.bad!.replace('{key}', k.name).replace('{v}', v), m.hint ?? `use one of ${choices(names)}`);
 }
 
 export function readSlot(c: Ctx, slot: ReadSlot): void {

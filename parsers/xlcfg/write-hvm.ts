@@ -46,7 +46,6 @@ export function writeHvm(out: Out, cfg: DomainConfig): void {
   writeSlot(out, cfg, 'hvm-display.a');
   const vga = { std: 'stdvga', cirrus: 'cirrus', none: 'none', qxl: 'qxl' }[h.vga?.kind ?? ''];
   out.set('vga', vga);
-  if (h.hdtype === 'ahci') out.set('hdtype', 'ahci');
   writeSlot(out, cfg, 'hvm-display.b');
   if (h.gfx_passthru_kind !== undefined && h.gfx_passthru_kind !== 'default') {
     if (h.gfx_passthru !== 'True') out.note(`gfx_passthru_kind "${h.gfx_passthru_kind}" with gfx_passthru not on`);
@@ -62,7 +61,6 @@ export function writeHvm(out: Out, cfg: DomainConfig): void {
     if (h.usbdevice !== undefined) out.note(`usbdevice "${h.usbdevice}" besides a usbdevice list`);
   } else out.set('usbdevice', h.usbdevice);
   writeSlot(out, cfg, 'hvm-display.d');
-  if (h.vendor_device === 'xenserver') out.set('vendor_device', 'xenserver');
 }
 
 function writeViridian(out: Out, viridian: 'True' | 'False' | undefined, enable: number[] = [], disable: number[] = []): void {

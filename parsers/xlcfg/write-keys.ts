@@ -8,6 +8,11 @@ import { WRITE_ORDER, type WriteSlot } from './key-order.js';
 import { getPath } from './model-path.js';
 import { mib, type Out } from './write-out.js';
 
+/** xl's word for a model value. */
+function wordOf(words: Record<string, string>, value: string): string | undefined {
+  return Object.keys(words).find((w) => words[w] === value);
+}
+
 export function writeSlot(out: Out, cfg: DomainConfig, slot: WriteSlot): void {
   for (const name of WRITE_ORDER[slot]) {
     const m = KNOWN_KEYS.get(name)!.model!;
@@ -34,6 +39,12 @@ export function writeSlot(out: Out, cfg: DomainConfig, slot: WriteSlot): void {
       case 'list':
         out.list(name, v as string[] | undefined);
         break;
+      case 'enum': {
+        const e = (v as string | undefined) ?? m.unset;
+        if (e === undefined || m.omit?.includes(e) || (m.only && !m.only.includes(e))) break;
+        out.set(name, Array.isArray(m.words) ? e : wordOf(m.words as Record<string, string>, e));
+        break;
+      }
     }
   }
 }

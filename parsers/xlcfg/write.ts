@@ -4,7 +4,7 @@
 // run_hotplug_scripts from xl.conf) are left out. What no xl.cfg key can express is
 // listed in a comment at the top instead of being dropped silently.
 
-import type { DomainConfig, ShutdownAction } from '../../src/core/model.js';
+import type { DomainConfig } from '../../src/core/model.js';
 import { formatCpuList } from '../devices/index.js';
 import { writeDevices } from './write-devices.js';
 import { writeHvm } from './write-hvm.js';
@@ -15,12 +15,6 @@ import { delta, type DeltaEntry } from '../delta.js';
 import { xlcfgToModel } from './to-model.js';
 import { deltaLines } from './write-meta.js';
 import { defaultXlConf } from './xlconf.js';
-
-const ACTION_NAMES: Record<ShutdownAction, string> = {
-  destroy: 'destroy', restart: 'restart', restart_rename: 'rename-restart', preserve: 'preserve',
-  coredump_destroy: 'coredump-destroy', coredump_restart: 'coredump-restart', soft_reset: 'soft-reset',
-};
-const XL_ACTION_DEFAULTS = { on_poweroff: 'destroy', on_reboot: 'restart', on_watchdog: 'destroy', on_crash: 'destroy', on_soft_reset: 'soft_reset' } as const;
 
 export function modelToXlcfg(cfg: DomainConfig): string {
   const plain = plainXlcfg(cfg);
@@ -51,9 +45,7 @@ function plainXlcfg(cfg: DomainConfig): string {
     out.set('seclabel', c.ssid_label);
     if (b.exec_ssid_label !== undefined) out.note(`exec_ssid_label "${b.exec_ssid_label}" without an initial label`);
   }
-  writeSlot(out, cfg, 'head.a');
-  out.set('passthrough', c.passthrough);
-  writeSlot(out, cfg, 'head.b');
+  writeSlot(out, cfg, 'head');
   for (const k of ['ssidref', 'domid', 'poolid'] as const) if (c[k]) out.note(`c_info.${k} ${c[k]}`);
   for (const k of ['xsdata', 'platformdata'] as const) if (c[k]) out.note(`c_info.${k}`);
   if (c.run_hotplug_scripts === 'False') out.note('run_hotplug_scripts "False" (an xl.conf setting)');
@@ -65,10 +57,7 @@ function plainXlcfg(cfg: DomainConfig): string {
   out.section();
   writeCpuAndMemory(out, cfg);
   out.section();
-  for (const [key, dflt] of Object.entries(XL_ACTION_DEFAULTS) as [keyof typeof XL_ACTION_DEFAULTS, ShutdownAction][]) {
-    const v = cfg[key] ?? 'destroy';
-    if (v !== dflt) out.set(key, ACTION_NAMES[v]);
-  }
+  writeSlot(out, cfg, 'actions');
   out.section();
   writeMisc(out, cfg, type);
   if (type === 'hvm') writeHvm(out, cfg);
@@ -167,15 +156,11 @@ function writeMisc(out: Out, cfg: DomainConfig, type: string): void {
   if (b.altp2m !== undefined && b.altp2m !== 'disabled') out.set('altp2m', b.altp2m);
   if (b.vmtrace_buf_kb) out.set('vmtrace_buf_kb', b.vmtrace_buf_kb);
   writeSlot(out, cfg, 'misc.b');
-  if (b.tee !== undefined && b.tee !== 'none') out.set('tee', b.tee);
-  if (b.arch_arm?.gic_version !== undefined && b.arch_arm.gic_version !== 'default') out.set('gic_version', b.arch_arm.gic_version);
-  if (b.arch_arm?.vuart !== undefined && b.arch_arm.vuart !== 'unknown') out.set('vuart', b.arch_arm.vuart);
-  writeSlot(out, cfg, 'misc.c');
   for (const [key, v] of [['max_grant_frames', b.max_grant_frames], ['max_maptrack_frames', b.max_maptrack_frames]] as const) {
     if (v !== undefined && v !== 2 ** 32 - 1) out.set(key, v);
   }
   if (b.max_grant_version !== undefined && b.max_grant_version !== -1) out.set('max_grant_version', b.max_grant_version);
-  writeSlot(out, cfg, 'misc.d');
+  writeSlot(out, cfg, 'misc.c');
   writeSlot(out, cfg, 'rest');
   const pv = b['type.pv'];
   if (type === 'pv' && pv?.e820_host !== undefined) {
