@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { EventsOpts } from '../../src/ops/events.js';
 
 export default defineCommand({
   name: 'events',
@@ -21,6 +22,6 @@ export default defineCommand({
   modifies: false,
   async run({ ctx, args, opts }) {
     const { streamEvents } = await import('../../src/ops/events.js');
-    return streamEvents(ctx, { ...opts, domain: args.domain });
+    return streamEvents(ctx, { ...(opts satisfies Forwarded<typeof opts, Omit<EventsOpts, 'domain'>>), domain: args.domain });
   },
 });

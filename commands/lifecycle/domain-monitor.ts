@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { RunOptions } from '../../src/monitor/run.js';
 import { UsageError } from '../../src/core/errors.js';
 
 /** Started by create (unless -e) on Xen: the monitor of one domain. Not for people to run. */
@@ -18,7 +19,7 @@ export default defineCommand({
   async run({ ctx, args, opts }) {
     if (!/^\d+$/.test(String(args.domid))) throw new UsageError(`'${args.domid}' is not a domain id`);
     const { monitorDomain } = await import('../../src/monitor/run.js');
-    const out = await monitorDomain(Number(args.domid), opts, ctx.env);
+    const out = await monitorDomain(Number(args.domid), opts satisfies Forwarded<typeof opts, RunOptions>, ctx.env);
     return { data: out, text: '', exitCode: out.code };
   },
 });

@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { ReceiveOptions } from '../../src/migrate/receive.js';
 
 export default defineCommand({
   name: 'migrate-receive',
@@ -16,7 +17,8 @@ export default defineCommand({
   ],
   modifies: true,
   async run({ ctx, opts }) {
-    const { migrateReceive: receive } = await import('../../src/migrate/receive.js');
-    await receive(ctx, opts);
+    const { migrateReceive } = await import('../../src/migrate/receive.js');
+    // the stream's fds are not flags: the defaults (stdin, stdout) are the command's
+    await migrateReceive(ctx, opts satisfies Forwarded<typeof opts, Omit<ReceiveOptions, 'recvFd' | 'sendFd'>>);
   },
 });

@@ -1,5 +1,6 @@
 // sched-credit and sched-credit2: the same parameters, credit2 without a time slice.
-import { defineCommand } from '../../src/command.js';
+import { defineCommand, type Forwarded } from '../../src/command.js';
+import type { SchedOpts } from '../../src/ops/resources.js';
 
 const OPTIONS = [
   { flags: '-d, --domain <domain>', summary: 'the domain to show or change', complete: 'domain' },
@@ -26,7 +27,9 @@ export function sched(name: 'credit' | 'credit2') {
     dryRun: true,
     async run({ ctx, opts }) {
       const { schedCredit } = await import('../../src/ops/resources.js');
-      return schedCredit(ctx, name, { ...opts, ratelimitUs: opts.ratelimit_us, tsliceMs: opts.tslice_ms });
+      // xl's option names keep their underscores; the op takes them camelCased
+      const given = opts satisfies Forwarded<typeof opts, Omit<SchedOpts, 'ratelimitUs' | 'tsliceMs'>>;
+      return schedCredit(ctx, name, { ...given, ratelimitUs: opts.ratelimit_us, tsliceMs: opts.tslice_ms });
     },
   });
 }
