@@ -7,8 +7,9 @@
 //     apply; where it is read and written among the other keys is xl's order (key-order.ts),
 //   - for a structural key (devices, cpuid, vnuma, displays, enums with their own messages):
 //     `by`, the functions that read and write it,
-//   - the libvirt domain XML element or attribute it corresponds to, where there is one
-//     (parsers/xml reads and writes those; here it is documentation),
+//   - the libvirt domain XML element or attribute it corresponds to, where there is one;
+//     parsers/xml reads and writes the plain text elements from here (xmlText), the rest
+//     with its own code,
 //   - the words it takes, for completing `key=value` (src/cfgkeys.ts).
 // Nothing here imports more than types and libxl's names: the completion path loads it.
 
@@ -70,6 +71,12 @@ export interface KeyInfo {
   by?: string;
   /** the libvirt domain XML that says the same thing */
   xml?: string;
+  /**
+   * set when `xml` is an element whose text is a model field (`path`, by default the simple
+   * mapping's), which parsers/xml then reads and writes from this table; `alt` is a
+   * deprecated field the writer falls back to
+   */
+  xmlText?: { path?: string; alt?: string };
   /** the words the key takes, for completion */
   values?: readonly string[];
 }
@@ -141,9 +148,9 @@ const ROWS: Row[] = [
   ['on_soft_reset', 'string', 'all', 'action on a soft reset', { model: action('on_soft_reset', 'soft-reset', 'soft_reset'), values: ACTIONS }],
   ['nomigrate', 'bool', 'all', 'forbid migration (allows features that cannot migrate)', { model: defbool('b_info/disable_migrate') }],
   // boot
-  ['kernel', 'string', 'all', 'kernel image path for direct boot', { model: str('b_info/kernel'), xml: "os/kernel" }],
-  ['ramdisk', 'string', 'all', 'initrd path for direct boot', { model: str('b_info/ramdisk'), xml: "os/initrd" }],
-  ['cmdline', 'string', 'all', 'kernel command line (overrides root and extra)', { by: 'map-boot.ts cmdline (with root, extra) / write.ts writeBoot', xml: "os/cmdline" }],
+  ['kernel', 'string', 'all', 'kernel image path for direct boot', { model: str('b_info/kernel'), xml: 'os/kernel', xmlText: { alt: 'b_info/type.pv/kernel' } }],
+  ['ramdisk', 'string', 'all', 'initrd path for direct boot', { model: str('b_info/ramdisk'), xml: 'os/initrd', xmlText: { alt: 'b_info/type.pv/ramdisk' } }],
+  ['cmdline', 'string', 'all', 'kernel command line (overrides root and extra)', { by: 'map-boot.ts cmdline (with root, extra) / write.ts writeBoot', xml: 'os/cmdline', xmlText: { path: 'b_info/cmdline', alt: 'b_info/type.pv/cmdline' } }],
   ['root', 'string', 'all', 'adds root=<value> to the kernel command line', { by: 'map-boot.ts cmdline' }],
   ['extra', 'string', 'all', 'appended to the kernel command line', { by: 'map-boot.ts cmdline' }],
   ['firmware', 'string', 'all', 'HVM: bios, uefi, seabios, rombios, ovmf or a path; PV/PVH: pvgrub32 or pvgrub64', { by: 'map-boot.ts pvFirmware, mapHvmPlatform / (written as kernel, bios or firmware_override)' }],

@@ -10,6 +10,8 @@ import { readDevices } from './read-devices.js';
 import { applyDelta } from '../delta.js';
 import { isDeltaElement, readDeltaElement } from './meta.js';
 import { memoryKiB, parseCpuset, Reader, type ReadOptions } from './reader.js';
+import { setPath } from '../xlcfg/model-path.js';
+import { textElements } from './key-table.js';
 
 export type { ReadOptions, XmlSide } from './reader.js';
 
@@ -61,6 +63,9 @@ export function prune(v: unknown): unknown {
   return out;
 }
 
+/** <kernel>, <initrd>, <cmdline> */
+const OS_TEXT = textElements('os');
+
 const roundMiB = (kib: number) => Math.ceil(kib / 1024) * 1024;
 
 function readOs(r: Reader, root: XNode, cfg: DomainConfig): DomainType {
@@ -85,10 +90,8 @@ function readOs(r: Reader, root: XNode, cfg: DomainConfig): DomainType {
     const n = r.child(os, name);
     return n ? r.text(n) : undefined;
   };
-  const kernel = one('kernel');
-  b.kernel = kernel;
-  b.ramdisk = one('initrd');
-  b.cmdline = one('cmdline');
+  for (const e of OS_TEXT) setPath(cfg, e.path, one(e.name));
+  const kernel = b.kernel;
 
   if (hvm) {
     const h: NonNullable<BuildInfo['type.hvm']> = (b['type.hvm'] = {});

@@ -21,6 +21,11 @@ import { delta, lostFields } from '../delta.js';
 import { deltaElement } from './meta.js';
 import { formatCpuset, type XmlSide } from './reader.js';
 import { writeDevices } from './write-devices.js';
+import { getPath } from '../xlcfg/model-path.js';
+import { textElements } from './key-table.js';
+
+/** <kernel>, <initrd>, <cmdline> */
+const OS_TEXT = textElements('os');
 
 export function modelToXml(cfg: DomainConfig): string {
   const root = libvirtElements(cfg);
@@ -113,7 +118,6 @@ const BOOT: Record<string, string> = { a: 'fd', c: 'hd', d: 'cdrom', n: 'network
 function writeOs(cfg: DomainConfig, type: DomainType): XNode {
   const b = cfg.b_info;
   const h = b['type.hvm'];
-  const pv = b['type.pv'];
   const os = el('os');
   const [machine, word] = type === 'hvm' ? ['xenfv', 'hvm'] : type === 'pvh' ? ['xenpvh', 'xenpvh'] : ['xenpv', 'linux'];
   os.children.push(el('type', { arch: 'x86_64', machine }, [], word));
@@ -123,12 +127,10 @@ function writeOs(cfg: DomainConfig, type: DomainType): XNode {
       else os.attrs.push(['firmware', 'efi']);
     } else os.children.push(el('loader', { type: 'rom' }, [], h.firmware ?? '/usr/lib/xen/boot/hvmloader'));
   }
-  const kernel = b.kernel ?? pv?.kernel;
-  const ramdisk = b.ramdisk ?? pv?.ramdisk;
-  const cmdline = b.cmdline ?? pv?.cmdline;
-  if (kernel) os.children.push(el('kernel', {}, [], kernel));
-  if (ramdisk) os.children.push(el('initrd', {}, [], ramdisk));
-  if (cmdline) os.children.push(el('cmdline', {}, [], cmdline));
+  for (const e of OS_TEXT) {
+    const v = (getPath(cfg, e.path) ?? (e.alt && getPath(cfg, e.alt))) as string | undefined;
+    if (v) os.children.push(el(e.name, {}, [], v));
+  }
   if (h?.acpi_firmware) os.children.push(el('acpi', {}, [el('table', { type: 'slic' }, [], h.acpi_firmware)]));
   if (h) for (const c of h.boot ?? LIBXL_DEFAULT_BOOT) os.children.push(el('boot', { dev: BOOT[c] ?? 'hd' }));
   return os;
