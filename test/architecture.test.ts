@@ -114,7 +114,7 @@ function offenders(re: RegExp, allowed: (file: string) => boolean): string[] {
     if (allowed(f)) continue;
     const lines = readFileSync(join(ROOT, f), 'utf8').split('\n');
     lines.forEach((line, i) => {
-      const code = line.replace(/\/\/.*$/, '');
+      const code = line.replace(/\/\*.*?\*\//g, '').replace(/\/\/.*$/, '');
       if (/^\s*\*/.test(code)) return;
       if (re.test(code)) out.push(`${f}:${i + 1}: ${line.trim()}`);
     });
