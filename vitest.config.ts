@@ -1,9 +1,29 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The unit tier (`npm run test:unit`, under a minute): test files that start no bin/txl of
+ * their own; their command lines run in the test process (test/support/inproc.ts). Every
+ * other file is in the process tier: start-up, signals, stdio, many processes at once, the
+ * Xen shim, packaging. `npm test` runs both.
+ */
+export const UNIT = [
+  'atomicity-sim', 'cli-config', 'cli-devices', 'cli-resources', 'cli-sim-host', 'cli-vcpu-pin',
+  'conformance-libvirt-json', 'conformance-libvirt-pairs', 'conformance-xl-dryrun', 'create-host-cpus',
+  'devices-disk', 'devices-misc', 'devices-pci-cpus', 'devices-spec-cases', 'devices-vif',
+  'differential-xlcfg', 'fuzz-devices', 'fuzz-env', 'fuzz-libxl-json', 'fuzz-xlcfg', 'fuzz-xml',
+  'help', 'libxl-json', 'restore-monitor', 'roundtrip-formats', 'roundtrip-metadata', 'roundtrip-property',
+  'security-validate', 'sim-connect', 'sim-core', 'sim-hostcache', 'vcpu-pin-affinity', 'xen-mapping',
+  'xlcfg-model-devices', 'xlcfg-model', 'xlcfg-syntax', 'xlcfg-write', 'xlconf',
+  'xml-families', 'xml-property', 'xml-security', 'xml-side',
+  'architecture', 'bindings-bridge', 'hooks', 'lab-coverage', 'migrate-fd', 'migrate-live', 'monitor-bindings',
+  'xen-create-parallel', 'xen-restore-monitor', 'xen-watch',
+].map((name) => `test/${name}.test.ts`);
+
+const EXCLUDE = ['test/lab/**', 'node_modules/**'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/lab/**', 'node_modules/**'],
+    exclude: EXCLUDE,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // two cores: keep the spawning tests from starving each other
@@ -11,5 +31,9 @@ export default defineConfig({
     // every read-only simulator transaction in every test (in-process or bin/txl) is checked
     // to change nothing (src/sim/store.ts)
     env: { TXL_SIM_CHECK_READONLY: '1' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT } },
+      { extends: true, test: { name: 'process', include: ['test/**/*.test.ts'], exclude: [...EXCLUDE, ...UNIT] } },
+    ],
   },
 });

@@ -17,8 +17,8 @@ import { Faults } from '../src/sim/faults.js';
 import { xlcfgToModel } from '../parsers/xlcfg/to-model.js';
 import { parseDisk, parseVif, parsePci } from '../parsers/devices/index.js';
 import type { DomainConfig } from '../src/core/model.js';
-import { SIM_BIN, simHost, type SimHost } from './support/sim.js';
-import type { Run } from './support/txl.js';
+import { SIM_BIN, simHost, type SimHost } from './support/inproc.js';
+import type { Run } from './support/inproc.js';
 
 /** Every file under a directory with a hash of its content: the host as a user could see it. */
 function snapshot(dir: string): Record<string, string> {

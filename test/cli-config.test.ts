@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simHost, type SimHost } from './support/sim.js';
+import { simHost, type SimHost } from './support/inproc.js';
 import { ok, fails } from './support/simcheck.js';
 import { xmlToModel } from '../parsers/xml/read.js';
 import { libxlJsonToModel } from '../parsers/libxl-json.js';

@@ -4,9 +4,8 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simHost, type SimHost } from './support/sim.js';
+import { CORPUS, HAVE_CORPUS, simHost, type SimHost } from './support/inproc.js';
 import { ok, fails, dom, stateText, boot as bootCfg } from './support/simcheck.js';
-import { CORPUS, HAVE_CORPUS } from './support/txl.js';
 import { parseDisk } from '../parsers/devices/index.js';
 
 const GUEST = `name = "guest"

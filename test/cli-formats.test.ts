@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS, HAVE_CORPUS, tempDir, txl } from './support/txl.js';
+import { CORPUS, HAVE_CORPUS, tempDir, txl } from './support/inproc.js';
 
 const PV = `name = "web1"
 type = "pv"

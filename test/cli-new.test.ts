@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, tempDir, txl } from './support/txl.js';
+import { BIN, tempDir, txl } from './support/inproc.js';
 import { checkDisk, checkMemory, checkNetwork, checkVcpus, renderConfig, type NewAnswers } from '../src/ops/new-config.js';
 import { localBridges } from '../src/ops/new.js';
 import { xlcfgToModel } from '../parsers/xlcfg/to-model.js';

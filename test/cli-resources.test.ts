@@ -1,7 +1,7 @@
 // vcpu-list, vcpu-set, vcpu-pin, sched-credit(2), mem-set, mem-max, cpupool-list through the
 // real binary on a private simulated host: xl's text, JSON fields, state and exit codes.
 import { describe, it, expect, beforeEach } from 'vitest';
-import { simHost, type SimHost } from './support/sim.js';
+import { simHost, type SimHost } from './support/inproc.js';
 import { ok, fails, dom, stateText, boot as bootCfg } from './support/simcheck.js';
 import { parseMemSize } from '../src/ops/resources.js';
 import { UsageError } from '../src/core/errors.js';

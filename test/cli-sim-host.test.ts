@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simHost, guestJson } from './support/sim.js';
+import { simHost, guestJson } from './support/inproc.js';
 
 describe('info, nodeinfo, capabilities, dmesg, uptime', () => {
   const h = simHost('name: lab1\nmemory: 8g\nnodes: [{cpus: 0-3, memory: 4g}, {cpus: 4-7, memory: 4g}]\ncores_per_socket: 4\ndom0: {memory: 1g, vcpus: 2}\nxen_version: 4.17.5\n');

@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { simHost, guestJson, ROOT } from './support/sim.js';
+import { simHost, guestJson, ROOT } from './support/inproc.js';
 
 const LIST_HEADER = 'Name                                        ID   Mem VCPUs\tState\tTime(s)';
 const LIST_ROW = /^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([-rbpscwSd]{6})\s+(\d+\.\d)$/;

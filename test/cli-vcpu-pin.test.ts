@@ -1,7 +1,7 @@
 // vcpu-pin through the real binary on a simulated 2-CPU host, the size of the lab's Xen
 // host where `vcpu-pin G 0 all` once failed: every cpu-list form, refusals in one line.
 import { describe, it, expect } from 'vitest';
-import { simHost } from './support/sim.js';
+import { simHost } from './support/inproc.js';
 import { ok, fails, dom, boot } from './support/simcheck.js';
 
 const GUEST = 'name = "guest"\ntype = "pv"\nkernel = "/boot/vmlinuz"\nmemory = 128\nvcpus = 2\n';

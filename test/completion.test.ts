@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS } from '../commands/table.js';
-import { ROOT, tempDir, txl } from './support/txl.js';
+import { ROOT, tempDir, txl } from './support/inproc.js';
 
 const visible = COMMANDS.filter((c) => !c.hidden);
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;

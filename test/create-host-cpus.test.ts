@@ -2,7 +2,7 @@
 // them against libxl's: on a 16-CPU host `cpus = "all"` is all 16 and CPU 12 exists (the
 // parsers' default host, the corpus one, has 8).
 import { describe, it, expect } from 'vitest';
-import { simHost } from './support/sim.js';
+import { simHost } from './support/inproc.js';
 import { ok, boot } from './support/simcheck.js';
 
 const GUEST = 'name = "guest"\ntype = "pv"\nkernel = "/boot/vmlinuz"\nmemory = 128\nvcpus = 2\ncpus = ["12", "all"]\n';

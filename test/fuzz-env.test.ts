@@ -6,8 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENV_RULES } from '../src/env.js';
-import { simHost } from './support/sim.js';
-import { ROOT } from './support/txl.js';
+import { ROOT, simHost } from './support/inproc.js';
 
 // set by txl for hooks and the monitor, build-time constants and a namespace constant: not inputs
 const NOT_INPUTS = new Set(['TXL_DOMAIN_CONFIG', 'TXL_DOMAIN_ID', 'TXL_DOMAIN_NAME', 'TXL_HOOK', 'TXL_HELP', 'TXL_VERSION', 'TXL_NS']);

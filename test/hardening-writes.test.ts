@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SIM_BIN, simHost, type SimHost } from './support/sim.js';
+import { SIM_BIN, simHost, type SimHost } from './support/inproc.js';
 import { writeFileAtomicSync } from '../src/fsutil.js';
 
 const CFG = (name: string) => `name = "${name}"\ntype = "pvh"\nkernel = "/boot/vmlinuz"\nmemory = 64\nvcpus = 1\ndisk = [ "vdev=xvda, target=/dev/vg/${name}" ]\n`;

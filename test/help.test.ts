@@ -3,7 +3,7 @@
 // covered as they are added.
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../commands/table.js';
-import { txl } from './support/txl.js';
+import { txl } from './support/inproc.js';
 
 const visible = COMMANDS.filter((c) => !c.hidden);
 const GROUP_ORDER = ['lifecycle', 'information', 'resources', 'devices', 'config', 'formats', 'host', 'shell', 'testing'];

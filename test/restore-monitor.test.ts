@@ -4,7 +4,7 @@
 // with xl. On the simulator, whose monitor runs inside the state change.
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
-import { guestJson, SIM_BIN, simHost, type SimHost } from './support/sim.js';
+import { guestJson, SIM_BIN, simHost, type SimHost } from './support/inproc.js';
 
 type Dom = { name: string; domid: number; status: string; monitor: boolean };
 const find = (h: SimHost, name: string) => (h.state().domains as Dom[]).find((d) => d.name === name);

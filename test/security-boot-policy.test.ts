@@ -8,8 +8,7 @@ import { ConfigError, NotFoundError, OperationError } from '../src/core/errors.j
 import { UnsafeFileError } from '../src/validate.js';
 import { bootFiles, bootloaderPath, checkBoot, isInside, loadBootPolicy, realPath, type BootPolicy } from '../src/policy.js';
 import type { DomainConfig } from '../src/core/model.js';
-import { tempDir } from './support/txl.js';
-import { SIM_BIN, simHost, type SimHost } from './support/sim.js';
+import { SIM_BIN, simHost, spawnSimHost, tempDir, type SimHost } from './support/inproc.js';
 
 /** A host layout: allowed/ with a kernel, outside/ with a secret, and links between them. */
 function layout() {
@@ -191,9 +190,9 @@ describe('policy.ts: the settings file', () => {
 
 describe('through bin/txl on the simulator: create, restore and an incoming migration keep to the allow-list', { timeout: 180_000 }, () => {
   const systemConf = existsSync('/etc/txl/txl.yaml');
-  /** A host with kernels/ allowed by its TXL_CONF, and other/ not. */
-  function host() {
-    const h = simHost();
+  /** A host with kernels/ allowed by its TXL_CONF, and other/ not (spawn: bin/txl runs each command). */
+  function host(spawn = false) {
+    const h = spawn ? spawnSimHost() : simHost();
     const kernels = join(h.dir, 'kernels');
     const other = join(h.dir, 'other');
     mkdirSync(kernels);
@@ -267,7 +266,8 @@ describe('through bin/txl on the simulator: create, restore and an incoming migr
   });
 
   it('migrate-receive: the receiving host refuses it, and the sender keeps its domain running', () => {
-    const { h, other, conf, guest } = host();
+    // the receiver's messages reach the sender's stderr through the transport's inherited fd 2
+    const { h, other, conf, guest } = host(true);
     expect(h.run(['create', guest('g', join(other, 'vmlinuz'))]).code).toBe(0);
     const receiver = `env TXL_CONF='${conf}' '${process.execPath}' '${SIM_BIN}' --connect '${h.uri}' migrate-receive`;
     const r = h.run(['migrate', '-s', '', 'g', receiver]);

@@ -12,7 +12,7 @@ import { checkDomainName } from '../src/validate.js';
 import { environmentProblem } from '../src/env.js';
 import { describe, expect, it } from 'vitest';
 import { redactDiagnostic, redactSecrets, secretValues } from '../src/core/redact.js';
-import { SIM_BIN, simHost } from './support/sim.js';
+import { SIM_BIN, simHost } from './support/inproc.js';
 import { leaks, SECRET_CFG } from './support/secrets.js';
 
 const CFG = SECRET_CFG;

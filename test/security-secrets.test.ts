@@ -9,8 +9,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../src/core/errors.js';
 import { redactSecrets, secretFreeTitle } from '../src/validate.js';
-import { ROOT } from './support/txl.js';
-import { SIM_BIN, simHost } from './support/sim.js';
+import { ROOT, SIM_BIN, simHost } from './support/inproc.js';
 import { leaks, SECRET_CFG } from './support/secrets.js';
 
 const src = (f: string) => readFileSync(join(ROOT, f), 'utf8');

@@ -10,8 +10,7 @@ import {
   NAME_MAX_LENGTH, UnsafeFileError, checkDomainName, checkPath, checkTrustedFile, domainNameProblem, insideDir, managedConfigPath, pathProblem, printable,
 } from '../src/validate.js';
 import { listHooks } from '../src/hooks.js';
-import { ROOT, tempDir } from './support/txl.js';
-import { SIM_BIN, simHost } from './support/sim.js';
+import { ROOT, SIM_BIN, simHost, tempDir } from './support/inproc.js';
 
 const src = (f: string) => (existsSync(join(ROOT, f)) ? readFileSync(join(ROOT, f), 'utf8') : '');
 /** Where validate.ts should be called from, and whether it is. */

@@ -4,8 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadHostFile } from '../src/sim/host.js';
-import { simHost } from './support/sim.js';
-import { tempDir } from './support/txl.js';
+import { simHost, tempDir } from './support/inproc.js';
 
 describe('the host file cache, in-process', () => {
   let dir: string;
