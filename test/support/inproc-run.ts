@@ -7,6 +7,7 @@
 // command's time), so tests about a command's behaviour use this; tests about the binary
 // itself (start-up, signals, stdio, many processes at once) spawn it (txl.ts).
 // A command line with input on stdin still spawns: commands read stdin from fd 0 itself.
+// Like the spawning tests, it runs the build: `npm run test:unit` and `npm test` make it first.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { join } from 'node:path';
 import { BIN, ROOT, type Run } from './txl.js';
@@ -50,7 +51,10 @@ export function runInProcess(args: string[], env: Record<string, string>, cwd: s
     }
     const answer = receiveMessageOnPort(r.port);
     if (!answer) throw new Error('inproc: the worker signalled but posted no answer');
-    return answer.message as Run;
+    const { code, stdout, stderr, dead } = answer.message as Run & { dead?: boolean };
+    // the command ended its "process" (process.exit, an uncaught error): the next run gets a new one
+    if (dead) runner = undefined;
+    return { code, stdout, stderr };
   } finally {
     process.chdir(before);
   }

@@ -30,6 +30,29 @@ for (const name of ['stdout', 'stderr']) {
   };
 }
 
+/** Hands the run's result to the waiting main thread. */
+function answer(code, extra = {}) {
+  const out = current;
+  current = undefined;
+  port.postMessage({ code, stdout: Buffer.concat(out.stdout).toString('utf8'), stderr: Buffer.concat(out.stderr).toString('utf8'), ...extra });
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+}
+
+// What would end a real txl ends this thread: its run is answered as the process would have
+// ended, and the main thread starts a fresh thread for the next run (`dead`).
+process.on('exit', (code) => {
+  if (current) answer(code ?? 0, { dead: true });
+});
+for (const event of ['uncaughtException', 'unhandledRejection']) {
+  process.on(event, (err) => {
+    if (!current) throw err;
+    current.stderr.push(Buffer.from(`${err?.stack ?? err}\n`));
+    answer(1, { dead: true });
+    process.exit(1);
+  });
+}
+
 let mod;
 port.on('message', async ({ args, env }) => {
   current = { stdout: [], stderr: [] };
@@ -47,9 +70,5 @@ port.on('message', async ({ args, env }) => {
     code = 70;
   }
   process.exitCode = undefined;
-  const out = current;
-  current = undefined;
-  port.postMessage({ code, stdout: Buffer.concat(out.stdout).toString('utf8'), stderr: Buffer.concat(out.stderr).toString('utf8') });
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
+  answer(code);
 });
