@@ -41,6 +41,18 @@ import schedCredit2 from './resources/sched-credit2.js';
 import memSet from './resources/mem-set.js';
 import memMax from './resources/mem-max.js';
 import cpupoolList from './resources/cpupool-list.js';
+import vcpucount from './resources/vcpucount.js';
+import setvcpus from './resources/setvcpus.js';
+import setmem from './resources/setmem.js';
+import setmaxmem from './resources/setmaxmem.js';
+import vcpuinfo from './resources/vcpuinfo.js';
+import schedinfo from './resources/schedinfo.js';
+import domblkstat from './information/domblkstat.js';
+import domifstat from './information/domifstat.js';
+import freecell from './host/freecell.js';
+import sysinfo from './host/sysinfo.js';
+import hostname from './host/hostname.js';
+import version from './host/version.js';
 import blockAttach from './devices/block-attach.js';
 import blockDetach from './devices/block-detach.js';
 import blockList from './devices/block-list.js';
@@ -102,6 +114,10 @@ export const COMMANDS: CommandDef[] = [
   nodeinfo,
   capabilities,
   dmesg,
+  freecell,
+  sysinfo,
+  hostname,
+  version,
   simGuest,
   vcpuList,
   vcpuSet,
@@ -110,6 +126,12 @@ export const COMMANDS: CommandDef[] = [
   schedCredit2,
   memSet,
   memMax,
+  vcpucount,
+  setvcpus,
+  setmem,
+  setmaxmem,
+  vcpuinfo,
+  schedinfo,
   cpupoolList,
   blockAttach,
   blockDetach,
@@ -137,6 +159,8 @@ export const COMMANDS: CommandDef[] = [
   events,
   top,
   domstats,
+  domblkstat,
+  domifstat,
   newConfig,
 ];
 
