@@ -15,9 +15,10 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, unl
 import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SIM_BIN, simHost, type SimHost } from './support/sim.js';
+// the commands around the signalled ones run in this process; those that kill their process, or
+// whose lock and temp files name its pid, run in bin/txl
+import { SIM_BIN, simHost, spawnSimHost, type Run, type SimHost } from './support/inproc.js';
 import { bundled } from './support/mutate.js';
-import type { Run } from './support/txl.js';
 import { DELAY_ONLY_STEPS, FAULT_STEPS } from '../src/sim/faults.js';
 
 /**
@@ -243,7 +244,7 @@ describe('Ctrl-C (SIGINT) at every step of create, save and restore', { timeout:
 
 describe('kill -9 during a write keeps the old content, and the next command cleans up', { timeout: 300_000 }, () => {
   it('the state write of a create, killed half-way (state-write-crash): old state intact, temp file and lock gone after the next command', () => {
-    const h = simHost();
+    const h = spawnSimHost();
     h.file('g1.cfg', CFG);
     expect(h.run(['list']).code).toBe(0);
     const stateBefore = readFileSync(join(h.dir, 'state.json'), 'utf8');
@@ -341,7 +342,7 @@ function deadPid(): number {
 
 describe('temp files and the lock', { timeout: 120_000 }, () => {
   it('the first transaction removes temp files of dead processes, and only those', () => {
-    const h = simHost();
+    const h = spawnSimHost();
     expect(h.run(['list']).code).toBe(0);
     const dead = deadPid();
     const files = {
@@ -363,7 +364,7 @@ describe('temp files and the lock', { timeout: 120_000 }, () => {
   });
 
   it('a lock whose owner is alive is never broken, however old; one whose pid was reused is', () => {
-    const h = simHost();
+    const h = spawnSimHost();
     expect(h.run(['list']).code).toBe(0);
     const lock = join(h.dir, 'state.json.lock');
     // this test process is alive: the lock is good however long it has been held
@@ -381,7 +382,7 @@ describe('temp files and the lock', { timeout: 120_000 }, () => {
   });
 
   it('the lock file is whole from the moment it exists (read in a tight loop by another process)', async () => {
-    const h = simHost();
+    const h = spawnSimHost();
     expect(h.run(['list']).code).toBe(0);
     const { FileLock } = await import('../src/sim/lock.js');
     const path = join(h.dir, 'state.json.lock');
@@ -414,7 +415,7 @@ describe('temp files and the lock', { timeout: 120_000 }, () => {
 
 describe('restore-read (the image read fails)', () => {
   it('no domain, the save file kept whole, the restore then works', () => {
-    const h = simHost();
+    const h = spawnSimHost();
     COMMANDS[2].prepare(h);
     const before = { snap: snapshot(h.dir), doms: essentials(h) };
     const r = h.run(['restore', join(h.dir, 'g1.save')], { env: { TXL_SIM_FAIL: 'restore-read' } });
