@@ -73,6 +73,11 @@ import detachDisk from './devices/detach-disk.js';
 import detachInterface from './devices/detach-interface.js';
 import domblklist from './devices/domblklist.js';
 import domiflist from './devices/domiflist.js';
+import attachDevice from './devices/attach-device.js';
+import detachDevice from './devices/detach-device.js';
+import updateDevice from './devices/update-device.js';
+import domifSetlink from './devices/domif-setlink.js';
+import domifGetlink from './devices/domif-getlink.js';
 import dumpxml from './config/dumpxml.js';
 import config from './config/config.js';
 import edit from './config/edit.js';
@@ -153,6 +158,11 @@ export const COMMANDS: CommandDef[] = [
   detachInterface,
   domblklist,
   domiflist,
+  attachDevice,
+  detachDevice,
+  updateDevice,
+  domifSetlink,
+  domifGetlink,
   dumpxml,
   config,
   edit,
