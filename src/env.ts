@@ -52,7 +52,8 @@ const writeFaults = (v: string) => v.split(',').filter(Boolean).every((w) => /^(
 
 export const ENV_RULES: Record<string, Rule> = {
   HOME: [absolute, 'an absolute path'],
-  TXL_CONNECT: [(v) => /^[a-z][a-z0-9+.-]*:\/\//i.test(v) && noControl(v), 'a connection URI such as xen:///system or test:///default'],
+  TXL_CONNECT: [(v) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(v)) && noControl(v), 'a connection URI such as xen:///system or test:///default, or an alias from uri_aliases in txl.yaml'],
+  TXL_SSH_OPTS: [noControl, 'options for ssh, separated by spaces (e.g. -F /path/to/ssh_config)'],
   TXL_CONF: [path, 'the path of a txl.yaml'],
   TXL_XL_CONF: [path, 'the path of an xl.conf'],
   TXL_HOOKS_DIR: [(v) => absolute(v) && noControl(v), 'an absolute directory path'],

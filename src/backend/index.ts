@@ -14,6 +14,7 @@ import type { Environment } from '../env.js';
 import { withHooks } from '../hooks-backend.js';
 import { withBootPolicy } from '../policy.js';
 import { loadYaml } from '../yaml.js';
+import { isRemoteUri, resolveAlias } from '../remote/uri.js';
 
 export type { Backend } from '../core/backend-types.js';
 
@@ -25,6 +26,7 @@ export function parseUri(uri: string): ParsedUri {
   const m = /^([a-z0-9+]+):\/\/([^/]*)(\/.*)?$/i.exec(uri.trim());
   if (!m) throw new ConnectError(`'${uri}' is not a connection URI`, 'use xen:///system, test:///default or test:///PATH/TO/host.yaml');
   const [, scheme, authority, path = ''] = m;
+  if (isRemoteUri(uri)) throw new ConnectError(`remote connections ('${uri}') are run by the txl command line over ssh, not opened here`, `run: txl -c ${uri} COMMAND`);
   if (authority) throw new ConnectError(`remote connections ('${authority}' in '${uri}') are not supported`, 'txl talks to the local host only; run it there, e.g. over ssh');
   if (scheme === 'xen' || scheme === 'libxl' || scheme === 'xen+unix') {
     if (path !== '/system' && path !== '/' && path !== '') throw new ConnectError(`unknown Xen connection path '${path}' in '${uri}'`, 'use xen:///system');
@@ -46,6 +48,12 @@ export function configFiles(env: Environment): string[] {
 
 /** The URI to use and where it came from (for messages). */
 export async function chooseUri(flag: string | undefined, env: Environment): Promise<{ uri: string; from: string }> {
+  const { uri, from } = await namedUri(flag, env);
+  // a name without '://' is an alias from uri_aliases (virsh's), e.g. `-c prod`
+  return { uri: await resolveAlias(uri, env, from), from };
+}
+
+async function namedUri(flag: string | undefined, env: Environment): Promise<{ uri: string; from: string }> {
   if (flag) return { uri: flag, from: '--connect' };
   if (env.TXL_CONNECT) return { uri: env.TXL_CONNECT, from: 'TXL_CONNECT' };
   for (const file of configFiles(env)) {

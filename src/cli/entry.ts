@@ -10,6 +10,7 @@ import { fastParse } from './fast-parse.js';
 import { completeTimeout, type CliIo } from './io.js';
 import { secretFreeTitle } from '../core/redact.js';
 import { reportError, runCommand } from '../run.js';
+import { forwardIfRemote } from './remote.js';
 import { guardStdio } from './stdio.js';
 import { installProcessEnd } from './signals.js';
 
@@ -29,6 +30,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function runHere(argv: string[], io: CliIo): Promise<number> {
+  // a host over ssh (xen+ssh://...): the whole line runs there, before any backend opens here
+  const remote = await forwardIfRemote(argv, io);
+  if (remote !== undefined) return remote;
   if (argv[0] === '__complete') {
     const { complete } = await import('./complete.js');
     return complete(argv.slice(1), { commands: COMMANDS, env: io.env, stdout: io.stdout });
