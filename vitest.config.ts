@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 /**
  * The unit tier (`npm run test:unit`, under a minute): test files that start no bin/txl of
- * their own; their command lines run in the test process (test/support/inproc.ts). Every
- * other file is in the process tier: start-up, signals, stdio, many processes at once, the
- * Xen shim, packaging. `npm test` runs both.
+ * their own; their command lines run in the test process (test/support/inproc.ts), though a
+ * command may start processes itself (a migration's receiver). Every other file, and any new
+ * one, is in the process tier: start-up, signals, stdio, many processes at once, the Xen
+ * shim, packaging. `npm test` runs both. test/tiers.test.ts keeps the unit files honest.
  */
 export const UNIT = [
   'atomicity-sim', 'cli-config', 'cli-devices', 'cli-resources', 'cli-sim-host', 'cli-vcpu-pin',
@@ -13,11 +15,13 @@ export const UNIT = [
   'differential-xlcfg', 'fuzz-devices', 'fuzz-env', 'fuzz-libxl-json', 'fuzz-xlcfg', 'fuzz-xml',
   'help', 'libxl-json', 'restore-monitor', 'roundtrip-formats', 'roundtrip-metadata', 'roundtrip-property',
   'security-validate', 'sim-connect', 'sim-core', 'sim-hostcache', 'vcpu-pin-affinity', 'xen-mapping',
-  'xlcfg-model-devices', 'xlcfg-model', 'xlcfg-syntax', 'xlcfg-write', 'xlconf',
+  'xlcfg-keys', 'xlcfg-model-devices', 'xlcfg-model', 'xlcfg-syntax', 'xlcfg-write', 'xlconf',
   'xml-families', 'xml-property', 'xml-security', 'xml-side',
   'architecture', 'bindings-bridge', 'hooks', 'lab-coverage', 'migrate-fd', 'migrate-live', 'monitor-bindings',
-  'xen-create-parallel', 'xen-restore-monitor', 'xen-watch',
+  'tiers', 'xen-create-parallel', 'xen-restore-monitor', 'xen-watch',
 ].map((name) => `test/${name}.test.ts`);
+// a renamed file must not leave the tier silently
+for (const f of UNIT) if (!existsSync(new URL(f, import.meta.url))) throw new Error(`vitest.config.ts: UNIT names ${f}, which does not exist`);
 
 const EXCLUDE = ['test/lab/**', 'node_modules/**'];
 
