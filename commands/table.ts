@@ -16,6 +16,11 @@ import rename from './lifecycle/rename.js';
 import start from './lifecycle/start.js';
 import define from './lifecycle/define.js';
 import undefine from './lifecycle/undefine.js';
+import autostart from './lifecycle/autostart.js';
+import managedsave from './lifecycle/managedsave.js';
+import managedsaveRemove from './lifecycle/managedsave-remove.js';
+import hostStart from './host/host-start.js';
+import hostStop from './host/host-stop.js';
 import save from './lifecycle/save.js';
 import restore from './lifecycle/restore.js';
 import migrate from './lifecycle/migrate.js';
@@ -103,8 +108,11 @@ export const COMMANDS: CommandDef[] = [
   start,
   define,
   undefine,
+  autostart,
   save,
   restore,
+  managedsave,
+  managedsaveRemove,
   migrate,
   migrateReceive,
   domainMonitor,
@@ -119,6 +127,8 @@ export const COMMANDS: CommandDef[] = [
   nodeinfo,
   capabilities,
   dmesg,
+  hostStart,
+  hostStop,
   freecell,
   sysinfo,
   hostname,

@@ -151,4 +151,10 @@ export class BackendLayer implements Backend {
   undefine(name: string): Promise<void> {
     return this.inner.undefine(name);
   }
+  setAutostart(name: string, enable: boolean): Promise<void> {
+    return this.inner.setAutostart(name, enable);
+  }
+  managedSavePath(name: string): string {
+    return this.inner.managedSavePath(name);
+  }
 }

@@ -16,7 +16,7 @@ import * as dev from '../xen/devices.js';
 import * as host from '../xen/host.js';
 import { createDomain } from '../xen/create.js';
 import { attachConsole, consoleLog, type ConsoleType } from '../xen/console.js';
-import { ManagedStore, managedDir } from '../xen/managed.js';
+import { ManagedStore, managedDir, saveDir } from '../xen/managed.js';
 import type { Environment } from '../env.js';
 import { resumeDomain, suspendDomain } from '../xen/save.js';
 import { checkDomainName } from '../validate.js';
@@ -47,7 +47,7 @@ export class XenBackend implements Backend {
 
   /** stderr: where its notes go (the Context's: a command's terminal, the monitor's log) */
   constructor(readonly uri: string, readonly lx: Libxl, private readonly xs: XenstoreReader, private readonly env: Environment = {}, private readonly stderr?: NodeJS.WritableStream) {
-    this.managed = new ManagedStore(managedDir(env));
+    this.managed = new ManagedStore(managedDir(env), saveDir(env));
   }
 
   async close(): Promise<void> {
@@ -230,5 +230,12 @@ export class XenBackend implements Backend {
   }
   async undefine(name: string): Promise<void> {
     this.managed.undefine(name);
+  }
+  async setAutostart(name: string, enable: boolean): Promise<void> {
+    if (!this.managed.get(name)) throw new NotFoundError(`no managed domain '${name}'`);
+    this.managed.marks.setAutostart(name, enable);
+  }
+  managedSavePath(name: string): string {
+    return this.managed.marks.savePath(name);
   }
 }

@@ -64,6 +64,10 @@ export interface ManagedDomain {
   config: DomainConfig;
   /** where the config is stored */
   path: string;
+  /** started by `txl host-start` at boot (virsh autostart) */
+  autostart?: boolean;
+  /** the managed save image `txl start` restores from (virsh managedsave), when there is one */
+  managed_save?: string;
 }
 
 /** libxl_vcpuinfo */
@@ -343,6 +347,11 @@ export interface Backend {
   /** stores the config under its name; returns true when it replaced an existing one */
   define(cfg: DomainConfig): Promise<boolean>;
   undefine(name: string): Promise<void>;
+  /** marks a managed domain to be started at boot (virsh autostart), or unmarks it */
+  setAutostart(name: string, enable: boolean): Promise<void>;
+  /** where a managed domain's managed save image is kept (whether or not there is one) */
+  managedSavePath(name: string): string;
+
 
   /** simulator only: make the guest itself power off, reboot, crash or trip its watchdog */
   guestAction?(domid: number, action: GuestAction): Promise<void>;

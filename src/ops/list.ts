@@ -10,6 +10,25 @@ export interface ListOptions {
   verbose?: boolean;
   all?: boolean;
   securityInfo?: boolean;
+  /** virsh's filters: true only autostart domains (--autostart), false only the others (--no-autostart) */
+  autostart?: boolean;
+  withManagedSave?: boolean;
+  withoutManagedSave?: boolean;
+  /** show a managed save as the state `saved` (virsh list --managed-save) */
+  managedSave?: boolean;
+}
+
+/** Whether any of virsh's filters on autostart and managed saves was given. */
+function filtering(o: ListOptions): boolean {
+  return o.autostart !== undefined || Boolean(o.withManagedSave) || Boolean(o.withoutManagedSave);
+}
+
+/** virsh's filter groups: within one, either flag matches; across them, all must. */
+function keep(o: ListOptions, m: ManagedDomain | undefined): boolean {
+  if (o.autostart !== undefined && Boolean(m?.autostart) !== o.autostart) return false;
+  const saved = Boolean(m?.managed_save);
+  if ((o.withManagedSave || o.withoutManagedSave) && !((o.withManagedSave && saved) || (o.withoutManagedSave && !saved))) return false;
+  return true;
 }
 
 const REASON_LETTERS = '-rscwS';
@@ -38,23 +57,25 @@ export function listLine(d: DomainInfo, verbose: boolean): string {
   return line;
 }
 
-function managedLine(m: ManagedDomain, verbose: boolean): string {
+function managedLine(m: ManagedDomain, verbose: boolean, showSaved?: boolean): string {
   const b = m.config.b_info ?? {};
   const mem = Math.floor((b.target_memkb ?? b.max_memkb ?? 0) / 1024);
   const vcpus = b.avail_vcpus?.length ?? b.max_vcpus ?? 1;
-  let line = `${padEnd(m.name, 40)} ${pad('-', 5)} ${pad(mem, 5)} ${pad(vcpus, 5)}     ------  ${pad('-', 8)}`;
+  const state = showSaved && m.managed_save ? 'saved ' : '------';
+  let line = `${padEnd(m.name, 40)} ${pad('-', 5)} ${pad(mem, 5)} ${pad(vcpus, 5)}     ${state}  ${pad('-', 8)}`;
   if (verbose) line += ` ${m.uuid || '-'} ${pad('-', 8)} ${pad('-', 16)}`;
   return line;
 }
 
 export async function listDomains(ctx: Context, domain: string | undefined, opts: ListOptions): Promise<Result> {
   return withBackend(ctx, async (be) => {
-    const infos = domain ? [await be.domainInfo(await be.resolve(domain))] : await be.listDomains();
+    let infos = domain ? [await be.domainInfo(await be.resolve(domain))] : await be.listDomains();
+    const allManaged = opts.all || filtering(opts) ? await be.listManaged() : [];
+    if (filtering(opts)) infos = infos.filter((d) => keep(opts, allManaged.find((m) => m.name === d.name)));
     if (opts.long) return longList(be, infos, opts.securityInfo);
-    const allManaged = opts.all ? await be.listManaged() : [];
-    const managed = domain ? [] : allManaged.filter((m) => !infos.some((d) => d.name === m.name));
+    const managed = domain || !opts.all ? [] : allManaged.filter((m) => !infos.some((d) => d.name === m.name) && keep(opts, m));
     const verbose = Boolean(opts.verbose);
-    const lines = [listHeader(verbose), ...infos.map((d) => listLine(d, verbose)), ...managed.map((m) => managedLine(m, verbose))];
+    const lines = [listHeader(verbose), ...infos.map((d) => listLine(d, verbose)), ...managed.map((m) => managedLine(m, verbose, opts.managedSave))];
     // the views other than the text are built only when the output format asks for them
     // (a copy of every domain for -o json is most of the cost of a long list)
     return {
@@ -63,7 +84,8 @@ export async function listDomains(ctx: Context, domain: string | undefined, opts
         const mark = (name: string) => (opts.all ? managedNames.has(name) : undefined);
         return [
           ...infos.map((d) => ({ ...d, state_flags: stateLetters(d), managed: mark(d.name) })),
-          ...managed.map((m) => ({ domid: null, name: m.name, uuid: m.uuid, state: 'shutoff', managed: mark(m.name) })),
+          ...managed.map((m) => ({ domid: null, name: m.name, uuid: m.uuid, state: opts.managedSave && m.managed_save ? 'saved' : 'shutoff', managed: mark(m.name),
+            autostart: Boolean(m.autostart), managed_save: Boolean(m.managed_save) })),
         ];
       },
       text: lines.join('\n') + '\n',

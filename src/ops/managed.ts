@@ -44,17 +44,30 @@ export async function undefineDomain(ctx: Context, ref: string): Promise<Result>
   });
 }
 
-export async function startDomain(ctx: Context, ref: string, opts: Pick<CreateOptions, 'paused'>): Promise<Result> {
+export interface StartOptions extends Pick<CreateOptions, 'paused'> {
+  /** boot afresh: a managed save image is dropped, not restored (virsh start --force-boot) */
+  forceBoot?: boolean;
+}
+
+export async function startDomain(ctx: Context, ref: string, opts: StartOptions): Promise<Result> {
   return withBackend(ctx, async (be) => {
     const r = await be.lookup(ref);
     if (r.domid !== null) throw new OperationError(`domain '${r.name}' is already running (id ${r.domid})`);
     const m = await be.getManaged(r.name);
     if (!m) throw new OperationError(`domain '${r.name}' has no stored config`);
+    if (m.managed_save && !opts.forceBoot) {
+      const { restoreManagedSave } = await import('./managedsave.js');
+      const domid = await restoreManagedSave(ctx, be, m, opts);
+      if (ctx.dryRun) return { data: { dry_run: true, name: r.name }, text: '' };
+      return { data: { name: r.name, domid, uuid: m.uuid, restored: m.managed_save }, text: `Domain '${r.name}' started\n` };
+    }
     if (ctx.dryRun) {
       ctx.info(`txl: dry run: would start domain '${r.name}' from ${m.path}`);
       return { data: { dry_run: true, name: r.name }, text: '' };
     }
     const domid = await be.create(m.config, { paused: opts.paused });
+    // --force-boot: the image is dropped once the fresh boot worked (a failed boot keeps it)
+    if (m.managed_save) (await import('./managedsave.js')).dropManagedSave(ctx, m.name, m.managed_save);
     return { data: { name: r.name, domid, uuid: m.uuid }, text: `Domain '${r.name}' started\n` };
   });
 }

@@ -70,8 +70,8 @@ export async function domInfo(ctx: Context, ref: string): Promise<Result> {
       max_memory_kib: d ? d.max_memkb : cfg.b_info?.max_memkb ?? 0,
       used_memory_kib: d ? d.current_memkb : 0,
       persistent: r.managed,
-      autostart: false,
-      managed_save: false,
+      autostart: Boolean(m?.autostart),
+      managed_save: Boolean(m?.managed_save),
       security_model: 'none',
       security_doi: '0',
     };
@@ -86,8 +86,8 @@ export async function domInfo(ctx: Context, ref: string): Promise<Result> {
       ['Max memory:', `${data.max_memory_kib} KiB`],
       ['Used memory:', `${data.used_memory_kib} KiB`],
       ['Persistent:', r.managed ? 'yes' : 'no'],
-      ['Autostart:', 'disable'],
-      ['Managed save:', 'no'],
+      ['Autostart:', data.autostart ? 'enable' : 'disable'],
+      ['Managed save:', data.managed_save ? 'yes' : 'no'],
       ['Security model:', 'none'],
       ['Security DOI:', '0'],
     ];

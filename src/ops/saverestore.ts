@@ -16,88 +16,90 @@ export interface SaveOptions { checkpoint?: boolean; pause?: boolean; preserveDo
 
 export async function saveDomain(ctx: Context, ref: string, file: string, configFile: string | undefined, opts: SaveOptions): Promise<Result> {
   installInterruptHandler();
-  return withBackend(ctx, saveOn).catch((e) => {
+  return withBackend(ctx, (be) => saveOnBackend(ctx, be, ref, file, configFile, opts)).catch((e) => {
     throw explain(e, `domain '${ref}' was not saved`);
   });
-  async function saveOn(be: Backend): Promise<Result> {
-    const domid = await be.resolve(ref);
-    const cfg = configFile ? (await readDomainFile(configFile, ctx.env)).config : await be.domainConfig(domid);
-    if (opts.preserveDomid) cfg.c_info = { ...cfg.c_info, domid };
-    const json = await configText({ ...cfg, side: undefined });
-    if (ctx.dryRun) {
-      ctx.info(`txl: dry run: would save domain ${domid} to ${file}`);
-      return { data: { dry_run: true, domid, file }, text: '' };
-    }
-    const name = cfg.c_info?.name ?? ref;
-    checkInterrupt();
-    // A file's image is written beside it and renamed over it once whole and on disk: a full
-    // disk keeps an older image of that name and never leaves half of one. A pipe or a device
-    // is written in place. Through a symlink, the file it points to is the one replaced.
-    const special = isSpecial(file);
-    const dest = special ? file : linkTarget(file);
-    const tmp = special ? undefined : tempPathFor(dest);
-    let fd: number;
-    try {
-      fd = tmp ? openSync(tmp, 'wx', 0o600) : openPrivate(file);
-    } catch (e) {
-      throw new OperationError(`Failed to open temp file ${tmp ?? file} for writing: ${writeReason(e)}`);
-    }
-    let suspended = false;
-    try {
-      const h = writeHeader(fd, json, file);
-      ctx.info(`Saving to ${file} new xl format (info ${describe(h)})`);
-      await be.suspend(domid, fd, tmp ? { saving: { file: dest, tmp, keep: opts.checkpoint || opts.pause } } : {});
-      suspended = true;
-      if (tmp) syncFd(fd, file);
-      closeSync(fd);
-      fd = -1;
-      if (tmp) {
-        checkInterrupt();
-        try {
-          renameSync(tmp, dest);
-        } catch (e) {
-          throw writeError(file, e);
-        }
-      }
-    } catch (e) {
-      if (fd >= 0) closeSync(fd);
-      // a pipe or a device stays: removing /dev/null as root would break the host
-      if (tmp) removeQuietly(tmp);
-      if (suspended) await undoing(() => be.resume(domid));
-      if (e instanceof TxlError && !(e instanceof InterruptedError)) e.message = `Failed to save domain: ${e.message}`;
-      throw explain(e, `domain '${name}' was not saved and keeps running${tmp ? '; no image written' : ''}`);
-    }
-    // the image, unless it went to a pipe or a device: what the message adds about it
-    const dropImage = (joint: string) => {
-      if (tmp) removeQuietly(dest);
-      return tmp ? `${joint}${file} removed` : '';
-    };
-    // From here the domain is suspended beside its whole image. Whatever stops the save now
-    // (a failed destroy, a signal), the guest must not exist twice: run it again and drop
-    // the image. Resuming is never interrupted itself.
-    if (opts.checkpoint || opts.pause) {
-      await undoing(() => be.resume(domid));
-      try {
-        await settleAndCheck();
-        if (opts.pause) await be.pause(domid);
-      } catch (e) {
-        // only an interrupted save is undone: a failed pause leaves a good checkpoint
-        const dropped = e instanceof InterruptedError ? dropImage('; ') : '';
-        throw explain(e, `domain '${name}' keeps running${dropped || `; ${file} is kept`}`);
-      }
-    } else {
-      try {
-        await settleAndCheck();
-        await be.destroy(domid);
-      } catch (e) {
-        await undoing(() => be.resume(domid));
-        const dropped = dropImage(' and ');
-        if (e instanceof TxlError && !(e instanceof InterruptedError)) e.message = `Failed to save domain: ${e.message}; the domain was resumed${dropped}`;
-        throw explain(e, `domain '${name}' was resumed${dropped}`);
-      }
-    }
-    return { data: { domid, file, left: opts.pause ? 'paused' : opts.checkpoint ? 'running' : 'destroyed' }, text: '' };
+}
+
+/** The save on an open connection (managedsave and host-stop use it too): a whole image in place, or none. */
+export async function saveOnBackend(ctx: Context, be: Backend, ref: string, file: string, configFile: string | undefined, opts: SaveOptions): Promise<Result> {
+  const domid = await be.resolve(ref);
+  const cfg = configFile ? (await readDomainFile(configFile, ctx.env)).config : await be.domainConfig(domid);
+  if (opts.preserveDomid) cfg.c_info = { ...cfg.c_info, domid };
+  const json = await configText({ ...cfg, side: undefined });
+  if (ctx.dryRun) {
+    ctx.info(`txl: dry run: would save domain ${domid} to ${file}`);
+    return { data: { dry_run: true, domid, file }, text: '' };
   }
+  const name = cfg.c_info?.name ?? ref;
+  checkInterrupt();
+  // A file's image is written beside it and renamed over it once whole and on disk: a full
+  // disk keeps an older image of that name and never leaves half of one. A pipe or a device
+  // is written in place. Through a symlink, the file it points to is the one replaced.
+  const special = isSpecial(file);
+  const dest = special ? file : linkTarget(file);
+  const tmp = special ? undefined : tempPathFor(dest);
+  let fd: number;
+  try {
+    fd = tmp ? openSync(tmp, 'wx', 0o600) : openPrivate(file);
+  } catch (e) {
+    throw new OperationError(`Failed to open temp file ${tmp ?? file} for writing: ${writeReason(e)}`);
+  }
+  let suspended = false;
+  try {
+    const h = writeHeader(fd, json, file);
+    ctx.info(`Saving to ${file} new xl format (info ${describe(h)})`);
+    await be.suspend(domid, fd, tmp ? { saving: { file: dest, tmp, keep: opts.checkpoint || opts.pause } } : {});
+    suspended = true;
+    if (tmp) syncFd(fd, file);
+    closeSync(fd);
+    fd = -1;
+    if (tmp) {
+      checkInterrupt();
+      try {
+        renameSync(tmp, dest);
+      } catch (e) {
+        throw writeError(file, e);
+      }
+    }
+  } catch (e) {
+    if (fd >= 0) closeSync(fd);
+    // a pipe or a device stays: removing /dev/null as root would break the host
+    if (tmp) removeQuietly(tmp);
+    if (suspended) await undoing(() => be.resume(domid));
+    if (e instanceof TxlError && !(e instanceof InterruptedError)) e.message = `Failed to save domain: ${e.message}`;
+    throw explain(e, `domain '${name}' was not saved and keeps running${tmp ? '; no image written' : ''}`);
+  }
+  // the image, unless it went to a pipe or a device: what the message adds about it
+  const dropImage = (joint: string) => {
+    if (tmp) removeQuietly(dest);
+    return tmp ? `${joint}${file} removed` : '';
+  };
+  // From here the domain is suspended beside its whole image. Whatever stops the save now
+  // (a failed destroy, a signal), the guest must not exist twice: run it again and drop
+  // the image. Resuming is never interrupted itself.
+  if (opts.checkpoint || opts.pause) {
+    await undoing(() => be.resume(domid));
+    try {
+      await settleAndCheck();
+      if (opts.pause) await be.pause(domid);
+    } catch (e) {
+      // only an interrupted save is undone: a failed pause leaves a good checkpoint
+      const dropped = e instanceof InterruptedError ? dropImage('; ') : '';
+      throw explain(e, `domain '${name}' keeps running${dropped || `; ${file} is kept`}`);
+    }
+  } else {
+    try {
+      await settleAndCheck();
+      await be.destroy(domid);
+    } catch (e) {
+      await undoing(() => be.resume(domid));
+      const dropped = dropImage(' and ');
+      if (e instanceof TxlError && !(e instanceof InterruptedError)) e.message = `Failed to save domain: ${e.message}; the domain was resumed${dropped}`;
+      throw explain(e, `domain '${name}' was resumed${dropped}`);
+    }
+  }
+  return { data: { domid, file, left: opts.pause ? 'paused' : opts.checkpoint ? 'running' : 'destroyed' }, text: '' };
 }
 
 /** a restored domain starts as a created one does: paused or not, monitored or not */
@@ -107,54 +109,57 @@ export async function restoreDomain(ctx: Context, words: string[], opts: Restore
   if (words.length < 1 || words.length > 2) throw new UsageError('usage: txl restore [options] [CONFIG] FILE');
   const [configFile, file] = words.length === 2 ? words : [undefined, words[0]];
   installInterruptHandler();
-  return withBackend(ctx, async (be) => {
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`no such file '${file}'`);
-      throw new OperationError(`Can't open restore file: ${(e as Error).message}`);
-    }
-    try {
-      const h = readHeader(fd);
-      ctx.info(`Loading new save file ${file} (new xl fmt info ${describe(h)})`);
-      let source: string;
-      let cfg;
-      if (configFile) {
-        source = configFile;
-        ctx.info(`Parsing config from ${source}`);
-        cfg = (await readDomainFile(configFile, ctx.env)).config;
-      } else {
-        if (!h.config) throw new OperationError('Config file not specified and save file contains no config');
-        ctx.info(` Savefile contains xl domain config in JSON format`);
-        source = '<saved>';
-        ctx.info(`Parsing config from ${source}`);
-        cfg = (await parseDomainText(h.config, file, { from: 'json' })).config;
-      }
-      delete cfg.c_info.domid;
-      if (ctx.dryRun) {
-        ctx.info(`txl: dry run: would restore domain '${cfg.c_info.name}' from ${file}`);
-        return { data: { dry_run: true, name: cfg.c_info.name }, text: '' };
-      }
-      let domid: number;
-      try {
-        domid = await be.create(cfg, { restoreFd: fd, paused: opts.paused, noMonitor: opts.monitor === false });
-      } catch (e) {
-        throw explain(e, `domain '${cfg.c_info.name}' was not restored; ${file} is kept`);
-      }
-      try {
-        await settleAndCheck();
-      } catch (e) {
-        await undoing(() => be.destroy(domid));
-        throw explain(e, `the restored domain '${cfg.c_info.name}' (domid ${domid}) was destroyed; ${file} is kept`);
-      }
-      return { data: { domid, name: cfg.c_info.name, file }, text: '' };
-    } finally {
-      closeSync(fd);
-    }
-  }).catch((e) => {
+  return withBackend(ctx, (be) => restoreOnBackend(ctx, be, file, configFile, opts)).catch((e) => {
     throw explain(e, `nothing was restored; ${file} is kept`);
   });
+}
+
+/** The restore on an open connection (start and host-start restore managed saves with it). */
+export async function restoreOnBackend(ctx: Context, be: Backend, file: string, configFile: string | undefined, opts: RestoreOptions): Promise<Result> {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`no such file '${file}'`);
+    throw new OperationError(`Can't open restore file: ${(e as Error).message}`);
+  }
+  try {
+    const h = readHeader(fd);
+    ctx.info(`Loading new save file ${file} (new xl fmt info ${describe(h)})`);
+    let source: string;
+    let cfg;
+    if (configFile) {
+      source = configFile;
+      ctx.info(`Parsing config from ${source}`);
+      cfg = (await readDomainFile(configFile, ctx.env)).config;
+    } else {
+      if (!h.config) throw new OperationError('Config file not specified and save file contains no config');
+      ctx.info(` Savefile contains xl domain config in JSON format`);
+      source = '<saved>';
+      ctx.info(`Parsing config from ${source}`);
+      cfg = (await parseDomainText(h.config, file, { from: 'json' })).config;
+    }
+    delete cfg.c_info.domid;
+    if (ctx.dryRun) {
+      ctx.info(`txl: dry run: would restore domain '${cfg.c_info.name}' from ${file}`);
+      return { data: { dry_run: true, name: cfg.c_info.name }, text: '' };
+    }
+    let domid: number;
+    try {
+      domid = await be.create(cfg, { restoreFd: fd, paused: opts.paused, noMonitor: opts.monitor === false });
+    } catch (e) {
+      throw explain(e, `domain '${cfg.c_info.name}' was not restored; ${file} is kept`);
+    }
+    try {
+      await settleAndCheck();
+    } catch (e) {
+      await undoing(() => be.destroy(domid));
+      throw explain(e, `the restored domain '${cfg.c_info.name}' (domid ${domid}) was destroyed; ${file} is kept`);
+    }
+    return { data: { domid, name: cfg.c_info.name, file }, text: '' };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -27,6 +27,7 @@ import { checkManagedFile } from '../trust-files.js';
 import { writeAll } from '../fsutil.js';
 import { startTime } from './lock.js';
 import { recoverSaves } from './recover.js';
+import { ManagedMarks } from '../managed-marks.js';
 
 // The abort listener is removed when the timer fires: streams poll for hours.
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -50,7 +51,11 @@ function settleAll(tx: Tx): boolean {
 export class SimBackend implements Backend {
   readonly kind = 'test' as const;
 
-  constructor(readonly uri: string, readonly store: SimStore) {}
+  readonly marks: ManagedMarks;
+
+  constructor(readonly uri: string, readonly store: SimStore) {
+    this.marks = new ManagedMarks(store.paths.managed, store.paths.save);
+  }
 
   async close(): Promise<void> {}
 
@@ -211,6 +216,7 @@ export class SimBackend implements Backend {
         // the managed config follows the domain it describes
         replaceFile(join(this.store.paths.managed, `${newName}.json`), JSON.stringify({ ...m.config, c_info: { ...m.config.c_info, name: newName } }, null, 2) + '\n');
         removeFile(m.path);
+        this.marks.rename(old, newName);
       }
     });
   }
@@ -326,12 +332,14 @@ export class SimBackend implements Backend {
     }
     const out: ManagedDomain[] = [];
     this.store.checkFiles();
+    const autostart = this.marks.autostartNames();
     for (const f of files.sort()) {
       const path = join(this.store.paths.managed, f);
       checkManagedFile(path); // one others could write is refused, not skipped
       try {
         const config = JSON.parse(readBounded(path, 'a managed config').toString('utf8')) as DomainConfig;
-        out.push({ name: config.c_info?.name ?? f.slice(0, -5), uuid: config.c_info?.uuid ?? '', config, path });
+        const name = config.c_info?.name ?? f.slice(0, -5);
+        out.push({ name, uuid: config.c_info?.uuid ?? '', config, path, autostart: autostart.has(name), managed_save: this.marks.saveOf(name) });
       } catch {
         /* a file being replaced or damaged: skip it rather than fail every listing */
       }
@@ -365,10 +373,22 @@ export class SimBackend implements Backend {
     const m = await this.getManaged(name);
     if (!m) throw new NotFoundError(`no managed domain '${name}'`);
     await this.tx((tx) => {
+      this.marks.checkUndefine(name);
       removeFile(m.path);
+      this.marks.forget(name);
       const live = tx.st.domains.find((d) => d.name === name);
       pushEvent(tx.st, 'undefine', { domid: live?.domid ?? null, name, uuid: m.uuid }, {}, tx.now);
     });
+  }
+
+  async setAutostart(name: string, enable: boolean): Promise<void> {
+    if (!(await this.getManaged(name))) throw new NotFoundError(`no managed domain '${name}'`);
+    // under the host's lock, as every other change of the host is
+    await this.tx(() => this.marks.setAutostart(name, enable));
+  }
+
+  managedSavePath(name: string): string {
+    return this.marks.savePath(name);
   }
 
   guestAction(domid: number, action: GuestAction): Promise<void> {

@@ -13,6 +13,8 @@ export interface SimPaths {
   managed: string;
   console: string;
   dump: string;
+  /** managed save images (managedsave) */
+  save: string;
   /** the YAML host description, for test:///PATH */
   hostFile?: string;
   /** a directory that must exist already: txl never creates a missing HOME, nor a host file's directory */
@@ -48,6 +50,7 @@ export function simPaths(host: 'default' | string, env: Environment): SimPaths {
     managed: join(dir, 'managed'),
     console: join(dir, 'console'),
     dump: join(dir, 'dump'),
+    save: join(dir, 'save'),
     hostFile: host === 'default' ? undefined : host,
     mustExist,
   };

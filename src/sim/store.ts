@@ -170,6 +170,7 @@ export class SimStore {
     sweepDeadTemps(this.paths.dir, basename(this.paths.lock));
     sweepDeadTemps(this.paths.managed);
     sweepDeadTemps(this.paths.dump);
+    sweepDeadTemps(this.paths.save);
   }
 
   private write(text: string, crash: boolean, fail: boolean): void {

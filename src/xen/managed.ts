@@ -11,14 +11,24 @@ import { removeFile, replaceFile } from '../fsutil.js';
 import { checkManagedDir, checkManagedFile } from '../trust-files.js';
 import { isUuid, normUuid } from './domains.js';
 import type { Environment } from '../env.js';
+import { ManagedMarks } from '../managed-marks.js';
 
 /** Under the command's TXL_XEN_STATE_DIR when set. */
 export function managedDir(env: Environment): string {
   return env.TXL_XEN_STATE_DIR ? join(env.TXL_XEN_STATE_DIR, 'managed') : '/var/lib/txl/managed';
 }
 
+/** Managed save images (managedsave), beside managed/: /var/lib/txl/save by default. */
+export function saveDir(env: Environment): string {
+  return env.TXL_XEN_STATE_DIR ? join(env.TXL_XEN_STATE_DIR, 'save') : '/var/lib/txl/save';
+}
+
 export class ManagedStore {
-  constructor(readonly dir: string) {}
+  readonly marks: ManagedMarks;
+
+  constructor(readonly dir: string, savesIn = join(dir, '..', 'save')) {
+    this.marks = new ManagedMarks(dir, savesIn);
+  }
 
   list(): ManagedDomain[] {
     let files: string[];
@@ -29,12 +39,14 @@ export class ManagedStore {
     }
     const out: ManagedDomain[] = [];
     checkManagedDir(this.dir);
+    const autostart = this.marks.autostartNames();
     for (const f of files.sort()) {
       const path = join(this.dir, f);
       checkManagedFile(path); // one others could write is refused, not skipped
       try {
         const config = JSON.parse(readBounded(path, 'a managed config').toString('utf8')) as DomainConfig;
-        out.push({ name: config.c_info?.name ?? f.slice(0, -5), uuid: config.c_info?.uuid ?? '', config, path });
+        const name = config.c_info?.name ?? f.slice(0, -5);
+        out.push({ name, uuid: config.c_info?.uuid ?? '', config, path, autostart: autostart.has(name), managed_save: this.marks.saveOf(name) });
       } catch {
         /* a file being replaced or damaged: skip it rather than fail every listing */
       }
@@ -69,7 +81,9 @@ export class ManagedStore {
   undefine(name: string): void {
     const m = this.get(name);
     if (!m) throw new NotFoundError(`no managed domain '${name}'`);
+    this.marks.checkUndefine(name);
     removeFile(m.path);
+    this.marks.forget(name);
   }
 
   /** The managed config follows a running domain that is renamed. */
@@ -79,6 +93,7 @@ export class ManagedStore {
     if (this.get(newName)) throw new OperationError(`a managed domain named '${newName}' already exists`, 'undefine it first, or pick another name');
     this.write(newName, { ...m.config, c_info: { ...m.config.c_info, name: newName } });
     removeFile(m.path);
+    this.marks.rename(oldName, newName);
   }
 
   private write(name: string, cfg: DomainConfig): void {

@@ -1,0 +1,20 @@
+import { defineCommand } from '../../src/command.js';
+import { domainArg } from '../shared/args.js';
+
+export default defineCommand({
+  name: 'managedsave',
+  summary: 'save a running managed domain into its managed save image and stop it; `start` restores it',
+  description: 'The image is xl\'s save format, kept by txl (/var/lib/txl/save/NAME.save on Xen, owner-only) and written ' +
+    'whole or not at all, as `txl save` writes. `start` restores from it and removes it (`start --force-boot` boots afresh); ' +
+    '`dominfo` says "Managed save: yes" meanwhile.',
+  examples: ['txl managedsave guest', 'txl start guest'],
+  family: 'virsh',
+  group: 'lifecycle',
+  args: [domainArg],
+  modifies: true,
+  dryRun: true,
+  async run({ ctx, args }) {
+    const { managedSave } = await import('../../src/ops/managedsave.js');
+    return managedSave(ctx, args.domain);
+  },
+});
