@@ -182,7 +182,8 @@ export function renderMan(commands: CommandDef[], program: Command, version: str
     roff('Every variable below is checked before a command runs: a value txl cannot use (a lock timeout of "5s", an unknown fault step, a relative path where an absolute one is needed) is one error line naming the variable and what it takes, exit status 2. An empty variable is the same as an unset one.'),
     ...items([
       [b('HOME'), 'Must be an absolute path. The simulator keeps its default state under it and never creates a missing HOME.'],
-      [b('TXL_CONNECT'), 'The connection URI when --connect is not given.'],
+      [b('TXL_CONNECT'), 'The connection URI when --connect is not given, or an alias from uri_aliases in txl.yaml. A remote one (xen+ssh://[user@]host[:port]/system, test+ssh://host/default) runs the command line on that host\'s txl over ssh (see README, "Remote hosts").'],
+      [b('TXL_SSH_OPTS'), 'More options for ssh when the connection is remote, split at spaces (e.g. -F /path/to/ssh_config).'],
       [b('TXL_XL_CONF'), 'The xl.conf to read instead of /etc/xen/xl.conf; it must exist.'],
       [b('TXL_SIM_STATE'), 'The simulator\'s state file, instead of ~/.local/state/txl/test-default.json (or PATH/host.state.json for test:///PATH/host.yaml). Managed configs and console logs are kept in the same directory.'],
       [b('TXL_SIM_FAIL'), `Fault injection for tests: step[:nth],... makes a named simulator step fail (every time, or only its nth occurrence), so that an operation's rollback can be checked. Steps: ${FAULT_STEPS.join(', ')}.`],

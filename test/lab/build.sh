@@ -127,12 +127,13 @@ bash "$LAB_DIR/guest-initramfs.sh" "$CACHE/guest.cpio.gz" "$CACHE/kernel" "$KVER
 # --- dom0 root filesystem ----------------------------------------------------
 # Only the expensive mmdebstrap run has its own stamp, so changing the guest or
 # the module list does not download the rootfs again.
-rootfs_key=$(echo "$XEN_VER bookworm xen-utils-4.17 kmod iproute2 procps mount libstdc++6 v2" | sha256sum | cut -c1-16)
+rootfs_key=$(echo "$XEN_VER bookworm xen-utils-4.17 kmod iproute2 procps mount libstdc++6 openssh-server openssh-client v2" | sha256sum | cut -c1-16)
 if [ ! -f "$CACHE/rootfs.tar" ] || [ "$(cat "$CACHE/rootfs.key" 2>/dev/null)" != "$rootfs_key" ]; then
   say "mmdebstrap bookworm rootfs (xen-utils-4.17 $XEN_VER)"
   rm -f "$CACHE/rootfs.key"
   # libstdc++6: the host's node binary, copied in at boot, links against it.
-  debian_rootfs "$CACHE/rootfs.tar" "$CACHE/mmdebstrap.log" "xen-utils-4.17=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6" ||
+  # openssh-server and -client: txl -c xen+ssh://root@127.0.0.1/system (checks/96-txl-remote.sh).
+  debian_rootfs "$CACHE/rootfs.tar" "$CACHE/mmdebstrap.log" "xen-utils-4.17=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6,openssh-server,openssh-client" ||
     cannot "mmdebstrap failed (see $CACHE/mmdebstrap.log)"
   echo "$rootfs_key" >"$CACHE/rootfs.key"
 fi
