@@ -64,6 +64,33 @@ describe('remote URIs and command lines (no ssh)', () => {
   });
 });
 
+describe('uri_aliases (no ssh)', () => {
+  it('-c NAME, TXL_CONNECT=NAME and connect: NAME resolve through txl.yaml; the user\'s file wins', async () => {
+    const { chooseUri } = await import('../src/backend/index.js');
+    const dir = tempDir();
+    const sys = join(dir, 'txl.yaml');
+    writeFileSync(sys, 'uri_aliases:\n  sim: test:///default\n  prod: xen+ssh://root@dom0/system\n');
+    mkdirSync(join(dir, 'xdg', 'txl'), { recursive: true });
+    const env = { TXL_CONF: sys, HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg') };
+    expect((await chooseUri('sim', env)).uri).toBe('test:///default');
+    expect((await chooseUri(undefined, { ...env, TXL_CONNECT: 'prod' })).uri).toBe('xen+ssh://root@dom0/system');
+    expect((await chooseUri('test:///default', env)).uri).toBe('test:///default');
+    writeFileSync(join(dir, 'xdg', 'txl', 'txl.yaml'), 'connect: prod\nuri_aliases:\n  prod: test:///default\n');
+    expect(await chooseUri(undefined, env)).toEqual({ uri: 'test:///default', from: join(dir, 'xdg', 'txl', 'txl.yaml') });
+    await expect(chooseUri('nope', env)).rejects.toThrow("'nope' (from --connect) is neither a connection URI nor an alias (aliases: prod, sim)");
+    writeFileSync(sys, 'uri_aliases: [a, b]\n');
+    await expect(chooseUri('nope', env)).rejects.toThrow(/must be a mapping/);
+  });
+
+  it('TXL_CONNECT takes a URI or an alias name, nothing else', async () => {
+    const { environmentProblem } = await import('../src/env.js');
+    expect(environmentProblem({ TXL_CONNECT: 'prod' })).toBeUndefined();
+    expect(environmentProblem({ TXL_CONNECT: 'xen+ssh://root@h/system' })).toBeUndefined();
+    expect(environmentProblem({ TXL_CONNECT: 'a b' })?.message).toMatch(/TXL_CONNECT takes/);
+    expect(environmentProblem({ TXL_SSH_OPTS: '-F /x' })).toBeUndefined();
+  });
+});
+
 /** A port nothing listens on just now. */
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
