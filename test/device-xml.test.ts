@@ -143,11 +143,40 @@ describe('attach-device / detach-device', () => {
     defineGuest(h);
     const before = JSON.stringify(managed(h));
     const ndev = dom(h).devices.length;
-    fails(h, ['attach-device', 'guest', h.file('i.xml', `<input type='mouse' bus='xen'/>`), '--persistent'], 1, /^txl: error: libxl cannot hot-plug a <input> into a running domain/m);
-    fails(h, ['attach-device', 'guest', h.file('c.xml', `<channel type='pty'><target type='xen' name='a'/></channel>`)], 1, /cannot hot-plug a <channel>/);
-    fails(h, ['attach-device', 'guest', h.file('k.xml', `<console type='pty'/>`), '--live'], 1, /cannot hot-plug a <console>/);
+    fails(h, ['attach-device', 'guest', h.file('i.xml', `<input type='mouse' bus='xen'/>`), '--persistent'], 1, /^txl: error: libxl cannot hot-plug <input> devices into a running domain; --config changes the stored config$/m);
+    fails(h, ['attach-device', 'guest', h.file('c.xml', `<channel type='pty'><target type='xen' name='a'/></channel>`)], 1, /cannot hot-plug <channel> devices/);
+    fails(h, ['attach-device', 'guest', h.file('k.xml', `<console type='pty'/>`), '--live'], 1, /cannot hot-plug <console> devices/);
+    fails(h, ['attach-device', 'guest', h.file('x.xml', `<controller type='xenbus' maxGrantFrames='64'/>`)], 1, /libxl cannot hot-plug <controller type='xenbus'> devices/);
+    fails(h, ['attach-device', 'guest', h.file('u.xml', `<hostdev mode='subsystem' type='usb'><source><address bus='1' device='3'/></source></hostdev>`), '--persistent'], 1, /txl cannot hot-plug <hostdev type='usb'> devices/);
+    fails(h, ['detach-device', 'guest', h.file('c.xml', `<channel type='pty'><target type='xen' name='a'/></channel>`)], 1, /libxl cannot hot-unplug <channel> devices from a running domain/);
     expect(JSON.stringify(managed(h))).toBe(before);
     expect(dom(h).devices).toHaveLength(ndev);
+  });
+
+  it('hot-plugs a PCI device and a USB controller into a running HVM domain, and unplugs them', () => {
+    boot(h, 'name = "hvm"\ntype = "hvm"\nmemory = 256\n');
+    const pci = h.file('p.xml', `<hostdev mode='subsystem' type='pci' managed='no'><source><address domain='0x0000' bus='0x03' slot='0x00' function='0x1'/></source></hostdev>`);
+    const usb = h.file('u.xml', `<controller type='usb' index='0' model='qusb2' ports='4'/>`);
+    ok(h, ['attach-device', 'hvm', pci]);
+    ok(h, ['attach-device', 'hvm', usb, '--live']);
+    expect(ok(h, ['pci-list', 'hvm']).stdout).toMatch(/0000:03:00\.1/);
+    expect(devs(h, 'usbctrl', 'hvm').map((d) => d.config)).toMatchObject([{ version: 2, ports: 4 }]);
+    fails(h, ['attach-device', 'hvm', h.file('i.xml', `<input type='tablet' bus='usb'/>`)], 1, /cannot hot-plug <input> devices/);
+    ok(h, ['detach-device', 'hvm', pci]);
+    ok(h, ['detach-device', 'hvm', usb]);
+    expect(ok(h, ['pci-list', 'hvm']).stdout).toBe('');
+    expect(devs(h, 'usbctrl', 'hvm')).toHaveLength(0);
+  });
+
+  it('an HVM config takes a USB tablet and a serial console, and gives the tablet back', () => {
+    ok(h, ['define', h.file('hvm.cfg', 'name = "hvm"\ntype = "hvm"\nmemory = 256\n')]);
+    const tablet = h.file('i.xml', `<input type='tablet' bus='usb'/>`);
+    ok(h, ['attach-device', 'hvm', tablet]);
+    ok(h, ['attach-device', 'hvm', h.file('c.xml', `<console type='pty'><target type='serial' port='0'/></console>`)]);
+    expect(managed(h, 'hvm').b_info['type.hvm']).toMatchObject({ usbdevice_list: ['tablet'], serial: 'pty' });
+    ok(h, ['detach-device', 'hvm', tablet]);
+    expect(managed(h, 'hvm').b_info['type.hvm'].usbdevice_list).toBeUndefined();
+    fails(h, ['detach-device', 'hvm', tablet], 1, /domain 'hvm' has no USB tablet device in its config/);
   });
 
   it('errors: bad XML, unknown device, missing device, transient --config, option clashes', () => {

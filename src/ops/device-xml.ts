@@ -119,10 +119,19 @@ const ELEMENT_OF: Record<XmlDevice['kind'], string> = {
   disk: 'disk', nic: 'interface', pci: 'hostdev', usbctrl: 'controller', channel: 'channel', usbdev: 'hostdev', xenbus: 'controller', input: 'input', console: 'console',
 };
 
+/** The element as an admin wrote it, with the type that tells same-named devices apart. */
+function label(d: XmlDevice): string {
+  if (d.kind === 'usbdev') return "<hostdev type='usb'>";
+  if (d.kind === 'xenbus') return "<controller type='xenbus'>";
+  return `<${ELEMENT_OF[d.kind]}>`;
+}
+
 function refuseLive(d: XmlDevice, verb: string) {
-  if (!HOTPLUG.includes(d.kind)) {
-    throw new OperationError(`libxl cannot ${verb} a <${ELEMENT_OF[d.kind]}> ${verb === 'hot-plug' ? 'into' : 'from'} a running domain; --config changes the stored config`);
-  }
+  if (HOTPLUG.includes(d.kind)) return;
+  const where = `${verb === 'hot-plug' ? 'into' : 'from'} a running domain; --config changes the stored config`;
+  // libxl has usbdev hot-plug, but txl's backends do not drive it yet
+  if (d.kind === 'usbdev') throw new OperationError(`txl cannot ${verb} ${label(d)} devices ${where}`);
+  throw new OperationError(`libxl cannot ${verb} ${label(d)} devices ${where}`);
 }
 
 function fileOf(file: string | undefined, opt: string | undefined): string {
