@@ -30,7 +30,7 @@ export async function forwardIfRemote(argv: string[], io: CliIo): Promise<number
   try {
     const target = parseRemoteUri(uri);
     if (complete) {
-      return await forward(target, ['__complete', '-c', target.local, ...line.globals, ...line.rest], { env: io.env, stdout: io.stdout, stderr: io.stderr, tty: false });
+      return await forward(target, ['__complete', '-c', target.local, ...line.globals, ...line.rest], { env: io.env, stdout: io.stdout, stderr: io.stderr, tty: false, noInput: true });
     }
     const { words, stdin } = localFiles(line.rest);
     const tty = Boolean(io.stdin.isTTY && (io.stdout as NodeJS.WriteStream).isTTY) && !stdin;

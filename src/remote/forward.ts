@@ -62,6 +62,8 @@ export interface ForwardIo {
   tty: boolean;
   /** the text for the remote's stdin (a config file); else this process's stdin */
   input?: Buffer;
+  /** the remote reads nothing (completion: what the user types next is the shell's) */
+  noInput?: boolean;
   /** stdout is this process's own fd 1: handed to ssh as it is */
   inheritStdout?: boolean;
 }
@@ -78,7 +80,7 @@ export function forward(target: RemoteUri, words: string[], io: ForwardIo): Prom
   return new Promise((resolve) => {
     const child = spawn('ssh', sshArgs(target, script, io.tty, io.env), {
       env: { ...io.env },
-      stdio: [io.input ? 'pipe' : 'inherit', io.inheritStdout ? 'inherit' : 'pipe', 'pipe'],
+      stdio: [io.input ? 'pipe' : io.noInput ? 'ignore' : 'inherit', io.inheritStdout ? 'inherit' : 'pipe', 'pipe'],
     });
     // on a terminal, the remote's stderr comes through the pty: ssh's stderr is ssh's own
     let started = false;
