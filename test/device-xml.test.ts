@@ -115,6 +115,12 @@ describe('attach-device / detach-device', () => {
     ok(h, ['detach-device', 'guest', disk, '--persistent']);
     expect(managed(h).disks).toHaveLength(2);
     expect(devs(h, 'disk')).toHaveLength(2);
+    ok(h, ['attach-device', 'guest', h.file('nomac.xml', `<interface type='bridge'><source bridge='xenbr2'/></interface>`), '--persistent']);
+    const made = devs(h, 'nic')[1]!.config.mac;
+    expect(made).toMatch(/^00:16:3e:/);
+    expect(managed(h).nics[1]).toMatchObject({ bridge: 'xenbr2', mac: made });
+    ok(h, ['detach-device', 'guest', h.file('mac.xml', `<interface type='bridge'><mac address='${made}'/><source bridge='xenbr2'/></interface>`), '--persistent']);
+    expect(managed(h).nics).toHaveLength(1);
     ok(h, ['destroy', 'guest']);
     ok(h, ['attach-device', 'guest', h.file('nic.xml', NIC), '--current']);
     expect(managed(h).nics.map((n: { bridge: string }) => n.bridge)).toEqual(['xenbr0', 'xenbr1']);

@@ -308,6 +308,11 @@ export async function attachDeviceXml(ctx: Context, name: string, file: string |
     if (ctx.dryRun) return dryRun(ctx, `attach a <${ELEMENT_OF[d.kind]}> to '${t.ref.name}'${s.live ? ' (live)' : ''}${s.config ? ' (config)' : ''}`, answer(t, s, d, '').data as object);
     let devid: number | undefined;
     if (s.live) devid = await be.attachDevice(t.ref.domid!, d.kind as 'disk', d.dev as Disk);
+    if (s.live && s.config && d.kind === 'nic' && !d.dev.mac) {
+      // libxl made up a MAC; the stored config gets the same one (libvirt picks it at parse time)
+      const made = (await be.listDevices(t.ref.domid!, 'nic')).find((x) => x.devid === devid);
+      if (made?.config.mac) d.dev.mac = made.config.mac;
+    }
     await commit(t, s, t.managed, devid === undefined ? undefined : () => be.detachDevice(t.ref.domid!, d.kind as DeviceKind, devid!));
     return answer(t, s, d, virshText(ctx, 'Device attached successfully\n'), { devid: devid ?? null });
   });
