@@ -133,6 +133,24 @@ describe('managedsave and start', () => {
   });
 });
 
+describe('-N managedsave and -N start', () => {
+  const h = host();
+  define(h, 'web');
+
+  it('say what they would do and change nothing', () => {
+    expect(h.run(['start', 'web']).code).toBe(0);
+    const r = h.run(['-N', 'managedsave', 'web']);
+    expect(r).toMatchObject({ code: 0, stdout: '' });
+    expect(r.stderr).toBe(`txl: dry run: would save domain 'web' (id 1) to ${join(h.dir, 'save', 'web.save')} and stop it\n`);
+    expect(live(h).map((d: { name: string }) => d.name)).toEqual(['web']);
+    expect(h.run(['managedsave', 'web']).code).toBe(0);
+    const s = h.run(['-N', 'start', 'web']);
+    expect(s.stderr).toBe(`txl: dry run: would restore domain 'web' from ${join(h.dir, 'save', 'web.save')} and remove it\n`);
+    expect(live(h)).toEqual([]);
+    expect(existsSync(join(h.dir, 'save', 'web.save'))).toBe(true);
+  });
+});
+
 describe('host-start and host-stop', () => {
   const h = host();
   for (const n of ['a', 'b', 'c']) define(h, n);

@@ -30,12 +30,14 @@ function mustSave(r: DomainRef): number {
 export async function managedSaveOn(ctx: Context, be: Backend, r: DomainRef): Promise<string> {
   const domid = mustSave(r);
   const image = be.managedSavePath(r.name);
-  if (!ctx.dryRun) {
-    try {
-      mkdirSync(dirname(image), { recursive: true, mode: 0o700 });
-    } catch (e) {
-      throw new OperationError(`cannot create ${dirname(image)}: ${writeReason(e)}`);
-    }
+  if (ctx.dryRun) {
+    ctx.info(`txl: dry run: would save domain '${r.name}' (id ${domid}) to ${image} and stop it`);
+    return image;
+  }
+  try {
+    mkdirSync(dirname(image), { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new OperationError(`cannot create ${dirname(image)}: ${writeReason(e)}`);
   }
   await saveOn(quiet(ctx), be, String(domid), image);
   return image;
@@ -87,10 +89,13 @@ export async function restoreManagedSave(ctx: Context, be: Backend, m: ManagedDo
   // the image holds the config the domain is rebuilt from, as root: others must not write it
   const bad = untrustedComponent(image);
   if (bad) throw new UnsafeFileError(`refusing to restore from the managed save image '${image}': ${bad.why}`, fixFor(bad, bad.path !== image));
+  if (ctx.dryRun) {
+    ctx.info(`txl: dry run: would restore domain '${m.name}' from ${image} and remove it`);
+    return -1;
+  }
   const { restoreOnBackend } = await import('./saverestore.js');
   const r = await restoreOnBackend(quiet(ctx), be, image, undefined, { paused: opts.paused });
   const { domid, name } = r.data as { domid: number; name: string };
-  if (ctx.dryRun) return -1;
   if (name !== m.name) ctx.warn(`the managed save image of '${m.name}' held domain '${name}'`);
   dropManagedSave(ctx, m.name, image);
   return domid;
