@@ -118,6 +118,16 @@ describe('managedsave and start', () => {
     expect(h.state().events.filter((e: { type: string }) => e.type === 'restore')).toHaveLength(1);
   });
 
+  it('a paused domain is saved (running for its save, as libxl needs) and comes back paused', () => {
+    expect(h.run(['pause', 'web']).code).toBe(0);
+    expect(h.run(['managedsave', 'web']).code).toBe(0);
+    expect(existsSync(join(h.dir, 'save', 'web.save.paused'))).toBe(true);
+    expect(h.run(['start', 'web']).code).toBe(0);
+    expect(live(h).map((d: { name: string; state: string }) => [d.name, d.state])).toEqual([['web', 'paused']]);
+    expect(existsSync(join(h.dir, 'save', 'web.save.paused'))).toBe(false);
+    expect(h.run(['unpause', 'web']).code).toBe(0);
+  });
+
   it('a failed save leaves no image and the domain running', () => {
     const r = h.run(['managedsave', 'web'], { env: { TXL_SIM_FAIL: 'save-write' } });
     expect(r.code).toBe(1);

@@ -1,13 +1,13 @@
 // managedsave, managedsave-remove, and the restore `start` makes from a managed save: the
 // image is kept by the connection (Backend.managedSavePath), written as `txl save` writes
 // (whole and renamed into place, owner-only, or not at all) and removed once restored.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Context } from '../context.js';
 import type { Result } from '../command.js';
 import type { Backend, DomainRef, ManagedDomain } from '../core/backend-types.js';
 import { OperationError } from '../core/errors.js';
-import { removeFile, writeReason } from '../fsutil.js';
+import { removeFile, writeFileAtomicSync, writeReason } from '../fsutil.js';
 import { fixFor, untrustedComponent } from '../trust.js';
 import { UnsafeFileError } from '../validate.js';
 import { explain, installInterruptHandler } from '../interrupt.js';
@@ -39,8 +39,29 @@ export async function managedSaveOn(ctx: Context, be: Backend, r: DomainRef): Pr
   } catch (e) {
     throw new OperationError(`cannot create ${dirname(image)}: ${writeReason(e)}`);
   }
-  await saveOn(quiet(ctx), be, String(domid), image);
+  // libxl saves only a running guest (a paused one cannot answer the suspend request): a
+  // paused domain runs for its save, and the mark beside the image brings it back paused
+  const paused = (await be.domainInfo(domid)).paused;
+  const mark = pausedMark(image);
+  if (paused) {
+    writeFileAtomicSync(mark, '', 0o600);
+    await be.unpause(domid);
+  } else removeFile(mark);
+  try {
+    await saveOn(quiet(ctx), be, String(domid), image);
+  } catch (e) {
+    if (paused) {
+      removeFile(mark);
+      await be.pause(domid).catch(() => undefined);
+    }
+    throw e;
+  }
   return image;
+}
+
+/** Beside a managed save image of a domain that was paused: `start` restores it paused. */
+function pausedMark(image: string): string {
+  return `${image}.paused`;
 }
 
 async function saveOn(ctx: Context, be: Backend, ref: string, image: string): Promise<void> {
@@ -73,6 +94,7 @@ export async function managedSaveRemove(ctx: Context, ref: string): Promise<Resu
     }
     try {
       removeFile(image);
+      removeFile(pausedMark(image));
     } catch (e) {
       throw new OperationError(`cannot remove ${image}: ${writeReason(e)}`);
     }
@@ -94,7 +116,7 @@ export async function restoreManagedSave(ctx: Context, be: Backend, m: ManagedDo
     return -1;
   }
   const { restoreOnBackend } = await import('./saverestore.js');
-  const r = await restoreOnBackend(quiet(ctx), be, image, undefined, { paused: opts.paused });
+  const r = await restoreOnBackend(quiet(ctx), be, image, undefined, { paused: opts.paused || existsSync(pausedMark(image)) });
   const { domid, name } = r.data as { domid: number; name: string };
   if (name !== m.name) ctx.warn(`the managed save image of '${m.name}' held domain '${name}'`);
   dropManagedSave(ctx, m.name, image);
@@ -105,6 +127,7 @@ export async function restoreManagedSave(ctx: Context, be: Backend, m: ManagedDo
 export function dropManagedSave(ctx: Context, name: string, image: string): void {
   try {
     removeFile(image);
+    removeFile(pausedMark(image));
   } catch (e) {
     ctx.warn(`domain '${name}' runs, but its managed save image ${image} could not be removed (${writeReason(e)}): remove it before the next start`);
   }
