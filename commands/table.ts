@@ -33,6 +33,12 @@ import domuuid from './information/domuuid.js';
 import dominfo from './information/dominfo.js';
 import domstate from './information/domstate.js';
 import uptime from './information/uptime.js';
+import domjobinfo from './information/domjobinfo.js';
+import domjobabort from './lifecycle/domjobabort.js';
+import vncdisplay from './information/vncdisplay.js';
+import domdisplay from './information/domdisplay.js';
+import dompmsuspend from './lifecycle/dompmsuspend.js';
+import dompmwakeup from './lifecycle/dompmwakeup.js';
 import info from './host/info.js';
 import nodeinfo from './host/nodeinfo.js';
 import capabilities from './host/capabilities.js';
@@ -104,6 +110,8 @@ export const COMMANDS: CommandDef[] = [
   reboot,
   pause,
   unpause,
+  dompmsuspend,
+  dompmwakeup,
   rename,
   start,
   define,
@@ -123,6 +131,10 @@ export const COMMANDS: CommandDef[] = [
   dominfo,
   domstate,
   uptime,
+  domjobinfo,
+  domjobabort,
+  vncdisplay,
+  domdisplay,
   info,
   nodeinfo,
   capabilities,

@@ -4,7 +4,7 @@
 // passed on, rather than slipping past every layer unseen.
 import type {
   Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceIo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo,
-  DomainRef, DomainStats, GuestAction, HostInfo, ManagedDomain, PinOptions, ShutdownOptions, SuspendOptions, VcpuInfo,
+  DisplayInfo, DomainRef, DomainStats, GuestAction, HostInfo, ManagedDomain, PinOptions, ShutdownOptions, SuspendOptions, VcpuInfo,
 } from './core/backend-types.js';
 import type { Bitmap, Disk, DomainConfig, SchedParams } from './core/model.js';
 
@@ -15,6 +15,10 @@ export class BackendLayer implements Backend {
   readonly hostBridges?: () => Promise<string[]>;
   readonly deviceIo?: () => Promise<Map<number, DeviceIo>>;
   readonly guestAction?: (domid: number, action: GuestAction) => Promise<void>;
+  readonly jobsDir?: () => string;
+  readonly displays?: (domid: number) => Promise<DisplayInfo[]>;
+  readonly pmSuspend?: (domid: number) => Promise<void>;
+  readonly pmWakeup?: (domid: number) => Promise<void>;
 
   constructor(readonly inner: Backend) {
     this.uri = inner.uri;
@@ -22,6 +26,10 @@ export class BackendLayer implements Backend {
     if (inner.hostBridges) this.hostBridges = () => inner.hostBridges!();
     if (inner.deviceIo) this.deviceIo = () => inner.deviceIo!();
     if (inner.guestAction) this.guestAction = (domid, action) => inner.guestAction!(domid, action);
+    if (inner.jobsDir) this.jobsDir = () => inner.jobsDir!();
+    if (inner.displays) this.displays = (domid) => inner.displays!(domid);
+    if (inner.pmSuspend) this.pmSuspend = (domid) => inner.pmSuspend!(domid);
+    if (inner.pmWakeup) this.pmWakeup = (domid) => inner.pmWakeup!(domid);
   }
 
   close(): Promise<void> {

@@ -6,7 +6,7 @@ import type { XenstoreReader } from '../../bindings/xenstore.js';
 import { NotFoundError, OperationError } from '../core/errors.js';
 import type { Bitmap, DomainConfig, Disk, SchedParams } from '../core/model.js';
 import type {
-  Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceIo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
+  Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceIo, DisplayInfo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
   DomainStats, HostInfo, ManagedDomain, PinOptions, ShutdownOptions, SuspendOptions, VcpuInfo,
 } from '../core/backend-types.js';
 import { connectError } from '../xen/errors.js';
@@ -177,6 +177,23 @@ export class XenBackend implements Backend {
   async deviceIo(): Promise<Map<number, DeviceIo>> {
     const { deviceIo } = await import('../xen/stats.js');
     return deviceIo(this.xs);
+  }
+
+  // --- jobs, displays, power management ---
+  jobsDir(): string {
+    return this.env.TXL_XEN_STATE_DIR ? `${this.env.TXL_XEN_STATE_DIR}/jobs` : '/run/txl/jobs';
+  }
+  async displays(domid: number): Promise<DisplayInfo[]> {
+    const { displays } = await import('../xen/pm-display.js');
+    return displays(this.lx, this.xs, domid);
+  }
+  async pmSuspend(domid: number): Promise<void> {
+    const { pmSuspend } = await import('../xen/pm-display.js');
+    return pmSuspend(this.lx, this.xs, domid);
+  }
+  async pmWakeup(domid: number): Promise<void> {
+    const { pmWakeup } = await import('../xen/pm-display.js');
+    return pmWakeup(this.lx, domid);
   }
 
   // --- resources ---

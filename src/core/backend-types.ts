@@ -271,6 +271,18 @@ export interface ShutdownOptions {
   fallbackAcpi?: boolean;
 }
 
+/** One graphical console of a live domain (vnc-port, vnc-listen, vnc-pass in xenstore; SPICE from the config). */
+export interface DisplayInfo {
+  type: 'vnc' | 'spice';
+  /** the address it listens on, as configured (0.0.0.0 for any) */
+  listen: string;
+  /** the TCP port (VNC: 5900 + display); absent when only a TLS port is set */
+  port?: number;
+  tls_port?: number;
+  /** only for --include-password: callers drop it otherwise */
+  passwd?: string;
+}
+
 export type GuestAction = 'poweroff' | 'reboot' | 'crash' | 'watchdog';
 
 export interface Backend {
@@ -352,6 +364,15 @@ export interface Backend {
   /** where a managed domain's managed save image is kept (whether or not there is one) */
   managedSavePath(name: string): string;
 
+
+  // --- jobs, displays, power management (virsh's domjobinfo, domdisplay, dompmsuspend) ---
+  /** where a long-running command on this connection records its job (one file per domain), for other processes to see */
+  jobsDir?(): string;
+  /** the graphical consoles of a live domain, as its device model announced them */
+  displays?(domid: number): Promise<DisplayInfo[]>;
+  /** ACPI S3 (suspend to RAM) of an HVM guest, and its wake-up */
+  pmSuspend?(domid: number): Promise<void>;
+  pmWakeup?(domid: number): Promise<void>;
 
   /** simulator only: make the guest itself power off, reboot, crash or trip its watchdog */
   guestAction?(domid: number, action: GuestAction): Promise<void>;

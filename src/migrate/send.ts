@@ -7,6 +7,7 @@ import type { Backend } from '../core/backend-types.js';
 import { OperationError, TxlError } from '../core/errors.js';
 import { readDomainFile } from '../formats.js';
 import { withBackend } from '../ops/connect.js';
+import { noteJob, withJob } from '../ops/jobs.js';
 import { unhooked } from '../hooks-backend.js';
 import { configText } from '../ops/views.js';
 import { describe, encodeHeader } from '../savefile.js';
@@ -63,7 +64,11 @@ export async function migrateDomain(ctx: Context, ref: string, host: string, o: 
     if (!mode.live) ctx.warn(`migrating '${info.name}' non-live: ${mode.why}; it is paused while its memory is copied`);
     const t = await startTransport(rune);
     try {
-      await send(ctx, be, t, { domid, name: info.name, memkb: info.current_memkb, json, rune, debug: Boolean(o.debug), live: mode.live });
+      // recorded as a job: domjobinfo shows it, domjobabort interrupts it
+      await withJob(ctx, be, 'migrate', () => {
+        noteJob(domid, info.name, { uuid: info.uuid, totalBytes: info.current_memkb * 1024 });
+        return send(ctx, be, t, { domid, name: info.name, memkb: info.current_memkb, json, rune, debug: Boolean(o.debug), live: mode.live });
+      });
     } finally {
       t.close();
     }

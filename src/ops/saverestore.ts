@@ -8,6 +8,7 @@ import type { Backend } from '../core/backend-types.js';
 import { OperationError, NotFoundError, TxlError, UsageError } from '../core/errors.js';
 import { parseDomainText, readDomainFile } from '../formats.js';
 import { withBackend } from './connect.js';
+import { noteJob, noteJobFd, withJob } from './jobs.js';
 import { configText } from './views.js';
 import { describe, readHeader, writeHeader } from '../savefile.js';
 import { checkInterrupt, explain, installInterruptHandler, InterruptedError, settleAndCheck, undoing } from '../interrupt.js';
@@ -23,6 +24,11 @@ export async function saveDomain(ctx: Context, ref: string, file: string, config
 
 /** The save on an open connection (managedsave and host-stop use it too): a whole image in place, or none. */
 export async function saveOnBackend(ctx: Context, be: Backend, ref: string, file: string, configFile: string | undefined, opts: SaveOptions): Promise<Result> {
+  // recorded as a job: domjobinfo shows it, domjobabort interrupts it
+  return withJob(ctx, be, 'save', () => saveWhole(ctx, be, ref, file, configFile, opts));
+}
+
+async function saveWhole(ctx: Context, be: Backend, ref: string, file: string, configFile: string | undefined, opts: SaveOptions): Promise<Result> {
   const domid = await be.resolve(ref);
   const cfg = configFile ? (await readDomainFile(configFile, ctx.env)).config : await be.domainConfig(domid);
   if (opts.preserveDomid) cfg.c_info = { ...cfg.c_info, domid };
@@ -32,6 +38,7 @@ export async function saveOnBackend(ctx: Context, be: Backend, ref: string, file
     return { data: { dry_run: true, domid, file }, text: '' };
   }
   const name = cfg.c_info?.name ?? ref;
+  noteJob(domid, name, { uuid: cfg.c_info?.uuid, totalBytes: (cfg.b_info?.max_memkb ?? 0) * 1024 });
   checkInterrupt();
   // A file's image is written beside it and renamed over it once whole and on disk: a full
   // disk keeps an older image of that name and never leaves half of one. A pipe or a device
@@ -45,6 +52,7 @@ export async function saveOnBackend(ctx: Context, be: Backend, ref: string, file
   } catch (e) {
     throw new OperationError(`Failed to open temp file ${tmp ?? file} for writing: ${writeReason(e)}`);
   }
+  noteJobFd(fd);
   let suspended = false;
   try {
     const h = writeHeader(fd, json, file);

@@ -7,7 +7,7 @@ import { release, version as osVersion, machine } from 'node:os';
 import { NotFoundError, OperationError } from '../core/errors.js';
 import type { Bitmap, DomainConfig, Disk, SchedParams } from '../core/model.js';
 import type {
-  Backend, CpupoolInfo, CreateOptions, DeviceId, DeviceInfo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
+  Backend, CpupoolInfo, CreateOptions, DeviceId, DisplayInfo, DeviceInfo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
   DomainStats, GuestAction, HostInfo, ManagedDomain, PinOptions, ShutdownOptions, SuspendOptions, VcpuInfo,
 } from '../core/backend-types.js';
 import { appendConsole, bootLines, readConsole, shutdownLines } from './console.js';
@@ -27,6 +27,7 @@ import { checkManagedFile } from '../trust-files.js';
 import { writeAll } from '../fsutil.js';
 import { startTime } from './lock.js';
 import { recoverSaves } from './recover.js';
+import { simDisplays, simPmSuspend, simPmWakeup } from './pm-display.js';
 import { ManagedMarks } from '../managed-marks.js';
 
 // The abort listener is removed when the timer fires: streams poll for hours.
@@ -389,6 +390,21 @@ export class SimBackend implements Backend {
 
   managedSavePath(name: string): string {
     return this.marks.savePath(name);
+  }
+
+  // --- jobs, displays, power management ---
+  jobsDir(): string {
+    return join(this.store.paths.dir, 'jobs');
+  }
+  displays(domid: number): Promise<DisplayInfo[]> {
+    // a write: the displays handed out are kept
+    return this.onDomain(domid, (tx, d) => simDisplays(tx, d));
+  }
+  pmSuspend(domid: number): Promise<void> {
+    return this.onDomain(domid, (_tx, d) => simPmSuspend(d));
+  }
+  pmWakeup(domid: number): Promise<void> {
+    return this.onDomain(domid, (_tx, d) => simPmWakeup(d));
   }
 
   guestAction(domid: number, action: GuestAction): Promise<void> {

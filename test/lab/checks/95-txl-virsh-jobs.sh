@@ -1,0 +1,67 @@
+# virsh's jobs, displays and power management on Xen, xl and xenstore as the witnesses: a
+# txl save in the background is seen by domjobinfo and stopped by domjobabort (the guest
+# runs on), vncdisplay and domdisplay of a PV guest's VNC vfb match xenstore's vnc-port, and
+# dompmsuspend / dompmwakeup refuse a PV guest in one line. One PV guest, "labtx95".
+. "$LAB_DIR/surface.sh" # json_is, eq
+txl list >/dev/null 2>&1 || { skip "the job, display and S3 checks" "txl list does not work here: $(txl list 2>&1 | tail -1)"; return 0; }
+
+G=labtx95
+FIFO=$WORK/$G.fifo
+xl destroy $G >/dev/null 2>&1
+rm -f "$FIFO"
+
+# CMD...: exit 1, nothing on stdout, one line "txl: error: ..." on stderr
+one_line_refusal() {
+  local rc
+  "$@" >"$WORK/95.out" 2>"$WORK/95.err"
+  rc=$?
+  [ $rc = 1 ] || { echo "exit $rc, wanted 1: $(head -3 "$WORK/95.err")"; return 1; }
+  [ ! -s "$WORK/95.out" ] && [ "$(wc -l <"$WORK/95.err")" = 1 ] && grep -q '^txl: error: ' "$WORK/95.err" ||
+    { echo "not one error line:"; cat "$WORK/95.out" "$WORK/95.err"; return 1; }
+}
+
+guest_cfg $G "$WORK/$G.cfg" "vfb = [ 'vnc=1,vnclisten=127.0.0.1' ]"
+check "txl create: $G with a VNC vfb boots" eval "txl create '$WORK/$G.cfg' >'$WORK/$G.create.log' 2>&1 && wait_for 90 console_has $G 'txl-guest: tick 1'" ||
+  { skip "the rest of the job, display and S3 checks" "$G did not start: $(tail -1 "$WORK/$G.create.log")"; xl destroy $G >/dev/null 2>&1; return 0; }
+
+# --- vncdisplay, domdisplay: the port QEMU reported, as libxl wrote it to xenstore ---------
+vnc_port() { xenstore-read "/local/domain/$(xl domid $G)/console/vnc-port" 2>/dev/null; }
+wait_for 20 vnc_port >/dev/null
+PORT=$(vnc_port)
+N=$(( ${PORT:-0} - 5900 ))
+check "xenstore-read console/vnc-port of $G: QEMU's VNC port (${PORT:-none})" eval "[ -n '$PORT' ] && [ '$PORT' -ge 5900 ]"
+check "txl vncdisplay $G: 127.0.0.1:$N, from vnc-port $PORT" eval "eq vncdisplay \"\$(txl vncdisplay $G)\" '127.0.0.1:$N'"
+check "txl domdisplay $G: vnc://127.0.0.1:$N" eval "eq domdisplay \"\$(txl domdisplay $G)\" 'vnc://127.0.0.1:$N' && eq 'domdisplay --type vnc' \"\$(txl domdisplay --type vnc $G)\" 'vnc://127.0.0.1:$N'"
+check "txl -o json vncdisplay $G: port $PORT, display $N" json_is "j.port === $PORT && j.display === $N && j.listen === '127.0.0.1'" vncdisplay $G
+check "txl -o json domdisplay $G: the URI, no password" json_is "j.type === 'vnc' && j.port === $PORT && j.uri === 'vnc://127.0.0.1:$N' && !('passwd' in j)" domdisplay $G
+check "txl domdisplay --type spice $G: no SPICE display, one line" eval "one_line_refusal txl domdisplay --type spice $G && grep -q 'no SPICE display' '$WORK/95.err'"
+
+# --- dompmsuspend, dompmwakeup: S3 is for HVM guests -----------------------------------
+check "txl dompmsuspend $G mem: a PV guest is refused in one line; xl list: still running" eval "one_line_refusal txl dompmsuspend $G mem && grep -q 'PV guest' '$WORK/95.err' && state_is $G '$ALIVE'"
+check "txl dompmwakeup $G: refused in one line (PV)" eval "one_line_refusal txl dompmwakeup $G && grep -q 'PV guest' '$WORK/95.err'"
+check "txl dompmsuspend $G disk: refused in one line, as libvirt's Xen driver" eval "one_line_refusal txl dompmsuspend $G disk && grep -q \"'disk' is not supported\" '$WORK/95.err'"
+
+# --- domjobinfo, domjobabort: a save into a pipe nobody reads yet waits, its job on record ---
+check "txl domjobinfo $G: no job, 'Job type: None'" eval "txl domjobinfo $G | grep -q '^Job type: *None' && json_is \"j.type === 'none'\" domjobinfo $G"
+check "txl domjobabort $G without a job: one line" eval "one_line_refusal txl domjobabort $G && grep -q 'no job is active' '$WORK/95.err'"
+mkfifo "$FIFO"
+# the reader opens the pipe after 8 s: until then the save waits to open it
+( sleep 8; cat "$FIFO" >/dev/null ) &
+READER=$!
+txl save $G "$FIFO" >"$WORK/95.save.log" 2>&1 &
+SAVER=$!
+job_shown() { txl domjobinfo $G >"$WORK/95.job" 2>&1 && grep -q '^Job type: *Unbounded' "$WORK/95.job" && grep -q '^Operation: *Save' "$WORK/95.job" || { cat "$WORK/95.job"; return 1; }; }
+check "txl domjobinfo $G during a txl save in the background: Unbounded, Save" wait_for 6 job_shown
+check "txl -o json domjobinfo $G: a save, by a live process" json_is "j.type === 'unbounded' && j.operation === 'save' && j.pid > 0" domjobinfo $G
+check "txl domjobabort $G: stops the save and waits for it (exit 0)" eval "txl domjobabort $G"
+wait $SAVER
+SAVE_RC=$?
+kill $READER 2>/dev/null
+wait $READER 2>/dev/null
+check "the aborted txl save: exit 130, 'interrupted: ... was resumed'" eval "[ $SAVE_RC = 130 ] && grep -q 'interrupted: .*$G' '$WORK/95.save.log' || { echo 'exit $SAVE_RC'; cat '$WORK/95.save.log'; false; }"
+ticks_above() { [ "$(ticks "$1")" -gt "$2" ] || { echo "$1: $(ticks "$1") ticks, not above $2"; return 1; }; }
+check "xl list: $G running again after the abort, and ticking" eval "state_is $G '$ALIVE' && wait_for 20 ticks_above $G \$(ticks $G)"
+check "txl domjobinfo $G after the abort: no job" eval "txl domjobinfo $G | grep -q '^Job type: *None'"
+
+xl destroy $G >/dev/null 2>&1
+rm -f "$FIFO"
