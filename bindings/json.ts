@@ -2,8 +2,8 @@
 // _from_json. An object lives in one zeroed native buffer bigger than any libxl struct
 // (OBJECT_BYTES), so txl never mirrors a C layout; data goes in and out as libxl's own JSON.
 // Sizes are needed only to step through arrays libxl returns: they are measured from libxl
-// itself (init memsets the whole struct) and, for 4.17, must equal the checked table.
-import { OBJECT_BYTES, SIZES_4_17 } from './layout.js';
+// itself (init memsets the whole struct) and must equal the loaded version's checked table.
+import { OBJECT_BYTES, SIZES_BY_VERSION } from './layout.js';
 import type { CFunction } from './libxl.js';
 import type { Libs } from './load.js';
 import { mem, type Mem } from './mem.js';
@@ -70,9 +70,9 @@ export class JsonBridge {
     }
     n = last + 1;
     if (n <= 0 || n >= OBJECT_BYTES) throw new LayoutMismatchError(`libxl_${type} measures ${n} bytes: outside what the bridge handles (${OBJECT_BYTES})`);
-    const expected = SIZES_4_17[type];
-    if (this.libs.version === '4.17' && expected !== undefined && expected !== n) {
-      throw new LayoutMismatchError(`libxl_${type} is ${n} bytes in ${this.libs.path}, but ${expected} in Xen 4.17's headers: this libxenlight does not match its SONAME`);
+    const expected = SIZES_BY_VERSION[this.libs.version]?.[type];
+    if (expected !== undefined && expected !== n) {
+      throw new LayoutMismatchError(`libxl_${type} is ${n} bytes in ${this.libs.path}, but ${expected} in Xen ${this.libs.version}'s headers: this libxenlight does not match its SONAME`);
     }
     this.sizes.set(type, n);
     return n;

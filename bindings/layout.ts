@@ -1,8 +1,9 @@
-// Every number the bindings take from Xen's C headers instead of asking libxl at run time.
-// They belong to libxenlight 4.17 on x86_64 (LP64) with glibc; test/bindings-layout.test.ts
-// compiles a program against the installed headers and checks each one, so that a Xen
-// update cannot silently corrupt memory. Sizes of libxl's own structs are also measured
-// at run time (see sizes.ts) and compared with this table when the library is 4.17.
+// Every number the bindings take from Xen's C headers instead of asking libxl at run time,
+// for each libxenlight txl supports (4.17: Debian 12; 4.20: Debian 13), x86_64 (LP64) with
+// glibc. test/bindings-layout.test.ts compiles a program against each version's headers and
+// checks each number, so that a Xen update cannot silently corrupt memory. Sizes of libxl's
+// own structs are also measured at run time (json.ts) and compared with the loaded
+// version's table. Everything but the struct sizes is the same in both versions.
 
 /** sizeof of every libxl struct the bindings allocate, index arrays of, or read. */
 export const SIZES_4_17: Readonly<Record<string, number>> = {
@@ -30,6 +31,26 @@ export const SIZES_4_17: Readonly<Record<string, number>> = {
   vkbinfo: 48,
   usbctrlinfo: 64,
 };
+
+/**
+ * Xen 4.20's sizes (Debian 13's libxen-dev 4.20.4, gcc 12). What grew since 4.17:
+ * domain_config (virtios; llc_colors, bootloader_restrict/_user, smbios, pirq, sve_vl,
+ * nr_spis in b_info; grant_usage in disks), physinfo (arch_capabilities), device_nic (vlan).
+ */
+export const SIZES_4_20: Readonly<Record<string, number>> = {
+  ...SIZES_4_17,
+  domain_config: 1368,
+  physinfo: 136,
+  device_nic: 512,
+};
+
+/** The libxenlight versions txl supports, each with its checked size table. */
+export const SIZES_BY_VERSION: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  '4.17': SIZES_4_17,
+  '4.20': SIZES_4_20,
+};
+
+export const SUPPORTED_VERSIONS = Object.keys(SIZES_BY_VERSION);
 
 /** One buffer size for every object moved through the JSON bridge: bigger than any of them. */
 export const OBJECT_BYTES = 4096;

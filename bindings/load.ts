@@ -2,12 +2,20 @@
 // machine without Xen never loads koffi or libxenlight and `txl --help` stays fast.
 import type * as KoffiModule from 'koffi';
 import { createRequire } from 'node:module';
+import { readFileSync, realpathSync } from 'node:fs';
+import { SUPPORTED_VERSIONS } from './layout.js';
 
 export type Koffi = typeof KoffiModule;
 export type Library = ReturnType<Koffi['load']>;
 
-/** libxenlight's SONAME carries Xen's version: 4.17 first (the ABI the layout table is for), then newer. */
-export const XENLIGHT_VERSIONS = ['4.17', '4.18', '4.19', '4.20', '4.21', '4.22'];
+/**
+ * The libxenlight versions txl binds (each has a checked layout table in layout.ts), by the
+ * Xen version its SONAME carries: libxenlight.so.4.17 (Debian 12), .so.4.20 (Debian 13).
+ */
+export const XENLIGHT_VERSIONS = SUPPORTED_VERSIONS;
+
+/** Versions probed only to name what an unsupported host has. */
+const OTHER_VERSIONS = ['4.14', '4.15', '4.16', '4.18', '4.19', '4.21', '4.22', '4.23', '4.24'];
 
 export interface Libs {
   koffi: Koffi;
@@ -27,6 +35,14 @@ export class LibraryMissingError extends Error {
   constructor(readonly library: string, readonly tried: { name: string; error: string }[]) {
     super(`cannot load ${library} (tried ${tried.map((t) => t.name).join(', ')}): ${tried[0]?.error ?? 'not found'}`);
     this.name = 'LibraryMissingError';
+  }
+}
+
+/** The host's libxenlight is a version txl has no layout table for: txl refuses to guess. */
+export class UnsupportedLibxlError extends Error {
+  constructor(readonly found: string, readonly file: string) {
+    super(`txl supports libxl ${SUPPORTED_VERSIONS.join(' and ')}; this host has ${found === 'unknown' ? `${file}, of a version txl cannot tell (name it by its SONAME, e.g. libxenlight.so.${SUPPORTED_VERSIONS.at(-1)})` : found}`);
+    this.name = 'UnsupportedLibxlError';
   }
 }
 
@@ -62,7 +78,7 @@ async function load(libxenlight: string | undefined): Promise<Libs> {
   } catch {
     /* koffi already loaded a library in this process: its configuration is fixed */
   }
-  const candidates = libxenlight ? [{ name: libxenlight, version: versionOf(libxenlight) }] : XENLIGHT_VERSIONS.map((v) => ({ name: `libxenlight.so.${v}`, version: v }));
+  const candidates = libxenlight ? [{ name: libxenlight, version: versionOf(libxenlight) }] : probeOrder().map((v) => ({ name: `libxenlight.so.${v}`, version: v }));
   const tried: { name: string; error: string }[] = [];
   let xl: Library | undefined;
   let chosen = candidates[0];
@@ -75,7 +91,12 @@ async function load(libxenlight: string | undefined): Promise<Libs> {
       tried.push({ name: c.name, error: firstLine(e) });
     }
   }
-  if (!xl) throw new LibraryMissingError('libxenlight', tried);
+  if (!xl) {
+    const other = libxenlight ? undefined : OTHER_VERSIONS.find((v) => loads(koffi, `libxenlight.so.${v}`));
+    if (other) throw new UnsupportedLibxlError(other, `libxenlight.so.${other}`);
+    throw new LibraryMissingError('libxenlight', tried);
+  }
+  if (!SUPPORTED_VERSIONS.includes(chosen.version)) throw new UnsupportedLibxlError(chosen.version, chosen.name);
   return {
     koffi,
     xl,
@@ -102,11 +123,43 @@ function loadOne(koffi: Koffi, library: string, names: string[]): Library {
 /** libxlutil (the xl.cfg parser library), for tests that use it as an oracle. */
 export async function loadXlutil(libxenlight?: string): Promise<Library> {
   const { koffi, version } = await loadLibs(libxenlight);
-  return loadOne(koffi, 'libxlutil', [`libxlutil.so.${version}`, ...XENLIGHT_VERSIONS.map((v) => `libxlutil.so.${v}`)]);
+  return loadOne(koffi, 'libxlutil', [`libxlutil.so.${version}`]);
 }
 
+/** The Xen version in a libxenlight's file name, or in the name of the file a link points to. */
 function versionOf(path: string): string {
-  return /\.so\.(\d+\.\d+)/.exec(path)?.[1] ?? 'unknown';
+  const v = /\.so\.(\d+\.\d+)/.exec(path)?.[1];
+  if (v) return v;
+  try {
+    return /\.so\.(\d+\.\d+)/.exec(realpathSync(path))?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Supported versions, the running hypervisor's first: after an upgrade from Debian 12 to 13
+ * both libraries can be installed, and only the one that matches Xen can talk to it.
+ */
+function probeOrder(): string[] {
+  const newestFirst = [...SUPPORTED_VERSIONS].reverse();
+  let running = '';
+  try {
+    const read = (f: string) => readFileSync(`/sys/hypervisor/version/${f}`, 'utf8').trim();
+    running = `${read('major')}.${read('minor')}`;
+  } catch {
+    /* not on Xen, or no sysfs: the newest library first */
+  }
+  return newestFirst.includes(running) ? [running, ...newestFirst.filter((v) => v !== running)] : newestFirst;
+}
+
+function loads(koffi: Koffi, name: string): boolean {
+  try {
+    koffi.load(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function firstLine(e: unknown): string {

@@ -1,6 +1,6 @@
 // libxl failures as txl errors: one sentence that says what failed and what to do, built
 // from libxl's return code and the lines it logged during the call.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ConnectError, NotFoundError, OperationError, TxlError } from '../core/errors.js';
 import type { LogLine } from '../../bindings/log.js';
 
@@ -19,11 +19,14 @@ export function connectError(e: unknown, uri: string): TxlError {
   const err = e as Error;
   if (err?.name === 'LibraryMissingError') {
     const lib = (err as Error & { library?: string }).library ?? 'libxenlight';
+    const v = xenForDebian();
     return new ConnectError(
-      `cannot connect to ${uri}: ${lib === 'libxenlight' ? "Xen's libxl library (libxenlight.so.4.17 or newer) is not installed" : `${lib} is not installed`}`,
-      'on a Xen host install it with: apt install xen-utils-4.17 (the library alone: apt install libxenmisc4.17), or point TXL_LIBXENLIGHT at a libxenlight.so; elsewhere use --connect test:///default for the simulator',
+      `cannot connect to ${uri}: ${lib === 'libxenlight' ? "Xen's libxl library (libxenlight.so.4.17 or .4.20) is not installed" : `${lib} is not installed`}`,
+      `on a Xen host install it with: apt install xen-utils-${v} (the library alone: apt install libxenmisc${v}), or point TXL_LIBXENLIGHT at a libxenlight.so; elsewhere use --connect test:///default for the simulator`,
     );
   }
+  // one line, no hint: the message names the versions txl supports and the one found
+  if (err?.name === 'UnsupportedLibxlError') return new ConnectError(err.message);
   if (err?.name === 'LayoutMismatchError') return new ConnectError(`cannot use libxl: ${err.message}`, 'reinstall the Xen libraries that match the running toolstack');
   if (!isCallError(e)) return new ConnectError(`cannot connect to ${uri}: ${err?.message ?? String(e)}`);
   const text = e.log.map((l) => l.message).join('\n');
@@ -53,6 +56,17 @@ export function connectError(e: unknown, uri: string): TxlError {
   }
   const last = errorsOf(e.log).at(-1);
   return new ConnectError(`cannot connect to ${uri}: libxl could not start${last ? `: ${last.message}` : ` (${e.errorName ?? e.rc})`}`, logHint(e.log.filter((l) => l !== last)));
+}
+
+/** The Xen version whose packages this Debian release ships: 4.20 on Debian 13, else 4.17 (Debian 12). */
+export function xenForDebian(osRelease = '/etc/os-release'): string {
+  try {
+    const id = /^VERSION_ID="?(\d+)/m.exec(readFileSync(osRelease, 'utf8'))?.[1];
+    const codename = /^VERSION_CODENAME=(\w+)/m.exec(readFileSync(osRelease, 'utf8'))?.[1];
+    return id === '13' || codename === 'trixie' ? '4.20' : '4.17';
+  } catch {
+    return '4.17';
+  }
 }
 
 /** The last few things libxl complained about, for the hint of an error. */
