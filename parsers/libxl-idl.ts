@@ -1,15 +1,24 @@
-// libxl_domain_config's types as libxl_types.idl (Xen 4.17) declares them: field order
-// (which is the key order of libxl's JSON), value types, and the default each field has
-// when libxl initialises it. The JSON writer leaves out every field at its default and
+// libxl_domain_config's types as libxl_types.idl declares them, for Xen 4.17 and 4.20: field
+// order (which is the key order of libxl's JSON), value types, and the default each field
+// has when libxl initialises it. The JSON writer leaves out every field at its default and
 // always writes aggregates; the reader uses the same table to reject unknown keys and
 // values of the wrong type.
+//
+// Between 4.17 and 4.20 libxl only added fields and enum values (nothing was renamed or
+// removed: `git diff RELEASE-4.17.7 RELEASE-4.20.4 -- tools/libs/light/libxl_types.idl`).
+// Each addition carries the version that brought it (`since`), so that one table serves
+// both: a 4.20 field is refused for a 4.17 libxl instead of being silently ignored by it.
+
+/** The libxl versions whose JSON txl reads and writes. */
+export const LIBXL_VERSIONS = ['4.17', '4.20'] as const;
+export type LibxlVersion = (typeof LIBXL_VERSIONS)[number];
 
 export type IdlType =
   | { k: 'int'; min: number; max: number; init?: number }
   | { k: 'bool' }
   | { k: 'defbool' }
   | { k: 'string' }
-  | { k: 'enum'; values: readonly string[]; init: string | undefined }
+  | { k: 'enum'; values: readonly string[]; init: string | undefined; since?: Readonly<Record<string, LibxlVersion>> }
   | { k: 'uuid' }
   | { k: 'mac' }
   | { k: 'bitmap' }
@@ -22,7 +31,12 @@ export type IdlType =
 
 /** A keyed union is written as one key "<key>.<variant>" whose value is the variant's struct. */
 export interface IdlUnion { k: 'union'; key: string; variants: Record<string, IdlType | null> }
-export type IdlField = [name: string, type: IdlType | IdlUnion];
+/** `since`: the libxl version that added the field (none: in every supported version). */
+export type IdlField = [name: string, type: IdlType | IdlUnion, since?: LibxlVersion];
+
+/** Whether a field (or an enum value added in `since`) exists in libxl `version`. */
+export const inVersion = (since: LibxlVersion | undefined, version: LibxlVersion | undefined): boolean =>
+  !since || !version || LIBXL_VERSIONS.indexOf(since) <= LIBXL_VERSIONS.indexOf(version);
 
 const I32 = 2 ** 31;
 const int = (init?: number): IdlType => ({ k: 'int', min: -I32, max: I32 - 1, init });
@@ -44,8 +58,9 @@ const bitmap: IdlType = { k: 'bitmap' };
 const strlist: IdlType = { k: 'strlist' };
 const kvlist: IdlType = { k: 'kvlist' };
 /** Enum names in libxl's JSON spelling (lower case); `init` is the default, first value if not given. */
-const en = (values: readonly string[], init: string | null = values[0]): IdlType =>
-  ({ k: 'enum', values, init: init ?? undefined });
+const en = (values: readonly string[], init: string | null = values[0], since?: Record<string, LibxlVersion>): IdlType =>
+  ({ k: 'enum', values, init: init ?? undefined, ...(since ? { since } : {}) });
+const V420 = '4.20' as const;
 const struct = (name: string, fields: IdlField[]): IdlType => ({ k: 'struct', name, fields });
 const array = (of: IdlType): IdlType => ({ k: 'array', of });
 
@@ -60,6 +75,14 @@ export const BIOS_TYPES = ['unknown', 'rombios', 'seabios', 'ovmf'] as const;
 export const VIRIDIAN_ENLIGHTENMENTS = ['base', 'freq', 'time_ref_count', 'reference_tsc', 'hcall_remote_tlb_flush', 'apic_assist', 'crash_ctl', 'synic', 'stimer', 'hcall_ipi', 'ex_processor_masks', 'no_vp_limit', 'cpu_hotplug'] as const;
 export const PASSTHROUGH = ['default', 'disabled', 'enabled', 'sync_pt', 'share_pt'] as const;
 export const ALTP2M_MODES = ['disabled', 'mixed', 'external', 'limited'] as const;
+export const SMBIOS_TYPES = [
+  'bios_vendor', 'bios_version', 'system_manufacturer', 'system_product_name', 'system_version', 'system_serial_number',
+  'baseboard_manufacturer', 'baseboard_product_name', 'baseboard_version', 'baseboard_serial_number', 'baseboard_asset_tag',
+  'baseboard_location_in_chassis', 'enclosure_manufacturer', 'enclosure_serial_number', 'enclosure_asset_tag',
+  'battery_manufacturer', 'battery_device_name', 'oem',
+] as const;
+/** Arm SVE vector lengths (4.20): "hw", "disabled" (the default) or a multiple of 128 bits. */
+export const SVE_TYPES = ['hw', 'disabled', ...Array.from({ length: 16 }, (_, i) => String(128 * (i + 1)))] as const;
 export const VSND_PCM_FORMATS = ['s8', 'u8', 's16_le', 's16_be', 'u16_le', 'u16_be', 's24_le', 's24_be', 'u24_le', 'u24_be', 's32_le', 's32_be', 'u32_le', 'u32_be', 'f32_le', 'f32_be', 'f64_le', 'f64_be', 'iec958_subframe_le', 'iec958_subframe_be', 'mu_law', 'a_law', 'ima_adpcm', 'mpeg', 'gsm'] as const;
 
 const rdmPolicy = en(['invalid', 'strict', 'relaxed'], 'invalid');
@@ -90,6 +113,7 @@ const hvm = struct('domain_build_info.hvm', [
   ['viridian_enable', bitmap], ['viridian_disable', bitmap], ['timeoffset', string], ['hpet', defbool],
   ['vpt_align', defbool], ['mmio_hole_memkb', memkb], ['timer_mode', en(TIMER_MODES, 'unknown')],
   ['nested_hvm', defbool], ['altp2m', defbool], ['system_firmware', string], ['smbios_firmware', string],
+  ['smbios', array(struct('smbios', [['key', en(SMBIOS_TYPES, null)], ['value', string]])), V420],
   ['acpi_firmware', string], ['hdtype', en(['ide', 'ahci'], 'ide')], ['nographic', defbool],
   ['vga', struct('vga_interface_info', [['kind', en(['unknown', 'cirrus', 'std', 'none', 'qxl'], 'unknown')]])],
   ['vnc', vnc], ['keymap', string], ['sdl', sdl], ['spice', spice], ['gfx_passthru', defbool],
@@ -98,7 +122,7 @@ const hvm = struct('domain_build_info.hvm', [
   ['xen_platform_pci', defbool], ['usbdevice_list', strlist], ['vendor_device', en(['none', 'xenserver'])],
   ['ms_vm_genid', { k: 'genid' }], ['serial_list', strlist],
   ['rdm', struct('rdm_reserve', [['strategy', en(['ignore', 'host'])], ['policy', rdmPolicy]])],
-  ['rdm_mem_boundary_memkb', memkb], ['mca_caps', uint64],
+  ['rdm_mem_boundary_memkb', memkb], ['mca_caps', uint64], ['pirq', defbool, V420],
 ]);
 
 // `features` is const in the IDL: libxl neither writes nor reads it.
@@ -126,12 +150,17 @@ const bInfo = struct('domain_build_info', [
   ['ioports', array(struct('ioport_range', [['first', uint32], ['number', uint32]]))],
   ['irqs', array(uint32)],
   ['iomem', array(struct('iomem_range', [['start', uint64], ['number', uint64], ['gfn', uint(64, Number.POSITIVE_INFINITY)]]))],
+  ['llc_colors', array(uint32), V420],
   ['claim_mode', defbool], ['event_channels', uint32], ['kernel', string], ['cmdline', string], ['ramdisk', string],
   ['device_tree', string], ['acpi', defbool], ['bootloader', string], ['bootloader_args', strlist],
+  ['bootloader_restrict', defbool, V420], ['bootloader_user', string, V420],
   ['timer_mode', en(TIMER_MODES, 'unknown')], ['nested_hvm', defbool], ['apic', defbool], ['dm_restrict', defbool],
-  ['tee', en(['none', 'optee'], 'none')],
+  ['tee', en(['none', 'optee', 'ffa'], 'none', { ffa: V420 })],
   ['u', { k: 'union', key: 'type', variants: { hvm, pv, pvh, invalid: null } }],
-  ['arch_arm', struct('arch_arm', [['gic_version', en(['default', 'v2', 'v3'], 'default')], ['vuart', en(['unknown', 'sbsa_uart'])]])],
+  ['arch_arm', struct('arch_arm', [
+    ['gic_version', en(['default', 'v2', 'v3'], 'default')], ['vuart', en(['unknown', 'sbsa_uart'])],
+    ['sve_vl', en(SVE_TYPES, 'disabled'), V420], ['nr_spis', uint32, V420],
+  ])],
   ['arch_x86', struct('arch_x86', [['msr_relaxed', defbool]])],
   ['altp2m', en(ALTP2M_MODES, 'disabled')], ['vmtrace_buf_kb', int()], ['vpmu', defbool],
 ]);
@@ -145,6 +174,7 @@ const disk = struct('device_disk', [
   ['specification', en(['unknown', 'xen', 'virtio'])], ['transport', en(['unknown', 'mmio'])], ['irq', uint32],
   ['base', uint64], ['colo_enable', defbool], ['colo_restore_enable', defbool], ['colo_host', string],
   ['colo_port', int()], ['colo_export', string], ['active_disk', string], ['hidden_disk', string], ['trusted', defbool],
+  ['grant_usage', defbool, V420],
 ]);
 
 /** libxl_device_nic's COLO strings, in IDL order (xl's vif spec sets each by its own name). */
@@ -161,7 +191,7 @@ export const NIC_COLO_FIELDS = [
 ];
 
 const nic = struct('device_nic', [
-  ...backend, ['devid', devid], ['mtu', int()], ['model', string], ['mac', mac], ['ip', string], ['bridge', string],
+  ...backend, ['devid', devid], ['mtu', int()], ['vlan', string, V420], ['model', string], ['mac', mac], ['ip', string], ['bridge', string],
   ['ifname', string], ['script', string], ['nictype', en(['unknown', 'vif_ioemu', 'vif'])],
   ['rate_bytes_per_interval', uint64], ['rate_interval_usecs', uint32], ['gatewaydev', string],
   ...NIC_COLO_FIELDS.map((n): IdlField => [n, string]), ['trusted', defbool],
@@ -192,8 +222,16 @@ export const DOMAIN_CONFIG = struct('domain_config', [
     ['feature_raw_pointer', bool], ['feature_multi_touch', bool], ['width', uint32], ['height', uint32],
     ['multi_touch_width', uint32], ['multi_touch_height', uint32], ['multi_touch_num_contacts', uint32],
   ]))],
+  ['virtios', array(struct('device_virtio', [
+    ...backend, ['type', string], ['transport', en(['unknown', 'mmio'])], ['grant_usage', defbool], ['devid', devid],
+    ['irq', uint32], ['base', uint64],
+  ])), V420],
   ['vtpms', array(struct('device_vtpm', [...backend, ['devid', devid], ['uuid', uuid]]))],
-  ['p9s', array(struct('device_p9', [...backend, ['tag', string], ['path', string], ['security_model', string], ['devid', devid]]))],
+  ['p9s', array(struct('device_p9', [
+    ...backend, ['tag', string], ['path', string], ['security_model', string], ['devid', devid],
+    ['type', en(['unknown', 'qemu', 'xen_9pfsd']), V420], ['max_space', int(), V420], ['max_files', int(), V420],
+    ['max_open_files', int(), V420], ['auto_delete', bool, V420],
+  ]))],
   ['pvcallsifs', array(struct('device_pvcallsif', [...backend, ['devid', devid]]))],
   ['vdispls', array(struct('device_vdispl', [
     ...backend, ['devid', devid], ['be_alloc', bool],

@@ -2,10 +2,12 @@
 // prints (yajl's beautified layout, keys in IDL order, defaults left out, aggregates always
 // written). Reading checks every key and value against the IDL table, the way libxl's
 // generated parsers do, but also rejects unknown keys so a typo cannot pass unnoticed.
+// Both take the libxl version (4.17 or 4.20) the JSON is for; without one, every field of
+// either version is known (libxl-idl.ts says which fields 4.20 added).
 
 import type { DomainConfig } from '../src/core/model.js';
-import { ConfigError, type Diagnostic } from '../src/core/errors.js';
-import { DOMAIN_CONFIG, isDefault, type IdlType, type IdlUnion } from './libxl-idl.js';
+import { ConfigError, OperationError, type Diagnostic } from '../src/core/errors.js';
+import { DOMAIN_CONFIG, inVersion, isDefault, type IdlType, type IdlUnion, type LibxlVersion } from './libxl-idl.js';
 import { jsonDiag, parseJsonAst, type JsonNode } from './json-ast.js';
 
 type Obj = Record<string, unknown>;
@@ -13,9 +15,34 @@ type StructType = Extract<IdlType, { k: 'struct' }>;
 
 // ---------------------------------------------------------------- writer
 
-export function modelToLibxlJson(cfg: DomainConfig): string {
+export interface LibxlJsonOptions {
+  /** the libxl the JSON is for: fields and enum values it does not have are refused */
+  version?: LibxlVersion;
+}
+
+/**
+ * libxl's JSON of a config. With a version, a field or enum value that version lacks and
+ * the config sets is an OperationError (libxl itself would silently ignore the key).
+ */
+export function modelToLibxlJson(cfg: DomainConfig, opts: LibxlJsonOptions = {}): string {
   const ctype = cfg.c_info?.type;
-  return pretty(writeStruct(DOMAIN_CONFIG as StructType, cfg as unknown as Obj, ctype), '') + '\n';
+  const w: Writer = { ctype, version: opts.version, newer: [] };
+  const text = pretty(writeStruct(DOMAIN_CONFIG as StructType, cfg as unknown as Obj, w, 'domain_config'), '') + '\n';
+  if (w.newer.length) {
+    const list = w.newer.join(', ');
+    throw new OperationError(
+      `this host's libxl ${opts.version} has no ${list} (added in libxl 4.20)`,
+      'leave it out of the config, or run the guest on a Xen 4.20 host (Debian 13)',
+    );
+  }
+  return text;
+}
+
+interface Writer {
+  ctype: string | undefined;
+  version: LibxlVersion | undefined;
+  /** fields (by path) the config sets that `version` does not have */
+  newer: string[];
 }
 
 function unionVariant(u: IdlUnion, obj: Obj, ctype: string | undefined): string | undefined {
@@ -26,29 +53,31 @@ function unionVariant(u: IdlUnion, obj: Obj, ctype: string | undefined): string 
   return undefined; // libxl writes nothing for a union whose key has no variant (usbdev type 0)
 }
 
-function writeStruct(t: StructType, obj: Obj, ctype: string | undefined): Obj {
+function writeStruct(t: StructType, obj: Obj, w: Writer, path: string): Obj {
   const out: Obj = {};
-  for (const [name, ft] of t.fields) {
+  for (const [name, ft, since] of t.fields) {
     if (ft.k === 'union') {
-      const v = unionVariant(ft, obj, ctype);
+      const v = unionVariant(ft, obj, w.ctype);
       if (v === undefined) continue;
       const vt = ft.variants[v];
       const val = (obj[`${ft.key}.${v}`] ?? {}) as Obj;
-      out[`${ft.key}.${v}`] = vt ? writeStruct(vt as StructType, val, ctype) : {};
+      out[`${ft.key}.${v}`] = vt ? writeStruct(vt as StructType, val, w, `${path}.${ft.key}.${v}`) : {};
       continue;
     }
     const val = obj[name];
-    if (ft.k === 'struct') { out[name] = writeStruct(ft, (val ?? {}) as Obj, ctype); continue; }
+    if (ft.k === 'struct') { out[name] = writeStruct(ft, (val ?? {}) as Obj, w, `${path}.${name}`); continue; }
     if (val === undefined || val === null || isDefault(ft, val)) continue;
-    out[name] = writeValue(ft, val, ctype);
+    if (!inVersion(since, w.version)) { w.newer.push(`${path}.${name}`); continue; }
+    if (ft.k === 'enum' && !inVersion(ft.since?.[val as string], w.version)) { w.newer.push(`${path}.${name} "${val}"`); continue; }
+    out[name] = writeValue(ft, val, w, `${path}.${name}`);
   }
   return out;
 }
 
-function writeValue(t: IdlType, v: unknown, ctype: string | undefined): unknown {
+function writeValue(t: IdlType, v: unknown, w: Writer, path: string): unknown {
   switch (t.k) {
-    case 'struct': return writeStruct(t, v as Obj, ctype);
-    case 'array': return (v as unknown[]).map((e) => writeValue(t.of, e, ctype));
+    case 'struct': return writeStruct(t, v as Obj, w, path);
+    case 'array': return (v as unknown[]).map((e, i) => writeValue(t.of, e, w, `${path}[${i}]`));
     case 'bitmap': return [...new Set(v as number[])].sort((a, b) => a - b);
     case 'cpuid': {
       const p = v as { cpuid?: Obj[]; msr?: Obj[] };
@@ -86,11 +115,12 @@ function quote(s: string): string {
 
 // ---------------------------------------------------------------- reader
 
-export function libxlJsonToModel(text: string, file: string): DomainConfig {
+/** The model from libxl's JSON; with a version, fields and enum values that libxl lacks are errors. */
+export function libxlJsonToModel(text: string, file: string, opts: LibxlJsonOptions = {}): DomainConfig {
   const root = parseJsonAst(text, file);
   const errors: Diagnostic[] = [];
   const err = (node: { pos: JsonNode['pos'] }, message: string, hint?: string) => errors.push(jsonDiag(text, file, node.pos, message, hint));
-  const cfg = readStruct(DOMAIN_CONFIG as StructType, root, 'domain_config', err, true) ?? {};
+  const cfg = readStruct(DOMAIN_CONFIG as StructType, root, 'domain_config', { err, version: opts.version }, true) ?? {};
   if (errors.length) throw new ConfigError(errors);
   cfg.c_info ??= {};
   cfg.b_info ??= {};
@@ -98,14 +128,18 @@ export function libxlJsonToModel(text: string, file: string): DomainConfig {
 }
 
 type Err = (node: { pos: JsonNode['pos'] }, message: string, hint?: string) => void;
+interface Reader { err: Err; version: LibxlVersion | undefined }
 
-function readStruct(t: StructType, node: JsonNode, path: string, err: Err, keep = false): Obj | undefined {
+function readStruct(t: StructType, node: JsonNode, path: string, r: Reader, keep = false): Obj | undefined {
+  const { err } = r;
   if (node.kind !== 'object') { err(node, `${path} must be an object (libxl ${t.name})`); return undefined; }
   const byName = new Map<string, IdlType>();
+  const newer = new Set<string>();
   const unionOf = new Map<string, { u: IdlUnion; variant: string }>();
-  for (const [name, ft] of t.fields) {
+  for (const [name, ft, since] of t.fields) {
     if (ft.k === 'union') for (const v of Object.keys(ft.variants)) unionOf.set(`${ft.key}.${v}`, { u: ft, variant: v });
-    else byName.set(name, ft);
+    else if (inVersion(since, r.version)) byName.set(name, ft);
+    else newer.add(name);
   }
   const out: Obj = {};
   const seenUnion = new Map<IdlUnion, string>();
@@ -120,19 +154,23 @@ function readStruct(t: StructType, node: JsonNode, path: string, err: Err, keep 
       if (prev) { err({ pos: keyPos }, `both "${prev}" and "${key}" given in ${path}`, `a ${un.u.key} has one variant`); continue; }
       seenUnion.set(un.u, key);
       const vt = un.u.variants[un.variant];
-      if (vt) out[key] = readStruct(vt as StructType, value, at, err, true);
+      if (vt) out[key] = readStruct(vt as StructType, value, at, r, true);
       else if (value.kind !== 'object' || value.entries.length) err(value, `${at} must be an empty object`);
       else out[key] = {};
       continue;
     }
     const ft = byName.get(key);
+    if (!ft && newer.has(key)) {
+      err({ pos: keyPos }, `"${key}" in ${path} is new in libxl 4.20; this libxl is ${r.version}`, 'leave it out, or use a Xen 4.20 host (Debian 13)');
+      continue;
+    }
     if (!ft) {
       const names = [...byName.keys(), ...unionOf.keys()];
       const near = closest(key, names);
       err({ pos: keyPos }, `unknown field "${key}" in ${path}`, near ? `did you mean "${near}"?` : `libxl ${t.name} has: ${names.join(', ')}`);
       continue;
     }
-    const v = readValue(ft, value, at, err);
+    const v = readValue(ft, value, at, r);
     if (v !== undefined) out[key] = v;
   }
   if (!keep && Object.keys(out).length === 0) return undefined;
@@ -140,7 +178,8 @@ function readStruct(t: StructType, node: JsonNode, path: string, err: Err, keep 
 }
 
 /** `inArray`: an array element is kept even when it equals the field default. */
-function readValue(t: IdlType, n: JsonNode, path: string, err: Err, inArray = false): unknown {
+function readValue(t: IdlType, n: JsonNode, path: string, r: Reader, inArray = false): unknown {
+  const { err } = r;
   const bad = (what: string, hint?: string): undefined => { err(n, `${path} must be ${what}`, hint); return undefined; };
   const drop = (v: unknown) => (!inArray && isDefault(t, v) ? undefined : v);
   switch (t.k) {
@@ -159,7 +198,9 @@ function readValue(t: IdlType, n: JsonNode, path: string, err: Err, inArray = fa
       return n.kind === 'string' ? n.value : bad('a string');
     case 'enum': {
       const s = n.kind === 'string' ? n.value.toLowerCase() : undefined;
-      if (s === undefined || !t.values.includes(s)) return bad(`one of ${t.values.map((v) => `"${v}"`).join(', ')}`);
+      const known = t.values.filter((v) => inVersion(t.since?.[v], r.version));
+      if (s !== undefined && t.values.includes(s) && !known.includes(s)) return bad(`one of ${known.map((v) => `"${v}"`).join(', ')} in libxl ${r.version}`, `"${s}" is new in libxl 4.20`);
+      if (s === undefined || !known.includes(s)) return bad(`one of ${known.map((v) => `"${v}"`).join(', ')}`);
       return drop(s);
     }
     case 'uuid':
@@ -185,10 +226,10 @@ function readValue(t: IdlType, n: JsonNode, path: string, err: Err, inArray = fa
       if (n.kind !== 'array' || n.items.length !== 16 || n.items.some((e) => e.kind !== 'number')) return bad('an array of 16 bytes');
       return drop(n.items.map((e) => (e as { value: number }).value));
     case 'cpuid': return readCpuid(n, path, err);
-    case 'struct': return readStruct(t, n, path, err);
+    case 'struct': return readStruct(t, n, path, r);
     case 'array': {
       if (n.kind !== 'array') return bad('an array');
-      const items = n.items.map((e, i) => (t.of.k === 'struct' ? readStruct(t.of, e, `${path}[${i}]`, err, true) : readValue(t.of, e, `${path}[${i}]`, err, true)));
+      const items = n.items.map((e, i) => (t.of.k === 'struct' ? readStruct(t.of, e, `${path}[${i}]`, r, true) : readValue(t.of, e, `${path}[${i}]`, r, true)));
       return items.length ? items : undefined;
     }
   }

@@ -15,6 +15,7 @@ import { checkInterrupt, explain, InterruptedError, interruptRequested, interrup
 import type { DomainConfig } from '../core/model.js';
 import type { CreateOptions } from '../core/backend-types.js';
 import { modelToLibxlJson } from '../../parsers/libxl-json.js';
+import type { LibxlVersion } from '../../parsers/libxl-idl.js';
 import { defaultXlConf, parseXlConf, type XlConf } from '../../parsers/xlcfg/xlconf.js';
 import { opError } from './errors.js';
 import { createRestore } from './save.js';
@@ -41,7 +42,8 @@ export function autoballoonOn(conf: XlConf, xenCommandline: string): boolean {
 
 /** The config in libxl's hands; throws if libxl refused it or silently dropped a field. */
 export function toLibxl(lx: Libxl, cfg: DomainConfig): LibxlObject {
-  const json = modelToLibxlJson(cfg);
+  // for the loaded libxl: a 4.20 field on a 4.17 host is refused by name, not dropped
+  const json = modelToLibxlJson(cfg, { version: lx.version as LibxlVersion });
   const mark = lx.log.mark();
   let obj: LibxlObject;
   try {
