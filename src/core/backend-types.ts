@@ -283,6 +283,17 @@ export interface DisplayInfo {
   passwd?: string;
 }
 
+/** Which console to read or attach (xl console -t/-n), and how long to stay. */
+export interface ConsoleOpenOptions {
+  /** keep going until the domain dies or signal aborts (on Xen: xenconsole attached to the terminal) */
+  follow?: boolean;
+  signal?: AbortSignal;
+  /** default: the primary console, serial for HVM and pv for PV and PVH */
+  type?: 'pv' | 'serial' | 'vuart';
+  /** default 0 */
+  num?: number;
+}
+
 export type GuestAction = 'poweroff' | 'reboot' | 'crash' | 'watchdog';
 
 export interface Backend {
@@ -326,7 +337,7 @@ export interface Backend {
   /** libxl_domain_resume after a suspend (save -c / -p) */
   resume(domid: number): Promise<void>;
   /** the domain's console output so far; with follow, keeps yielding until the domain dies or signal aborts */
-  console(domid: number, opts?: { follow?: boolean; signal?: AbortSignal }): AsyncIterable<string>;
+  console(domid: number, opts?: ConsoleOpenOptions): AsyncIterable<string>;
   /** state changes as they happen, starting after `since` (a seq) or now */
   events(opts?: { since?: number; signal?: AbortSignal }): AsyncIterable<DomainEvent>;
   domainStats(domid: number): Promise<DomainStats>;
@@ -363,7 +374,6 @@ export interface Backend {
   setAutostart(name: string, enable: boolean): Promise<void>;
   /** where a managed domain's managed save image is kept (whether or not there is one) */
   managedSavePath(name: string): string;
-
 
   // --- jobs, displays, power management (virsh's domjobinfo, domdisplay, dompmsuspend) ---
   /** where a long-running command on this connection records its job (one file per domain), for other processes to see */

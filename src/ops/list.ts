@@ -106,19 +106,21 @@ export async function listDomains(ctx: Context, domain: string | undefined, opts
 
 /** xl list -l: each domain's live config in libxl JSON, laid out as xl's yajl prints it. */
 async function longList(be: Backend, infos: DomainInfo[], securityInfo?: boolean): Promise<Result> {
-  const { configText } = await import('./views.js');
+  const { configText, displayViews } = await import('./views.js');
   const { withoutSecrets } = await import('../secrets.js');
-  const data: { domid: number; config: unknown }[] = [];
+  const data: { domid: number; config: unknown; displays: unknown[] }[] = [];
   const items: string[] = [];
   for (const d of infos) {
     let json: string;
+    let cfg;
     try {
-      const cfg = await be.domainConfig(d.domid);
+      cfg = await be.domainConfig(d.domid);
       json = await configText(securityInfo ? cfg : withoutSecrets(cfg));
     } catch {
       continue; // a domain that vanished meanwhile is skipped, as xl skips one it cannot retrieve
     }
-    data.push({ domid: d.domid, config: JSON.parse(json) });
+    // the ports the device model took are not in the config: -o json adds them (xl's text stays xl's)
+    data.push({ domid: d.domid, config: JSON.parse(json), displays: await displayViews(be, d.domid, cfg) });
     items.push(`    {\n        "domid": ${d.domid},\n        "config": ${json.trimEnd().split('\n').map((l, i) => (i && l ? '        ' + l : l)).join('\n')}\n    }`);
   }
   return { data, text: items.length ? `[\n${items.join(',\n')}\n]\n` : '[\n\n]\n' };

@@ -59,6 +59,8 @@ export async function domInfo(ctx: Context, ref: string): Promise<Result> {
     const m = r.managed ? await be.getManaged(r.name) : undefined;
     const cfg = d ? await be.domainConfig(d.domid) : m!.config;
     const s = virshState(d);
+    const { displayViews, displayText } = await import('./views.js');
+    const displays = d ? await displayViews(be, d.domid, cfg) : [];
     const data = {
       id: r.domid,
       name: r.name,
@@ -74,6 +76,7 @@ export async function domInfo(ctx: Context, ref: string): Promise<Result> {
       managed_save: Boolean(m?.managed_save),
       security_model: 'none',
       security_doi: '0',
+      displays,
     };
     const rows: [string, string | number][] = [
       ['Id:', r.domid ?? '-'],
@@ -90,6 +93,7 @@ export async function domInfo(ctx: Context, ref: string): Promise<Result> {
       ['Managed save:', data.managed_save ? 'yes' : 'no'],
       ['Security model:', 'none'],
       ['Security DOI:', '0'],
+      ...displays.map((x) => ['Display:', displayText(x)] as [string, string]),
     ];
     return { data, text: rows.map(([k, v]) => `${k.padEnd(15)} ${v}`).join('\n') + '\n' };
   });

@@ -7,10 +7,10 @@ import { release, version as osVersion, machine } from 'node:os';
 import { NotFoundError, OperationError } from '../core/errors.js';
 import type { Bitmap, DomainConfig, Disk, SchedParams } from '../core/model.js';
 import type {
-  Backend, CpupoolInfo, CreateOptions, DeviceId, DisplayInfo, DeviceInfo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
+  Backend, ConsoleOpenOptions, CpupoolInfo, CreateOptions, DeviceId, DisplayInfo, DeviceInfo, DeviceKind, DeviceTypes, DomainEvent, DomainInfo, DomainRef,
   DomainStats, GuestAction, HostInfo, ManagedDomain, PinOptions, ShutdownOptions, SuspendOptions, VcpuInfo,
 } from '../core/backend-types.js';
-import { appendConsole, bootLines, readConsole, shutdownLines } from './console.js';
+import { appendConsole, bootLines, noSuchConsole, readConsole, shutdownLines, simConsoleKind } from './console.js';
 import { attach, detach } from './devices.js';
 import { byDomid, checkName, createDomain, findDomain, isUuid, liveConfig, normUuid, toDomainInfo } from './domains.js';
 import { destroyDomain, guestDoes, pauseDomain, refuseDom0, requestGuest, settle, unpauseDomain } from './guest.js';
@@ -247,11 +247,13 @@ export class SimBackend implements Backend {
     });
   }
 
-  async *console(domid: number, opts: { follow?: boolean; signal?: AbortSignal } = {}): AsyncIterable<string> {
-    const d = await this.readDomain(domid, (_tx, x) => ({ uuid: x.uuid }));
+  async *console(domid: number, opts: ConsoleOpenOptions = {}): AsyncIterable<string> {
+    const d = await this.readDomain(domid, (_tx, x) => ({ uuid: x.uuid, kind: simConsoleKind(x, opts.type, opts.num), missing: noSuchConsole(x, opts.type ?? 'pv', opts.num ?? 0) }));
+    if (!d.kind) throw new OperationError(d.missing);
     let sent = 0;
     for (;;) {
-      const text = readConsole(this.store.paths, domid);
+      // only the primary console carries the guest's output
+      const text = d.kind === 'primary' ? readConsole(this.store.paths, domid) : '';
       if (text.length > sent) {
         yield text.slice(sent);
         sent = text.length;
@@ -259,7 +261,7 @@ export class SimBackend implements Backend {
       if (!opts.follow || opts.signal?.aborted) return;
       const alive = await this.read((tx) => tx.st.domains.some((x) => x.domid === domid && x.uuid === d.uuid && x.status !== 'shutdown'));
       if (!alive) {
-        const rest = readConsole(this.store.paths, domid);
+        const rest = d.kind === 'primary' ? readConsole(this.store.paths, domid) : '';
         if (rest.length > sent) yield rest.slice(sent);
         return;
       }

@@ -100,3 +100,32 @@ export function shutdownLines(action: 'poweroff' | 'reboot' | 'crash' | 'watchdo
       return ['PM: suspend entry (s2idle)', 'xen:manage: suspending xenstore...'];
   }
 }
+
+export type SimConsoleType = 'pv' | 'serial' | 'vuart';
+
+/**
+ * Which console `type`/`num` names on a simulated guest, as xenconsole finds them on Xen:
+ * 'primary' is the one its kernel prints on (serial 0 for HVM, pv 0 for PV and PVH), whose
+ * output is the log; 'other' exists but stays silent; undefined means there is none.
+ */
+export function simConsoleKind(d: SimDomain, type: SimConsoleType | undefined, num = 0): 'primary' | 'other' | undefined {
+  const guest = d.config.c_info.type ?? 'pv';
+  const primary: SimConsoleType = guest === 'hvm' ? 'serial' : 'pv';
+  const want = type ?? primary;
+  if (want === primary && num === 0) return 'primary';
+  if (want === 'pv') return num === 0 ? 'other' : undefined;
+  if (want === 'serial') {
+    if (guest !== 'hvm') return undefined;
+    const hvm = d.config.b_info['type.hvm'];
+    const ports = hvm?.serial_list?.length ?? (hvm?.serial ? 1 : 0);
+    return num < ports ? 'other' : undefined;
+  }
+  // an emulated UART of Xen's own: Arm guests with vuart = "sbsa_uart"
+  return num === 0 && d.config.b_info.arch_arm?.vuart ? 'other' : undefined;
+}
+
+/** What xenconsole says when the console it is asked for is not there, in one line. */
+export function noSuchConsole(d: SimDomain, type: SimConsoleType, num: number): string {
+  const guest = (d.config.c_info.type ?? 'pv').toUpperCase();
+  return `domain '${d.name}' has no ${type} console ${num} (a ${guest} guest${type === 'serial' && guest !== 'HVM' ? ' has no emulated serial port' : ''})`;
+}

@@ -3,6 +3,7 @@
 // xenconsoled keeps one (XENCONSOLED_TRACE=guest).
 import { lazyRequire } from '../require.js';
 import { existsSync, readFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { OperationError } from '../core/errors.js';
 import type { Environment } from '../env.js';
 
@@ -11,7 +12,7 @@ export function xenconsolePath(version: string): string | undefined {
   return dirs.map((d) => `${d}/xenconsole`).find((p) => existsSync(p));
 }
 
-export type ConsoleType = 'pv' | 'serial';
+export type ConsoleType = 'pv' | 'serial' | 'vuart';
 
 /**
  * Runs xenconsole on the caller's terminal, in the command's environment (env: its TERM),
@@ -29,6 +30,8 @@ export function attachConsole(version: string, domid: number, type: ConsoleType,
     child.on('exit', (code, sig) => {
       signal?.removeEventListener('abort', stop);
       if (code === 0 || sig === 'SIGTERM') resolve();
+      // xenconsole puts the terminal in raw mode and reads keystrokes from it, as xl runs it
+      else if (!isatty(0)) reject(new OperationError(`xenconsole could not attach to ${type} console ${num} of domain ${domid} without a terminal on stdin (status ${code ?? sig})`, "run it from a terminal or under script(1) (script -qc 'txl console NAME' /dev/null); 'txl console --log NAME' prints the log without attaching"));
       else reject(new OperationError(`xenconsole ended with ${code !== null ? `status ${code}` : `signal ${sig}`}`, `is domain ${domid} running, and does it have a ${type} console ${num}?`));
     });
   });
@@ -42,7 +45,7 @@ export function consoleLog(name: string): string {
   if (!existsSync(path)) {
     throw new OperationError(
       `no console log is kept for '${name}' (${path} does not exist)`,
-      "attach to the live console with 'txl console -f', or have xenconsoled keep logs (XENCONSOLED_TRACE=guest in /etc/default/xencommons)",
+      "attach to the live console with 'txl console NAME', or have xenconsoled keep logs (XENCONSOLED_TRACE=guest in /etc/default/xencommons)",
     );
   }
   return readFileSync(path, 'utf8');
