@@ -2,7 +2,7 @@
 // changes. Shared by vcpucount, setvcpus, setmem, setmaxmem and schedinfo.
 import type { Backend, DomainInfo, DomainRef } from '../core/backend-types.js';
 import type { DomainConfig } from '../core/model.js';
-import { OperationError, UsageError } from '../core/errors.js';
+import { NotFoundError, OperationError, UsageError } from '../core/errors.js';
 
 export interface AffectOpts { live?: boolean; config?: boolean; current?: boolean }
 
@@ -15,7 +15,10 @@ export interface Dom {
 }
 
 export async function loadDom(be: Backend, word: string): Promise<Dom> {
-  const ref = await be.lookup(word);
+  // virsh's refusal of an unknown domain is one line: the message without the hint
+  const ref = await be.lookup(word).catch((e: unknown) => {
+    throw e instanceof NotFoundError ? new NotFoundError(e.message) : e;
+  });
   const live = ref.domid === null ? null : await be.domainInfo(ref.domid);
   const config = ref.managed ? (await be.getManaged(ref.name))?.config ?? null : null;
   return { ref, name: ref.name, live, config };

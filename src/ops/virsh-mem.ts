@@ -54,8 +54,11 @@ export async function setmem(ctx: Context, ref: string, size: string, max: boole
         b.target_memkb = kib;
       }
     }
-    if (to.live && !max && kib > dom.live!.max_memkb) {
-      throw new OperationError('invalid argument: cannot set memory higher than max memory');
+    if (to.live && !max) {
+      // Xen holds a ballooning PV guest to its target plus a little; the ceiling the balloon may
+      // reach is xenstore's static-max, which the live config gives as max_memkb
+      const ceiling = Math.max(dom.live!.max_memkb, (await be.domainConfig(dom.live!.domid)).b_info?.max_memkb ?? 0);
+      if (kib > ceiling) throw new OperationError('invalid argument: cannot set memory higher than max memory');
     }
     const data = { name: dom.name, [max ? 'max_memory_kib' : 'memory_kib']: kib, live: to.live, config: to.config };
     const where = [to.live ? 'live' : '', to.config ? 'config' : ''].filter(Boolean).join(' and ');

@@ -28,7 +28,8 @@ xl_vcpus() { xl vcpu-list $G | awk -v n=$G '$1 == n' | grep -c .; }
 xl_online() { xl vcpu-list $G | awk -v n=$G '$1 == n && $4 != "-"' | grep -c .; }
 online_is() { [ "$(xl_online)" = "$1" ] || { xl vcpu-list $G; echo "xl vcpu-list: $(xl_online) online, wanted $1"; return 1; }; }
 xs_mem() { xenstore-read "/local/domain/$(id_of)/memory/$1"; }
-row_of() { txl vcpucount $G | awk -v a="$1" -v b="$2" '$1 == a && $2 == b { print $3 }'; }
+# ROW STATE: a row of `txl vcpucount` saved in $WORK/94.count
+row_of() { awk -v a="$1" -v b="$2" '$1 == a && $2 == b { print $3 }' "$WORK/94.count"; }
 
 check "txl define and start $G (PV, 2 vCPUs, a disk and a vif); it boots" \
   eval "txl define '$WORK/$G.cfg' >/dev/null && txl start $G >/dev/null && wait_for 240 console_has $G 'txl-guest: tick 1'" ||
@@ -36,7 +37,7 @@ check "txl define and start $G (PV, 2 vCPUs, a disk and a vif); it boots" \
 
 # --- vCPUs ---------------------------------------------------------------------
 check "txl vcpucount $G: maximum/current, config/live, live ones as xl vcpu-list" \
-  eval "eq 'maximum live' \"\$(row_of maximum live)\" \"\$(xl_vcpus)\" && eq 'current live' \"\$(row_of current live)\" \"\$(xl_online)\" && eq 'maximum config' \"\$(row_of maximum config)\" 2 && eq 'current config' \"\$(row_of current config)\" 2"
+  eval "txl vcpucount $G >'$WORK/94.count' && eq 'maximum live' \"\$(row_of maximum live)\" \"\$(xl_vcpus)\" && eq 'current live' \"\$(row_of current live)\" \"\$(xl_online)\" && eq 'maximum config' \"\$(row_of maximum config)\" 2 && eq 'current config' \"\$(row_of current config)\" 2"
 check "-o json vcpucount: xl vcpu-list's counts" json_is "j.maximum.live === $(xl_vcpus) && j.current.live === $(xl_online) && j.maximum.config === 2" vcpucount $G
 check "txl setvcpus $G 1 --config: the config says 1, the live domain keeps 2 (xl vcpu-list)" \
   eval "txl setvcpus $G 1 --config && eq config \"\$(txl -q vcpucount $G --active --config)\" 1 && online_is 2"
@@ -45,6 +46,8 @@ check "txl setvcpus $G 3: above the maximum, refused in one line; still 1 online
 check "txl vcpuinfo $G: a block per vCPU of xl vcpu-list, y/- affinity over the host's CPUs" \
   eval "t=\$(txl vcpuinfo $G) && eq blocks \"\$(grep -c '^VCPU:' <<<\"\$t\")\" \"\$(xl_vcpus)\" && grep -qE '^CPU Affinity: +[y-]{$(($(xl info | awk -F': *' '/^max_cpu_id/ { print $2 }') + 1))}\$' <<<\"\$t\""
 check "-o json vcpuinfo: one row per vCPU" json_is "j.length === $(xl_vcpus) && j.filter((v) => v.state !== 'offline').length === $(xl_online)" vcpuinfo $G
+# the rest needs no running guest: paused, it leaves the lab's CPUs to txl
+xl pause $G
 
 # --- memory --------------------------------------------------------------------
 check "txl setmem $G 160M: xenstore's memory/target follows (163840)" eval "txl setmem $G 160M && eq target \"\$(xs_mem target)\" 163840"
@@ -114,7 +117,7 @@ check "txl sysinfo: SMBIOS XML with the system manufacturer of /sys/class/dmi/id
   eval "t=\$(txl sysinfo) && grep -qx \"<sysinfo type='smbios'>\" <<<\"\$t\" && { [ -z '$dmi_vendor' ] || grep -qF \"<entry name='manufacturer'>$dmi_vendor</entry>\" <<<\"\$t\"; }"
 check "-o json sysinfo" json_is "j.type === 'smbios' && j.source === '/sys/class/dmi/id'" sysinfo
 
-check "a missing domain: txl vcpucount refuses it in one line" one_line txl vcpucount labtx94-none
+check "a missing domain: txl vcpucount refuses it in one line" eval "one_line txl vcpucount labtx94-none && grep -qx \"txl: error: no domain 'labtx94-none'\" '$WORK/94.err'"
 xl destroy $G >/dev/null 2>&1
 txl undefine $G >/dev/null 2>&1
 rm -f "$WORK/tx94.img"
