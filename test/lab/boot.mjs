@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Boot Xen 4.17 + a Debian dom0 under QEMU, run one payload command in dom0 and
-// return its exit code. See README.md beside this file.
+// Boot Xen + a Debian dom0 under QEMU, run one payload command in dom0 and
+// return its exit code. See README.md beside this file. TXL_LAB_FLAVOUR picks the
+// platform (build.sh): bookworm (Xen 4.17, default) or trixie (Xen 4.20, Debian's nodejs).
 //
 //   boot.mjs [options] [--] [command...]   default command: bash test/lab/suite.sh
 //   --shell         interactive dom0 shell on this terminal (Ctrl-] x quits QEMU)
@@ -18,9 +19,16 @@ import { fileURLToPath } from 'node:url';
 
 const LAB = dirname(fileURLToPath(import.meta.url));
 const PROJECT = resolve(LAB, '../..');
-const CACHE = process.env.TXL_LAB_CACHE || '/var/tmp/txl-lab';
+const FLAVOUR = process.env.TXL_LAB_FLAVOUR || 'bookworm';
+if (!['bookworm', 'trixie'].includes(FLAVOUR)) { console.error(`boot: TXL_LAB_FLAVOUR must be bookworm or trixie, not '${FLAVOUR}'`); process.exit(2); }
+// each flavour its own cache (as build.sh chooses it)
+const CACHE = process.env.TXL_LAB_CACHE || (FLAVOUR === 'bookworm' ? '/var/tmp/txl-lab' : `/var/tmp/txl-lab-${FLAVOUR}`);
+// bookworm's nodejs (18) is below txl's engines: that dom0 gets this host's node; trixie's
+// dom0 has Debian's own nodejs package, which is what its admins run
+const HOST_NODE = FLAVOUR === 'bookworm';
 // TXL_LAB_LIBVIRT=1: dom0 with libvirtd and virsh (build-libvirt.sh), which needs more room
 const LIBVIRT = !!process.env.TXL_LAB_LIBVIRT && process.env.TXL_LAB_LIBVIRT !== '0';
+if (LIBVIRT && FLAVOUR !== 'bookworm') { console.error('boot: the libvirt lab (TXL_LAB_LIBVIRT) is bookworm only'); process.exit(2); }
 const ROOTFS = LIBVIRT ? 'dom0-libvirt.cpio' : 'dom0.cpio';
 const DOM0_MEM = process.env.TXL_LAB_DOM0_MEM || (LIBVIRT ? '1792M' : '1536M');
 
@@ -89,15 +97,18 @@ function runtimeModules() {
   }
   return ['node_modules'];
 }
-copyFileSync(process.execPath, join(stage, 'usr/local/bin/node'));
-chmodSync(join(stage, 'usr/local/bin/node'), 0o755);
+if (HOST_NODE) {
+  copyFileSync(process.execPath, join(stage, 'usr/local/bin/node'));
+  chmodSync(join(stage, 'usr/local/bin/node'), 0o755);
+}
 copyFileSync(join(LAB, 'dom0-init.sh'), join(stage, 'init'));
 chmodSync(join(stage, 'init'), 0o755);
 writeFileSync(join(stage, 'usr/local/sbin/poweroff'), '#!/bin/sh\nsync\necho 1 >/proc/sys/kernel/sysrq\necho o >/proc/sysrq-trigger\n', { mode: 0o755 });
 const quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 const cmd = opts.cmd.length ? opts.cmd.map(quote).join(' ') : 'bash test/lab/suite.sh';
 // the suite's own settings travel into dom0 (it has none of this host's environment)
-const forwarded = ['TXL_LAB_CHECKS', 'TXL_LAB_CHECK_TIMEOUT'].filter((k) => process.env[k]).map((k) => `export ${k}=${quote(process.env[k])}\n`).join('');
+if (!process.env.TXL_LAB_FLAVOUR) process.env.TXL_LAB_FLAVOUR = FLAVOUR;
+const forwarded = ['TXL_LAB_CHECKS', 'TXL_LAB_CHECK_TIMEOUT', 'TXL_LAB_FLAVOUR'].filter((k) => process.env[k]).map((k) => `export ${k}=${quote(process.env[k])}\n`).join('');
 writeFileSync(join(stage, 'txl-lab/payload'), `cd /opt/txl || exit 125\n${forwarded}${cmd}\n`);
 writeFileSync(join(stage, 'txl-lab/mode'), opts.shell ? 'shell\n' : 'run\n');
 // dom0 takes one initrd: the rootfs cpio and the payload cpio, concatenated
@@ -202,7 +213,7 @@ const showTail = (st) => {
 const startFailed = (st) => st.spawnError || (st.bytes === 0 && st.qemuCode !== 0 && !st.timedOut);
 
 let accel = opts.accel === 'auto' ? (kvmUsable() ? 'kvm' : 'tcg') : opts.accel;
-say(`booting Xen + dom0 under QEMU (${accel}), timeout ${opts.timeout}s`);
+say(`booting Xen + dom0 (${FLAVOUR}) under QEMU (${accel}), timeout ${opts.timeout}s`);
 let st = await boot(accel);
 // KVM that cannot run Xen dies before dom0 is up: try again without it.
 if (accel === 'kvm' && opts.accel === 'auto' && !st.ready && !st.timedOut) {

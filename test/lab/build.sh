@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
 # Build (or reuse) everything the lab boots, cached outside the repo:
-#   $CACHE/xen.elf        Xen 4.17 as an uncompressed ELF (QEMU's multiboot loader needs it)
+#   $CACHE/xen.elf        Xen as an uncompressed ELF (QEMU's multiboot loader needs it)
 #   $CACHE/vmlinuz        the Debian kernel dom0 boots
-#   $CACHE/dom0.cpio      bookworm rootfs with xen-utils-4.17, the kernel's needed modules,
+#   $CACHE/dom0.cpio      Debian rootfs with xen-utils, the kernel's needed modules,
 #                         and the guest's vmlinux + initramfs under /var/lib/txl-lab
-# The project and node go in a second cpio that boot.mjs makes at every boot.
+# The project (and, on bookworm, this host's node) go in a second cpio that boot.mjs makes
+# at every boot.
+# TXL_LAB_FLAVOUR picks the platform, each with its own cache:
+#   bookworm (default)  Debian 12, Xen 4.17, kernel 6.1     /var/tmp/txl-lab
+#   trixie              Debian 13, Xen 4.20, kernel 6.12,   /var/tmp/txl-lab-trixie
+#                       and Debian's own nodejs in dom0
+# Packages of another suite than the host's come through a private apt configuration in
+# the cache (the host's apt sources are never changed).
 # Exit codes: 0 ok, 10 the lab cannot be built here (packages or downloads impossible), 1 a bug.
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CACHE=${TXL_LAB_CACHE:-/var/tmp/txl-lab}
+FLAVOUR=${TXL_LAB_FLAVOUR:-bookworm}
+case $FLAVOUR in
+  bookworm) SUITE=bookworm XENV=4.17 KSERIES='6[.]1[.]0-' FLAVOUR_PKGS= ;;
+  # nodejs: dom0 runs txl on Debian's own Node (20.19), not a copy of this host's
+  trixie) SUITE=trixie XENV=4.20 KSERIES='6[.]12[.]' FLAVOUR_PKGS=,nodejs ;;
+  *) echo "lab-build: TXL_LAB_FLAVOUR must be bookworm or trixie, not '$FLAVOUR'" >&2; exit 1 ;;
+esac
+CACHE=${TXL_LAB_CACHE:-/var/tmp/txl-lab$([ "$FLAVOUR" = bookworm ] || echo "-$FLAVOUR")}
+export DEBIAN_SUITE=$SUITE
 DEBIAN_MIRROR=${TXL_LAB_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${TXL_LAB_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C
@@ -40,6 +55,8 @@ have mmdebstrap || need_pkgs+=(mmdebstrap)
 have cpio || need_pkgs+=(cpio)
 have modprobe && have depmod || need_pkgs+=(kmod)
 have xz || need_pkgs+=(xz-utils)
+# Debian 13's kernel modules are zstd-compressed
+have zstd || need_pkgs+=(zstd)
 # the guest's busybox must be static: it runs alone in an initramfs
 dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || need_pkgs+=(busybox-static)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -51,27 +68,51 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 have qemu-system-x86_64 || cannot "qemu-system-x86_64 is missing after install"
 
+# --- another suite's packages: a private apt configuration ---------------------
+host_suite=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+if [ "$SUITE" != "$host_suite" ]; then
+  A=$CACHE/apt
+  mkdir -p "$A/lists/partial" "$A/cache/archives/partial" "$A/parts" "$A/prefs"
+  : >"$A/status"
+  printf 'deb %s %s main\ndeb %s %s-updates main\ndeb %s %s-security main\n' \
+    "$DEBIAN_MIRROR" "$SUITE" "$DEBIAN_MIRROR" "$SUITE" "$SECURITY_MIRROR" "$SUITE" >"$A/sources.list"
+  cat >"$A/apt.conf" <<CONF
+Dir::Etc::sourcelist "$A/sources.list";
+Dir::Etc::sourceparts "$A/parts";
+Dir::Etc::preferencesparts "$A/prefs";
+Dir::State::Lists "$A/lists";
+Dir::State::status "$A/status";
+Dir::Cache "$A/cache";
+CONF
+  export APT_CONFIG=$A/apt.conf
+  apt_updated=
+  # lists older than a day: update, so that the candidates below are today's
+  [ -n "$(find "$A/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ] && apt_updated=1
+fi
+
 # --- which versions ---------------------------------------------------------
 # The kernel is whatever linux-image-amd64 points at; Xen is the candidate.
 pkg_version() { apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}'; }
-KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-6\.1\.0-.*-amd64/ {print $2; exit}')
-if [ -z "$KPKG" ] || [ -z "$(pkg_version xen-hypervisor-4.17-amd64)" ] || [ "$(pkg_version xen-hypervisor-4.17-amd64)" = "(none)" ]; then
+XPKG=xen-hypervisor-$XENV-amd64
+kernel_pkg() { apt-cache depends linux-image-amd64 2>/dev/null | awk -v re="^linux-image-${KSERIES}.*-amd64\$" '$1 == "Depends:" && $2 ~ re {print $2; exit}'; }
+KPKG=$(kernel_pkg)
+if [ -z "$KPKG" ] || [ -z "$(pkg_version "$XPKG")" ] || [ "$(pkg_version "$XPKG")" = "(none)" ]; then
   apt_update_once
-  KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-6\.1\.0-.*-amd64/ {print $2; exit}')
+  KPKG=$(kernel_pkg)
 fi
-[ -n "$KPKG" ] || cannot "no linux-image-6.1.0-*-amd64 package known to apt"
-XEN_VER=$(pkg_version xen-hypervisor-4.17-amd64)
-[ -n "$XEN_VER" ] && [ "$XEN_VER" != "(none)" ] || cannot "xen-hypervisor-4.17-amd64 is not known to apt"
+[ -n "$KPKG" ] || cannot "no linux-image-$KSERIES*-amd64 package known to apt ($SUITE)"
+XEN_VER=$(pkg_version "$XPKG")
+[ -n "$XEN_VER" ] && [ "$XEN_VER" != "(none)" ] || cannot "$XPKG is not known to apt ($SUITE)"
 KVER=${KPKG#linux-image-}
 
 # Everything below depends on these and on the lab's own build inputs.
-inputs_hash=$( (echo "$KPKG $XEN_VER"; cat "$LAB_DIR/build.sh" "$LAB_DIR/rootfs.sh" "$LAB_DIR/guest-initramfs.sh" "$LAB_DIR/guest-init.sh" "$LAB_DIR/extract-vmlinux.mjs") | sha256sum | cut -c1-16)
+inputs_hash=$( (echo "$FLAVOUR $KPKG $XEN_VER"; cat "$LAB_DIR/build.sh" "$LAB_DIR/rootfs.sh" "$LAB_DIR/guest-initramfs.sh" "$LAB_DIR/guest-init.sh" "$LAB_DIR/extract-vmlinux.mjs") | sha256sum | cut -c1-16)
 if [ -f "$CACHE/stamp" ] && [ "$(cat "$CACHE/stamp")" = "$inputs_hash" ] &&
   [ -f "$CACHE/xen.elf" ] && [ -f "$CACHE/vmlinuz" ] && [ -f "$CACHE/dom0.cpio" ]; then
-  say "cached: xen $XEN_VER, kernel $KVER ($CACHE)"
+  say "cached: $FLAVOUR, xen $XEN_VER, kernel $KVER ($CACHE)"
   exit 0
 fi
-say "building in $CACHE: xen $XEN_VER, kernel $KVER"
+say "building in $CACHE: $FLAVOUR, xen $XEN_VER, kernel $KVER"
 rm -f "$CACHE/stamp"
 
 # --- packages downloaded, unpacked, never installed on the host --------------
@@ -88,15 +129,24 @@ fetch_deb() { # name version -> path of the .deb
 }
 mkdir -p "$CACHE/debs"
 # old versions pile up otherwise
-find "$CACHE/debs" -name '*.deb' ! -name "${KPKG}_*" ! -name "xen-hypervisor-4.17-amd64_*" -delete
-XEN_DEB=$(fetch_deb xen-hypervisor-4.17-amd64 "$XEN_VER")
+find "$CACHE/debs" -name '*.deb' ! -name "${KPKG}_*" ! -name "${XPKG}_*" -delete
+XEN_DEB=$(fetch_deb "$XPKG" "$XEN_VER")
 K_DEB=$(fetch_deb "$KPKG" "$(pkg_version "$KPKG")")
 
 rm -rf "$CACHE/xen" "$CACHE/kernel"
 dpkg -x "$XEN_DEB" "$CACHE/xen"
-gzip -dc "$CACHE/xen/boot/xen-4.17-amd64.gz" >"$CACHE/xen.elf.tmp"
+gzip -dc "$CACHE/xen/boot/xen-$XENV-amd64.gz" >"$CACHE/xen.elf.tmp"
 mv "$CACHE/xen.elf.tmp" "$CACHE/xen.elf"
 dpkg -x "$K_DEB" "$CACHE/kernel"
+# Debian 13 puts modules under /usr/lib/modules, zstd-compressed: link them where this
+# host's kmod looks (-d/-b take lib/modules) and decompress them, so that depmod here, the
+# guest's busybox insmod and dom0's modprobe all take them as they are.
+if [ ! -e "$CACHE/kernel/lib/modules" ] && [ -d "$CACHE/kernel/usr/lib/modules" ]; then
+  mkdir -p "$CACHE/kernel/lib"
+  ln -s ../usr/lib/modules "$CACHE/kernel/lib/modules"
+fi
+find "$CACHE/kernel/lib/modules/" -name '*.ko.zst' -print0 | xargs -0 -r zstd -d -q --rm
+find "$CACHE/kernel/lib/modules/" -name '*.ko.xz' -print0 | xargs -0 -r xz -d
 cp "$CACHE/kernel/boot/vmlinuz-$KVER" "$CACHE/vmlinuz"
 node "$LAB_DIR/extract-vmlinux.mjs" "$CACHE/vmlinuz" "$CACHE/vmlinux"
 # the package leaves modules.dep to its postinst
@@ -127,13 +177,14 @@ bash "$LAB_DIR/guest-initramfs.sh" "$CACHE/guest.cpio.gz" "$CACHE/kernel" "$KVER
 # --- dom0 root filesystem ----------------------------------------------------
 # Only the expensive mmdebstrap run has its own stamp, so changing the guest or
 # the module list does not download the rootfs again.
-rootfs_key=$(echo "$XEN_VER bookworm xen-utils-4.17 kmod iproute2 procps mount libstdc++6 openssh-server openssh-client v2" | sha256sum | cut -c1-16)
+rootfs_key=$(echo "$XEN_VER $SUITE xen-utils-$XENV${FLAVOUR_PKGS:+ ${FLAVOUR_PKGS#,}} kmod iproute2 procps mount libstdc++6 openssh-server openssh-client v2" | sha256sum | cut -c1-16)
 if [ ! -f "$CACHE/rootfs.tar" ] || [ "$(cat "$CACHE/rootfs.key" 2>/dev/null)" != "$rootfs_key" ]; then
-  say "mmdebstrap bookworm rootfs (xen-utils-4.17 $XEN_VER)"
+  say "mmdebstrap $SUITE rootfs (xen-utils-$XENV $XEN_VER$FLAVOUR_PKGS)"
   rm -f "$CACHE/rootfs.key"
   # libstdc++6: the host's node binary, copied in at boot, links against it.
   # openssh-server and -client: txl -c xen+ssh://root@127.0.0.1/system (checks/96-txl-remote.sh).
-  debian_rootfs "$CACHE/rootfs.tar" "$CACHE/mmdebstrap.log" "xen-utils-4.17=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6,openssh-server,openssh-client" ||
+  # (mmdebstrap runs its own apt: not the private configuration above)
+  (unset APT_CONFIG; debian_rootfs "$CACHE/rootfs.tar" "$CACHE/mmdebstrap.log" "xen-utils-$XENV=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6,openssh-server,openssh-client$FLAVOUR_PKGS") ||
     cannot "mmdebstrap failed (see $CACHE/mmdebstrap.log)"
   echo "$rootfs_key" >"$CACHE/rootfs.key"
 fi

@@ -4,7 +4,11 @@
 # xen-init-dom0, xenconsoled, a bridge), then runs /txl-lab/payload or, in
 # shell mode, a login shell on the console; then powers the machine off.
 # boot.mjs reads the "txl-lab:" lines this prints on the console.
-export PATH=/usr/lib/xen-4.17/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# Xen's own tools: /usr/lib/xen-4.17 on bookworm, /usr/lib/xen-4.20 on trixie
+for d in /usr/lib/xen-4.*/bin; do XEN_BIN=$d; done
+TXL_LAB_XEN=${XEN_BIN#/usr/lib/xen-}
+export TXL_LAB_XEN=${TXL_LAB_XEN%/bin}
+export PATH=$XEN_BIN:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=${TERM:-vt100}
 
 say() { echo "txl-lab: $*"; }
@@ -42,7 +46,7 @@ hostname txl-lab-dom0
 exec </dev/console >/dev/console 2>&1
 
 up() { cut -d' ' -f1 /proc/uptime; }
-say "dom0 up at $(up)s, kernel $(uname -r), $(grep MemTotal /proc/meminfo | tr -s ' ')"
+say "dom0 up at $(up)s, kernel $(uname -r), Xen tools $TXL_LAB_XEN, node $(node --version 2>/dev/null || echo none), $(grep MemTotal /proc/meminfo | tr -s ' ')"
 # No udev: load by hand what the toolstack and its backends need.
 # One modprobe for all: each process start is costly under TCG.
 modprobe -a xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback bridge loop tun ||

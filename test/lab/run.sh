@@ -28,7 +28,7 @@ bash "$LAB_DIR/build.sh"
 rc=$?
 [ $rc -eq 10 ] && skipped "the lab could not be built here (packages or downloads impossible; see above)"
 [ $rc -eq 0 ] || { echo "lab: FAILED: build.sh exited $rc"; exit 1; }
-echo "lab: build ready after $(elapsed)"
+echo "lab: build ready (${TXL_LAB_FLAVOUR:-bookworm}) after $(elapsed)"
 
 # The suite runs bin/txl, which loads dist/: build it so the newest code is tested.
 if [ -f "$PROJECT/build.mjs" ]; then
