@@ -94,7 +94,7 @@ fi
 # The kernel is whatever linux-image-amd64 points at; Xen is the candidate.
 pkg_version() { apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}'; }
 XPKG=xen-hypervisor-$XENV-amd64
-kernel_pkg() { apt-cache depends linux-image-amd64 2>/dev/null | awk -v re="^linux-image-${KSERIES}.*-amd64\$" '$1 == "Depends:" && $2 ~ re {print $2; exit}'; }
+kernel_pkg() { { apt-cache depends linux-image-amd64 2>/dev/null || true; } | awk -v re="^linux-image-${KSERIES}.*-amd64\$" '$1 == "Depends:" && $2 ~ re {print $2; exit}'; }
 KPKG=$(kernel_pkg)
 if [ -z "$KPKG" ] || [ -z "$(pkg_version "$XPKG")" ] || [ "$(pkg_version "$XPKG")" = "(none)" ]; then
   apt_update_once
