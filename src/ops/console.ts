@@ -36,11 +36,13 @@ export async function showConsole(ctx: Context, ref: string, opts: ConsoleOption
     const stop = () => ac.abort();
     // Xen's xenconsole reads the terminal itself; the simulator's guest is fed from here
     const input = be.kind === 'test' ? readUntilEscape(io.stdin ?? process.stdin, stop) : undefined;
-    process.once('SIGINT', stop);
+    // a signal detaches (xenconsole is told to go, leaving no console client behind)
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    for (const s of signals) process.once(s, stop);
     try {
       for await (const chunk of be.console(domid, { ...pick, follow: true, signal: ac.signal })) ctx.stdout.write(chunk);
     } finally {
-      process.off('SIGINT', stop);
+      for (const s of signals) process.off(s, stop);
       input?.();
     }
   });

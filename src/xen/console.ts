@@ -29,7 +29,7 @@ export function attachConsole(version: string, domid: number, type: ConsoleType,
     child.on('error', (e) => reject(new OperationError(`cannot run ${bin}: ${e.message}`)));
     child.on('exit', (code, sig) => {
       signal?.removeEventListener('abort', stop);
-      if (code === 0 || sig === 'SIGTERM') resolve();
+      if (code === 0 || sig === 'SIGTERM' || signal?.aborted) resolve();
       // xenconsole puts the terminal in raw mode and reads keystrokes from it, as xl runs it
       else if (!isatty(0)) reject(new OperationError(`xenconsole could not attach to ${type} console ${num} of domain ${domid} without a terminal on stdin (status ${code ?? sig})`, "run it from a terminal or under script(1) (script -qc 'txl console NAME' /dev/null); 'txl console --log NAME' prints the log without attaching"));
       else reject(new OperationError(`xenconsole ended with ${code !== null ? `status ${code}` : `signal ${sig}`}`, `is domain ${domid} running, and does it have a ${type} console ${num}?`));

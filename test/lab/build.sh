@@ -177,14 +177,16 @@ bash "$LAB_DIR/guest-initramfs.sh" "$CACHE/guest.cpio.gz" "$CACHE/kernel" "$KVER
 # --- dom0 root filesystem ----------------------------------------------------
 # Only the expensive mmdebstrap run has its own stamp, so changing the guest or
 # the module list does not download the rootfs again.
-rootfs_key=$(echo "$XEN_VER $SUITE xen-utils-$XENV${FLAVOUR_PKGS:+ ${FLAVOUR_PKGS#,}} kmod iproute2 procps mount libstdc++6 openssh-server openssh-client v2" | sha256sum | cut -c1-16)
+rootfs_key=$(echo "$XEN_VER $SUITE xen-utils-$XENV${FLAVOUR_PKGS:+ ${FLAVOUR_PKGS#,}} kmod iproute2 procps mount libstdc++6 openssh-server openssh-client qemu-system-xen genisoimage v2" | sha256sum | cut -c1-16)
 if [ ! -f "$CACHE/rootfs.tar" ] || [ "$(cat "$CACHE/rootfs.key" 2>/dev/null)" != "$rootfs_key" ]; then
   say "mmdebstrap $SUITE rootfs (xen-utils-$XENV $XEN_VER$FLAVOUR_PKGS)"
   rm -f "$CACHE/rootfs.key"
   # libstdc++6: the host's node binary, copied in at boot, links against it.
   # openssh-server and -client: txl -c xen+ssh://root@127.0.0.1/system (checks/96-txl-remote.sh).
+  # qemu-system-xen (HVM's device model, /usr/libexec/xen-qemu-system-i386) and genisoimage
+  # (an ISO for cd-insert): checks/97-txl-hvm.sh.
   # (mmdebstrap runs its own apt: not the private configuration above)
-  (unset APT_CONFIG; debian_rootfs "$CACHE/rootfs.tar" "$CACHE/mmdebstrap.log" "xen-utils-$XENV=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6,openssh-server,openssh-client$FLAVOUR_PKGS") ||
+  (unset APT_CONFIG; debian_rootfs "$CACHE/rootfs.tar" "$CACHE/mmdebstrap.log" "xen-utils-$XENV=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6,openssh-server,openssh-client,qemu-system-xen,genisoimage$FLAVOUR_PKGS") ||
     cannot "mmdebstrap failed (see $CACHE/mmdebstrap.log)"
   echo "$rootfs_key" >"$CACHE/rootfs.key"
 fi
@@ -202,7 +204,8 @@ rm -rf "$R/usr/share/perl/"5.* "$R/usr/lib/x86_64-linux-gnu/perl/"5.* "$R/usr/li
 copy_modules "$R" xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback \
   bridge loop tun
 mkdir -p "$R/var/lib/txl-lab"
-cp "$CACHE/vmlinux" "$CACHE/guest.cpio.gz" "$R/var/lib/txl-lab/"
+# vmlinuz too: QEMU boots an HVM guest's kernel from its bzImage (checks/97-txl-hvm.sh)
+cp "$CACHE/vmlinux" "$CACHE/vmlinuz" "$CACHE/guest.cpio.gz" "$R/var/lib/txl-lab/"
 echo "xen=$XEN_VER kernel=$KVER" >"$R/var/lib/txl-lab/versions"
 (cd "$R" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet >"$CACHE/dom0.cpio.tmp")
 mv "$CACHE/dom0.cpio.tmp" "$CACHE/dom0.cpio"

@@ -140,7 +140,7 @@ surface_domain() {
   check "$T: txl cd-insert on a $T guest: refused as xl refuses it" same_rc "cd-insert $G xvdd '$WORK/$G-ad.img'" "cd-insert $G xvdd '$WORK/$G-ad.img'"
   check "$T: txl cd-eject on a $T guest: refused as xl refuses it" same_rc "cd-eject $G xvdd" "cd-eject $G xvdd"
 
-  check "$T: txl console $G: the guest's console log" eval "txl console $G | grep -q 'txl-guest: tick'"
+  check "$T: txl console --log $G: the guest's console log" eval "txl console --log $G | grep -q 'txl-guest: tick'"
 
   # --- the end: a restart from the edited config, undefine ---
   check "$T: txl destroy, txl start again: xl list shows the edited memory (144)" eval "txl destroy $G && wait_for 30 xl_gone $G && txl start $G && wait_for 30 eval '[ \"\$(xl_col $G 3)\" = 144 ]'"

@@ -72,7 +72,7 @@ check "txl network-detach: eth0 leaves the guest" eval "txl network-detach $G 0 
 # --- naming, console, shutdown ------------------------------------------------
 check "txl rename: xl list knows $G as ${G}b" eval "txl rename $G ${G}b && xl_has ${G}b && xl_gone $G"
 check "txl rename back" eval "txl rename ${G}b $G && xl_has $G"
-check "txl console (log): the guest's ticks" eval "txl console $G | grep -q 'txl-guest: tick'"
+check "txl console --log: the guest's ticks" eval "txl console --log $G | grep -q 'txl-guest: tick'"
 check "txl shutdown: $G powers itself off" eval "txl shutdown $G && wait_for 60 xl_gone $G"
 xl destroy $G >/dev/null 2>&1
 
