@@ -18,9 +18,10 @@ set -euo pipefail
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FLAVOUR=${TXL_LAB_FLAVOUR:-bookworm}
 case $FLAVOUR in
-  bookworm) SUITE=bookworm XENV=4.17 KSERIES='6[.]1[.]0-' FLAVOUR_PKGS= ;;
+  # an ISO maker for cd-insert (checks/97-txl-hvm.sh): Debian 13 has xorriso, not genisoimage
+  bookworm) SUITE=bookworm XENV=4.17 KSERIES='6[.]1[.]0-' FLAVOUR_PKGS=,genisoimage ;;
   # nodejs: dom0 runs txl on Debian's own Node (20.19), not a copy of this host's
-  trixie) SUITE=trixie XENV=4.20 KSERIES='6[.]12[.]' FLAVOUR_PKGS=,nodejs ;;
+  trixie) SUITE=trixie XENV=4.20 KSERIES='6[.]12[.]' FLAVOUR_PKGS=,nodejs,xorriso ;;
   *) echo "lab-build: TXL_LAB_FLAVOUR must be bookworm or trixie, not '$FLAVOUR'" >&2; exit 1 ;;
 esac
 CACHE=${TXL_LAB_CACHE:-/var/tmp/txl-lab$([ "$FLAVOUR" = bookworm ] || echo "-$FLAVOUR")}
@@ -177,16 +178,15 @@ bash "$LAB_DIR/guest-initramfs.sh" "$CACHE/guest.cpio.gz" "$CACHE/kernel" "$KVER
 # --- dom0 root filesystem ----------------------------------------------------
 # Only the expensive mmdebstrap run has its own stamp, so changing the guest or
 # the module list does not download the rootfs again.
-rootfs_key=$(echo "$XEN_VER $SUITE xen-utils-$XENV${FLAVOUR_PKGS:+ ${FLAVOUR_PKGS#,}} kmod iproute2 procps mount libstdc++6 openssh-server openssh-client qemu-system-xen genisoimage v2" | sha256sum | cut -c1-16)
+rootfs_key=$(echo "$XEN_VER $SUITE xen-utils-$XENV${FLAVOUR_PKGS:+ ${FLAVOUR_PKGS#,}} kmod iproute2 procps mount libstdc++6 openssh-server openssh-client qemu-system-xen v2" | sha256sum | cut -c1-16)
 if [ ! -f "$CACHE/rootfs.tar" ] || [ "$(cat "$CACHE/rootfs.key" 2>/dev/null)" != "$rootfs_key" ]; then
   say "mmdebstrap $SUITE rootfs (xen-utils-$XENV $XEN_VER$FLAVOUR_PKGS)"
   rm -f "$CACHE/rootfs.key"
   # libstdc++6: the host's node binary, copied in at boot, links against it.
   # openssh-server and -client: txl -c xen+ssh://root@127.0.0.1/system (checks/96-txl-remote.sh).
-  # qemu-system-xen (HVM's device model, /usr/libexec/xen-qemu-system-i386) and genisoimage
-  # (an ISO for cd-insert): checks/97-txl-hvm.sh.
+  # qemu-system-xen: HVM's device model, /usr/libexec/xen-qemu-system-i386 (checks/97-txl-hvm.sh).
   # (mmdebstrap runs its own apt: not the private configuration above)
-  (unset APT_CONFIG; debian_rootfs "$CACHE/rootfs.tar" "$CACHE/mmdebstrap.log" "xen-utils-$XENV=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6,openssh-server,openssh-client,qemu-system-xen,genisoimage$FLAVOUR_PKGS") ||
+  (unset APT_CONFIG; debian_rootfs "$CACHE/rootfs.tar" "$CACHE/mmdebstrap.log" "xen-utils-$XENV=$XEN_VER,kmod,iproute2,procps,mount,libstdc++6,openssh-server,openssh-client,qemu-system-xen$FLAVOUR_PKGS") ||
     cannot "mmdebstrap failed (see $CACHE/mmdebstrap.log)"
   echo "$rootfs_key" >"$CACHE/rootfs.key"
 fi

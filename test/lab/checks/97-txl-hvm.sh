@@ -17,11 +17,12 @@ SERIAL=$WORK/$G.serial
 xl destroy $G >/dev/null 2>&1
 rm -f "$SAVE" "$SERIAL"
 
-# ISOs to change: genisoimage of a file each
+# ISOs to change, of a file each: genisoimage (Debian 12) or xorriso as mkisofs (Debian 13)
+mkiso() { if command -v genisoimage >/dev/null; then genisoimage "$@"; else xorriso -as mkisofs "$@"; fi; }
 for n in 1 2; do
   mkdir -p "$WORK/iso$n"
   echo "txl lab cd $n" >"$WORK/iso$n/README"
-  genisoimage -quiet -V "TXLCD$n" -o "$WORK/cd$n.iso" "$WORK/iso$n" 2>/dev/null
+  mkiso -quiet -V "TXLCD$n" -o "$WORK/cd$n.iso" "$WORK/iso$n" 2>/dev/null
 done
 
 # The port QEMU will take: libxl asks for the first free VNC display from :0 (to=99).
