@@ -108,12 +108,12 @@ describe.skipIf(Boolean(skipReason))('remote hosts over ssh (a real sshd on 127.
   const user = userInfo().username;
   const state = join(dir, 'state');
   const daemons: Sshd[] = [];
-  let good: Sshd, noTxl: Sshd, otherVersion: Sshd;
+  let good: Sshd, noTxl: Sshd, otherVersion: Sshd, second: Sshd;
   let uri = '';
   const sshOpts = () => `-F ${join(dir, 'ssh_config')}`;
   const cfg = join(dir, 'g1.cfg');
 
-  async function startSshd(name: string, path: string): Promise<Sshd> {
+  async function startSshd(name: string, path: string, simState = state): Promise<Sshd> {
     const port = await freePort();
     const conf = join(dir, `sshd_${name}`);
     const log = join(dir, `sshd_${name}.log`);
@@ -128,7 +128,7 @@ describe.skipIf(Boolean(skipReason))('remote hosts over ssh (a real sshd on 127.
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
       // the test's simulator state, and a HOME without the login shell's rc files
-      `SetEnv PATH=${path} TXL_SIM_STATE=${state} HOME=${join(dir, 'home')}`,
+      `SetEnv PATH=${path} TXL_SIM_STATE=${simState} HOME=${join(dir, 'home')}`,
       'AcceptEnv TXL_SIM_DELAY',
     ].join('\n') + '\n');
     const proc = spawn(SSHD, ['-D', '-f', conf, '-p', String(port), '-E', log], { stdio: 'ignore' });
@@ -161,6 +161,8 @@ describe.skipIf(Boolean(skipReason))('remote hosts over ssh (a real sshd on 127.
     good = await startSshd('good', `${bin}:${node}:/usr/bin:/bin`);
     noTxl = await startSshd('notxl', '/usr/bin:/bin');
     otherVersion = await startSshd('old', `${old}:/usr/bin:/bin`);
+    // another host: its own simulator state
+    second = await startSshd('second', `${bin}:${node}:/usr/bin:/bin`, join(dir, 'state2'));
     const hostKey = readFileSync(join(dir, 'hostkey.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
     const otherKey = readFileSync(join(dir, 'otherkey.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
     writeFileSync(join(dir, 'known_hosts'), daemons.map((d) => `[127.0.0.1]:${d.port} ${hostKey}\n`).join(''));
@@ -227,6 +229,17 @@ describe.skipIf(Boolean(skipReason))('remote hosts over ssh (a real sshd on 127.
     expect(gone.code, gone.stderr).toBe(0);
     expect(names(local(['-o', 'json', 'list'])).map((d) => d.name)).not.toContain('g1');
   }, 30_000);
+
+  it('a migration between two remote hosts, run from here', () => {
+    const other = `test+ssh://${user}@127.0.0.1:${second.port}/default`;
+    expect(txl(['-c', uri, 'create', '-p', cfg]).code).toBe(0);
+    // the first host runs `txl migrate`, which reaches the second over ssh itself
+    const moved = txl(['-c', uri, 'migrate', '-s', `ssh -F ${join(dir, 'ssh_config')} -p ${second.port}`, 'g1', '127.0.0.1']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(names(txl(['-c', uri, '-o', 'json', 'list'])).map((d) => d.name)).not.toContain('g1');
+    expect(names(txl(['-c', other, '-o', 'json', 'list'])).map((d) => d.name)).toContain('g1');
+    expect(txl(['-c', other, 'destroy', 'g1']).code).toBe(0);
+  }, 40_000);
 
   it('the remote txl\'s errors and exit codes come back as they are; words reach it unchanged', () => {
     const canary = join(dir, 'canary');
