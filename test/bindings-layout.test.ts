@@ -14,10 +14,10 @@ import { bundle, runNode, SHIM_MISSING, tempDir } from './shim/harness.js';
 const C_TYPE: Record<string, string> = { flock: 'struct flock' };
 const cType = (name: string) => C_TYPE[name] ?? name;
 
-/** Debian 13's libxen-dev 4.20 unpacked by scripts/fetch-xen420.sh (or where TXL_XEN420_ROOT says). */
+/** Debian 13's libxen-dev 4.20 unpacked by scripts/fetch-xen.sh 4.20 (or where TXL_XEN420_ROOT says). */
 const XEN420_ROOT = process.env.TXL_XEN420_ROOT || join(homedir(), '.cache/txl/xen-4.20');
 const XEN420_MISSING = !existsSync(join(XEN420_ROOT, 'usr/include/libxl.h'))
-  ? `no Xen 4.20 headers in ${XEN420_ROOT} (run scripts/fetch-xen420.sh)`
+  ? `no Xen 4.20 headers in ${XEN420_ROOT} (run scripts/fetch-xen.sh 4.20)`
   : !spawnSync('sh', ['-c', 'command -v cc'], { encoding: 'utf8' }).stdout ? 'no C compiler (cc)' : undefined;
 
 /** Compiles and runs the facts program, against the installed headers or those under include/. */

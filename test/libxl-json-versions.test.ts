@@ -120,7 +120,7 @@ const HEADERS: [LibxlVersion, string][] = [
 ];
 
 describe.each(HEADERS)('the IDL table against libxl %s', (version, file) => {
-  it.skipIf(!existsSync(file))(`every named struct has the header's fields in its order${existsSync(file) ? '' : ` (skipped: no ${file}; scripts/fetch-xen420.sh)`}`, () => {
+  it.skipIf(!existsSync(file))(`every named struct has the header's fields in its order${existsSync(file) ? '' : ` (skipped: no ${file}; scripts/fetch-xen.sh 4.20)`}`, () => {
     const header = readFileSync(file, 'utf8');
     const checked: string[] = [];
     for (const [name, fields] of structs(DOMAIN_CONFIG, version)) {
