@@ -1,8 +1,8 @@
 # autostart, managedsave and the boot unit's commands (host-start, host-stop) on real Xen, xl
 # as the witness: host-start boots an autostart guest; managedsave stops it into an owner-only
-# image and start brings the same guest back (it counts on, no second boot); a simulated host
-# shutdown (host-stop) saves it and host-start restores it; once unmarked, host-start leaves it
-# down. One managed PV guest, "labas92", in a private state directory (TXL_XEN_STATE_DIR), so
+# image and start brings the same guest back (it counts on, no second boot; a paused one comes
+# back paused); a simulated host shutdown (host-stop) saves it and host-start restores it; once
+# unmarked, host-start leaves it down. One managed PV guest, "labas92", in a private state directory (TXL_XEN_STATE_DIR), so
 # that host-start and host-stop see no managed domain of another group.
 txl list >/dev/null 2>&1 || { skip "the autostart checks" "txl list does not work here: $(txl list 2>&1 | tail -1)"; return 0; }
 . "$LAB_DIR/surface.sh" # json_is
@@ -53,6 +53,7 @@ check "txl host-start again: '$G is already running', exit 0, the same domid" ev
 t=$(last_tick $G)
 check "txl managedsave $G: gone from xl list; a 0600 image in xl's format; dominfo: Managed save: yes" eval "in92 txl managedsave $G >/dev/null && wait_for 20 xl_gone $G && image_ok && in92 txl dominfo $G | grep -qx 'Managed save: *yes'"
 check "txl start $G restores it: xl list shows it again, alive, counting on from tick $t (no new boot); the image is gone" eval "out_is \"Domain '$G' started\" in92 txl start $G && xl_has $G && alive $G && wait_for 60 counts_on $G $t && one_boot $G && no_image"
+check "txl pause + managedsave $G: a paused guest is saved (libxl needs it running) and start brings it back paused (xl list: p)" eval "txl pause $G && in92 txl managedsave $G >/dev/null && wait_for 20 xl_gone $G && image_ok && in92 txl start $G >/dev/null && state_is $G '^..p' && txl unpause $G && alive $G && no_image"
 
 t=$(last_tick $G)
 check "txl host-stop saves $G: xl list no longer has it, its image is there" eval "out_is \"Domain '$G' saved to $IMG92\" in92 txl host-stop -j 2 --timeout 60 && wait_for 20 xl_gone $G && image_ok"
