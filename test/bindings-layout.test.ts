@@ -148,6 +148,27 @@ describe.skipIf(Boolean(XEN420_MISSING))(`binding layouts against Xen 4.20's hea
   });
 });
 
+// Symbols too: every function the bindings bind, and the JSON bridge's four functions of
+// every type with a size, must be exported by libxenlight.so.4.20 (read with nm: the
+// library cannot be loaded next to this machine's older glibc).
+describe.skipIf(Boolean(XEN420_MISSING))(`symbols of Xen 4.20's libxenlight${XEN420_MISSING ? ` (skipped: ${XEN420_MISSING})` : ''}`, () => {
+  it('exports every function the bindings use', () => {
+    const lib = join(XEN420_ROOT, 'usr/lib/x86_64-linux-gnu/libxenlight.so.4.20');
+    const nm = spawnSync('nm', ['-D', '--defined-only', lib], { encoding: 'utf8' });
+    if (nm.status !== 0) throw new Error(`nm failed: ${nm.stderr}`);
+    // "0000000000031130 T libxl_ctx_alloc@@libxenlight_4.20.0": the name without its version
+    const exported = new Set(nm.stdout.split('\n').map((l) => l.split(' ').at(-1)?.replace(/@.*/, '')));
+    const wanted = [
+      ...Object.keys(PROTOTYPES),
+      ...Object.keys(SIZES_4_20).flatMap((t) => ['init', 'dispose', 'to_json', 'from_json'].map((f) => `libxl_${t}_${f}`)),
+      ...Object.values(DEVICE_TYPES).flatMap((d) => [
+        ...(d.add ? ['add', 'remove', 'destroy'] : []), ...(d.list ? ['list'] : []), ...(d.info ? ['getinfo'] : []),
+      ].map((f) => `libxl_${d.type}_${f}`)),
+    ];
+    expect(wanted.filter((f) => !exported.has(f))).toEqual([]);
+  });
+});
+
 describe('one size table per supported libxenlight', () => {
   it('4.17 and 4.20, with the same types', () => {
     expect(SUPPORTED_VERSIONS).toEqual(['4.17', '4.20']);
