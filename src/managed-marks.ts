@@ -71,7 +71,7 @@ export class ManagedMarks {
     const image = this.saveOf(name);
     if (image) {
       throw new OperationError(`Refusing to undefine while domain managed save image exists (${image})`,
-        `restore it with 'txl start ${name}', or drop it with 'txl managedsave-remove ${name}' first`);
+        `restore it with 'txl start ${name}', or drop it with 'txl managedsave-remove ${name}' (or 'txl undefine --managed-save ${name}')`);
     }
   }
 }

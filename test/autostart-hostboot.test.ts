@@ -135,6 +135,16 @@ describe('managedsave and start', () => {
     expect(live(h).map((d: { name: string; state: string }) => [d.name, d.state])).toEqual([['web', 'blocked']]);
   });
 
+  it('undefine --managed-save removes the image with the config', () => {
+    define(h, 'gone');
+    expect(h.run(['start', 'gone']).code).toBe(0);
+    expect(h.run(['managedsave', 'gone']).code).toBe(0);
+    expect(h.run(['undefine', 'gone']).stderr).toMatch(/hint: .*undefine --managed-save gone/);
+    expect(h.run(['undefine', '--managed-save', 'gone'])).toMatchObject({ code: 0, stdout: "Domain 'gone' has been undefined\n" });
+    expect(existsSync(join(h.dir, 'save', 'gone.save'))).toBe(false);
+    expect(names(h, ['--all'])).not.toContain('gone');
+  });
+
   it('refuses a transient or stopped domain', () => {
     expect(h.run(['create', h.file('tr.json', guestJson('tr'))]).code).toBe(0);
     expect(h.run(['managedsave', 'tr']).stderr).toMatch(/cannot do managed save for transient domain 'tr'/);

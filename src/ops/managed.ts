@@ -31,7 +31,12 @@ export async function defineDomain(ctx: Context, words: string[]): Promise<Resul
   });
 }
 
-export async function undefineDomain(ctx: Context, ref: string): Promise<Result> {
+export interface UndefineOptions {
+  /** also remove its managed save image (virsh undefine --managed-save); without it one is refused */
+  managedSave?: boolean;
+}
+
+export async function undefineDomain(ctx: Context, ref: string, opts: UndefineOptions = {}): Promise<Result> {
   return withBackend(ctx, async (be) => {
     const r = await be.lookup(ref);
     if (!r.managed) throw new OperationError(`domain '${r.name}' is not a managed domain`, "only domains stored with 'txl define' can be undefined");
@@ -39,6 +44,8 @@ export async function undefineDomain(ctx: Context, ref: string): Promise<Result>
       ctx.info(`txl: dry run: would undefine domain '${r.name}'`);
       return { data: { dry_run: true, name: r.name }, text: '' };
     }
+    const image = opts.managedSave ? (await be.getManaged(r.name))?.managed_save : undefined;
+    if (image) (await import('./managedsave.js')).removeManagedSave(image);
     await be.undefine(r.name);
     return { data: { name: r.name, uuid: r.uuid, running: r.domid !== null }, text: `Domain '${r.name}' has been undefined\n` };
   });

@@ -59,6 +59,16 @@ export async function managedSaveOn(ctx: Context, be: Backend, r: DomainRef): Pr
   return image;
 }
 
+/** managedsave-remove, undefine --managed-save: the image and its paused mark. */
+export function removeManagedSave(image: string): void {
+  try {
+    removeFile(image);
+    removeFile(pausedMark(image));
+  } catch (e) {
+    throw new OperationError(`cannot remove ${image}: ${writeReason(e)}`);
+  }
+}
+
 /** Beside a managed save image of a domain that was paused: `start` restores it paused. */
 function pausedMark(image: string): string {
   return `${image}.paused`;
@@ -92,12 +102,7 @@ export async function managedSaveRemove(ctx: Context, ref: string): Promise<Resu
       ctx.info(`txl: dry run: would remove ${image}`);
       return { data: { dry_run: true, name: r.name, file: image }, text: '' };
     }
-    try {
-      removeFile(image);
-      removeFile(pausedMark(image));
-    } catch (e) {
-      throw new OperationError(`cannot remove ${image}: ${writeReason(e)}`);
-    }
+    removeManagedSave(image);
     return { data: { name: r.name, removed: true, file: image }, text: `Removed managedsave image for domain '${r.name}'\n` };
   });
 }
