@@ -51,7 +51,8 @@ ID=$(xl domid $G)
 
 # The serial console from the start, as long as the kernel boots (QEMU drops what a
 # detached pty would get): txl console -t serial under script(1), its stdin held open.
-(sleep 300 | timeout 300 script -qfc "$TXL_BIN console -t serial -n 0 $G" "$SERIAL" >/dev/null 2>&1) &
+# ($! is timeout's: killing it ends script, whose pty's hangup ends txl and xenconsole)
+sleep 300 | timeout 300 script -qfc "$TXL_BIN console -t serial -n 0 $G" "$SERIAL" >/dev/null 2>&1 &
 SERIAL_PID=$!
 
 vnc_port() { xenstore-read "/local/domain/$ID/console/vnc-port" 2>/dev/null; }
@@ -72,13 +73,14 @@ check "HVM: txl cd-insert $G hdc cd2.iso: the drive holds it (xenstore params)" 
 serial_shows() { grep -aq 'Run /init as init process' "$SERIAL" 2>/dev/null || { echo "no 'Run /init' in $SERIAL yet: $(tr -d '\r' <"$SERIAL" 2>/dev/null | tail -1 | cut -c1-80)"; return 1; }; }
 check "HVM: txl console -t serial -n 0 (under script): the kernel's boot on ttyS0, to its init" wait_for 200 serial_shows
 kill $SERIAL_PID 2>/dev/null
-# xenconsole takes one lock per domain: the next attach waits for this one to go
-wait_for 15 eval "! pgrep -f 'xenconsole $ID ' >/dev/null" >/dev/null
-pv_ticks() { timeout 6 script -qfc "$TXL_BIN console -t pv $G" "$WORK/$G.pv" </dev/null >/dev/null 2>&1; grep -aq 'txl-guest: tick' "$WORK/$G.pv" || { echo "no tick on the PV console: $(tr -d '\r' <"$WORK/$G.pv" | tail -1 | cut -c1-80)"; return 1; }; }
+# xenconsole takes one lock per domain: an attach waits for the one before to go
+no_client() { wait_for 15 eval "! pgrep -f 'xenconsole $ID ' >/dev/null" >/dev/null; }
+pv_ticks() { no_client; sleep 8 | timeout 6 script -qfc "$TXL_BIN console -t pv $G" "$WORK/$G.pv" >/dev/null 2>&1; grep -aq 'txl-guest: tick' "$WORK/$G.pv" || { echo "no tick on the PV console: $(tr -d '\r' <"$WORK/$G.pv" | tail -1 | cut -c1-80)"; return 1; }; }
 check "HVM: txl console -t pv (under script): the init's ticks on hvc0" wait_for 90 pv_ticks
 # the same as xl without a terminal on stdin: both attach (killed by timeout), or both refuse
 no_tty() { # xl|txl
   local rc
+  no_client
   if [ "$1" = xl ]; then timeout 8 xl console -t pv $G </dev/null >"$WORK/$G.$1.out" 2>&1; else timeout 8 $TXL_BIN console -t pv $G </dev/null >"$WORK/$G.$1.out" 2>&1; fi
   rc=$?
   case $rc in 0 | 124) echo $rc ;; *) echo refused ;; esac
@@ -86,7 +88,6 @@ no_tty() { # xl|txl
 notty_same() {
   local a b
   a=$(no_tty xl)
-  wait_for 15 eval "! pgrep -f 'xenconsole $ID ' >/dev/null" >/dev/null
   b=$(no_tty txl)
   eq "xl console (<) and txl console (>) without a terminal" "$a" "$b" || return 1
   [ "$b" != refused ] || [ "$(wc -l <"$WORK/$G.txl.out")" = 1 ] || { echo "txl said more than one line:"; cat "$WORK/$G.txl.out"; return 1; }
