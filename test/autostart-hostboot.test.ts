@@ -2,7 +2,8 @@
 // host-start / host-stop, on a private simulated host (a host reboot is the state file going
 // away while the managed configs and save images stay, as they do on disk).
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simHost, guestJson, type SimHost } from './support/inproc.js';
 
@@ -260,5 +261,43 @@ describe('host-stop --mode shutdown with a guest that takes too long', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^txl: error: domain 'slow': could not be saved \(.*\); it was destroyed \(it did not shut down within 0 s\) instead$/)]);
     expect(existsSync(join(h.dir, 'save', 'slow.save'))).toBe(false);
+  });
+});
+
+describe("Xen's managed store (/var/lib/txl): the autostart mark and the managed save image", () => {
+  it('lists, follows a rename, refuses an undefine that would orphan an image, forgets the mark on undefine', async () => {
+    const { ManagedStore } = await import('../src/xen/managed.js');
+    const { guest } = await import('./support/sim.js');
+    const dir = mkdtempSync(join(tmpdir(), 'txl-xenstore-'));
+    const store = new ManagedStore(join(dir, 'managed'), join(dir, 'save'));
+    store.define(guest('web'));
+    expect(store.get('web')).toMatchObject({ autostart: false, managed_save: undefined });
+    store.marks.setAutostart('web', true);
+    expect(statSync(join(dir, 'managed', 'autostart', 'web')).mode & 0o777).toBe(0o600);
+    expect(store.get('web')?.autostart).toBe(true);
+    store.define(guest('web')); // a new define keeps it
+    expect(store.get('web')?.autostart).toBe(true);
+    store.rename('web', 'www');
+    expect(store.get('www')?.autostart).toBe(true);
+    mkdirSync(join(dir, 'save'), { mode: 0o700 });
+    writeFileSync(store.marks.savePath('www'), 'image', { mode: 0o600 });
+    expect(store.get('www')?.managed_save).toBe(join(dir, 'save', 'www.save'));
+    expect(() => store.undefine('www')).toThrow(/Refusing to undefine while domain managed save image exists/);
+    rmSync(store.marks.savePath('www'));
+    store.undefine('www');
+    expect(existsSync(join(dir, 'managed', 'autostart', 'www'))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an autostart mark others could have made', async () => {
+    const { ManagedStore } = await import('../src/xen/managed.js');
+    const { guest } = await import('./support/sim.js');
+    const dir = mkdtempSync(join(tmpdir(), 'txl-xenstore-'));
+    const store = new ManagedStore(join(dir, 'managed'), join(dir, 'save'));
+    store.define(guest('web'));
+    store.marks.setAutostart('web', true);
+    chmodSync(join(dir, 'managed', 'autostart', 'web'), 0o666);
+    expect(() => store.list()).toThrow(/refusing to use the autostart mark .*writable by group and others/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
