@@ -30,7 +30,7 @@ const MISSING = !existsSync(join(LIBDIR, 'libxenlight.so.4.20')) || !existsSync(
 /** node through Debian 13's ld.so: its libc and libxenlight first, this machine's libstdc++ after. */
 function runNode420(script: string, args: string[], preload: string) {
   const path = [LIBDIR, '/usr/lib/x86_64-linux-gnu', '/lib/x86_64-linux-gnu'].join(':');
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
   delete env.LD_PRELOAD;
   const r = spawnSync(LDSO, ['--library-path', path, '--preload', preload, process.execPath, script, ...args], { env, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`${script} under Debian 13's ld.so failed (${r.status} ${r.signal ?? ''}):\n${r.stderr}`);
