@@ -1,9 +1,9 @@
-// The unit tier (vitest.config.ts UNIT) is the files whose command lines run in the test
-// process: none of them may take a spawning runner, or the tier would slowly stop being fast.
+// The unit and property tiers (vitest.config.ts) are the files whose command lines run in the
+// test process: none of them may take a spawning runner, or the tiers would slowly stop being fast.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UNIT } from '../vitest.config.js';
+import { PROPERTY, UNIT } from '../vitest.config.js';
 import { ROOT } from './support/txl.js';
 
 const SPAWNING = [
@@ -13,8 +13,8 @@ const SPAWNING = [
 ];
 
 describe('test tiers', () => {
-  it('no unit file runs bin/txl through a spawning runner', () => {
-    const offenders = UNIT.filter((f) => SPAWNING.some((re) => re.test(readFileSync(join(ROOT, f), 'utf8'))));
+  it('no unit or property file runs bin/txl through a spawning runner', () => {
+    const offenders = [...UNIT, ...PROPERTY].filter((f) => SPAWNING.some((re) => re.test(readFileSync(join(ROOT, f), 'utf8'))));
     expect(offenders).toEqual([]);
   });
 
