@@ -8,6 +8,7 @@
 //
 //   scripts/record-xl420.mjs [OUT]     OUT defaults to test/xl420-dryrun
 //
+// Xen's golden device spec cases (xl -N block-attach / network-attach) are compared too.
 // OUT/SUMMARY.json lists every config compared and those where 4.20 differs; OUT/<dir>/NAME.json
 // (xl 4.20 accepted it) or NAME.stderr (xl 4.20 refused it) hold 4.20's output for each of
 // those. test/conformance-xl420.test.ts compares txl against them.
@@ -52,7 +53,8 @@ for (const v of VERSIONS) {
   ];
   const bin = join(root, `usr/lib/xen-${v}/bin/xl`);
   const version = readFileSync(join(root, '.complete'), 'utf8').match(new RegExp(`xen-utils-${v.replace('.', '\\.')}_([^_]+)_`))?.[1] ?? v;
-  xl[v] = { run: (cfg) => spawnSync(ldso, ['--library-path', libs.join(':'), '--preload', shims.join(' '), bin, '-N', 'create', cfg], { cwd: CORPUS, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } }), version };
+  const xlN = (args) => spawnSync(ldso, ['--library-path', libs.join(':'), '--preload', shims.join(' '), bin, '-N', ...args], { cwd: CORPUS, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } });
+  xl[v] = { run: (cfg) => xlN(['create', cfg]), xlN, version };
 }
 
 function configs() {
@@ -87,7 +89,23 @@ for (const c of configs()) {
   if (b.ok) writeFileSync(join(OUT, c.dir, `${c.name}.json`), b.text);
   else writeFileSync(join(OUT, c.dir, `${c.name}.stderr`), b.stderr.replace(/^Failed to read config file: .*\n/m, ''));
 }
+// Xen's golden cases of the device specs (xl-spec-cases.json): `xl -N block-attach 0 WORDS`
+// and `xl -N network-attach 0 WORDS`; where the versions differ, both outputs go in SUMMARY.
+const specCases = JSON.parse(readFileSync(join(CORPUS, 'xl-spec-cases.json'), 'utf8'));
+summary.specs = { compared: 0, differ: [] };
+for (const [kind, cmd] of [['disk', 'block-attach'], ['vif', 'network-attach']]) {
+  for (const c of specCases[kind]) {
+    summary.specs.compared++;
+    const [a, b] = VERSIONS.map((v) => xl[v].xlN([cmd, '0', ...c.args]));
+    if (a.signal || b.signal) die(`${kind} ${c.args.join(' ')}: xl died`);
+    if (a.status === b.status && a.stdout === b.stdout) continue;
+    const res = (r) => ({ ok: r.status === 0, stdout: r.stdout });
+    summary.specs.differ.push({ kind, args: c.args, [VERSIONS[0]]: res(a), [VERSIONS[1]]: res(b) });
+  }
+}
 mkdirSync(OUT, { recursive: true });
 writeFileSync(join(OUT, 'SUMMARY.json'), JSON.stringify(summary, null, 2) + '\n');
 console.log(`record-xl420: xl ${summary.xl['4.17']} and ${summary.xl['4.20']} on ${summary.compared.length} configs (${summary.refusedByBoth.length} refused by both): ${Object.keys(summary.differ).length} differ (${OUT})`);
 for (const [k, why] of Object.entries(summary.differ)) console.log(`  ${k}: ${why}`);
+console.log(`record-xl420: ${summary.specs.compared} device spec cases: ${summary.specs.differ.length} differ`);
+for (const d of summary.specs.differ) console.log(`  ${d.kind} ${d.args.join(' ')}: 4.17 ${d['4.17'].ok ? 'accepts' : 'refuses'}, 4.20 ${d['4.20'].ok ? 'accepts' : 'refuses'}`);
