@@ -70,15 +70,29 @@ check "txl dompmsuspend $G disk: refused in one line, as libvirt's Xen driver" e
 check "txl domjobinfo $G: no job, 'Job type: None'" eval "txl domjobinfo $G | grep -q '^Job type: *None' && json_is \"j.type === 'none'\" domjobinfo $G"
 check "txl domjobabort $G without a job: one line" eval "one_line_refusal txl domjobabort $G && grep -q 'no job is active' '$WORK/95.err'"
 mkfifo "$FIFO"
-# the reader opens the pipe after 8 s: until then the save waits to open it
-( sleep 8; cat "$FIFO" >/dev/null ) &
+GO=$WORK/95.go
+rm -f "$GO"
+# the reader opens the pipe only once domjobabort has sent its signal: until then the save
+# waits to open it, its job on record (no clock decides which comes first)
+( while [ ! -e "$GO" ]; do sleep 0.2; done; cat "$FIFO" >/dev/null ) &
 READER=$!
 txl save $G "$FIFO" >"$WORK/95.save.log" 2>&1 &
 SAVER=$!
 job_shown() { txl domjobinfo $G >"$WORK/95.job" 2>&1 && grep -q '^Job type: *Unbounded' "$WORK/95.job" && grep -q '^Operation: *Save' "$WORK/95.job" || { cat "$WORK/95.job"; return 1; }; }
-check "txl domjobinfo $G during a txl save in the background: Unbounded, Save" wait_for 6 job_shown
+check "txl domjobinfo $G during a txl save in the background: Unbounded, Save" wait_for 60 job_shown
 check "txl -o json domjobinfo $G: a save, by a live process" json_is "j.type === 'unbounded' && j.operation === 'save' && j.pid > 0" domjobinfo $G
-check "txl domjobabort $G: stops the save and waits for it (exit 0)" eval "txl domjobabort $G"
+abort_job() {
+  local p rc
+  txl domjobabort $G >"$WORK/95.abort.out" 2>"$WORK/95.abort" &
+  p=$!
+  wait_for 60 grep -q 'Aborting the save' "$WORK/95.abort" || { touch "$GO"; cat "$WORK/95.abort"; return 1; }
+  touch "$GO"
+  wait $p
+  rc=$?
+  [ $rc = 0 ] && [ ! -s "$WORK/95.abort.out" ] || { echo "domjobabort: exit $rc"; cat "$WORK/95.abort.out" "$WORK/95.abort"; return 1; }
+}
+check "txl domjobabort $G: signals the save, which then unwinds; exit 0 once it has" abort_job
+touch "$GO"
 wait $SAVER
 SAVE_RC=$?
 kill $READER 2>/dev/null
