@@ -65,6 +65,7 @@ export const ENV_RULES: Record<string, Rule> = {
   TXL_SIM_LOCK_TIMEOUT: [nat, 'a whole number of milliseconds'],
   TXL_SIM_CHECK_READONLY: [(v) => v === '0' || v === '1', '0 or 1'],
   TXL_WRITE_FAIL: [writeFaults, 'CODE[@BYTES][:MATCH],... with CODE ENOSPC, EIO or SHORT'],
+  TXL_XENDOMAINS_DEFAULTS: [path, 'the path of a file like /etc/default/xendomains'],
   TXL_XEN_STATE_DIR: [(v) => absolute(v) && noControl(v), 'an absolute directory path'],
   TXL_DUMP_DIR: [(v) => absolute(v) && noControl(v), 'an absolute directory path'],
   TXL_MONITOR_LOG_DIR: [(v) => absolute(v) && noControl(v), 'an absolute directory path'],

@@ -170,7 +170,9 @@ describe('completion without commander: src/cli/complete.ts as bin/txl runs it',
     for (const words of cases) {
       const r = txl(['__complete', ...words], { env: { TXL_SIM_STATE: process.env.TXL_SIM_STATE!, TXL_CONNECT: '' } });
       expect({ words, code: r.code, stderr: r.stderr }).toEqual({ words, code: 0, stderr: '' });
-      expect({ words, out: r.stdout }).toEqual({ words, out: formatAnswer(await completions(words, { env: {} })) });
+      // the same environment as the binary's: the state file that holds web and db
+      const env = { TXL_SIM_STATE: process.env.TXL_SIM_STATE!, HOME: process.env.HOME };
+      expect({ words, out: r.stdout }).toEqual({ words, out: formatAnswer(await completions(words, { env })) });
       if (/^(web|db)\tid \d+/m.test(r.stdout)) domains++;
     }
     expect(domains).toBeGreaterThanOrEqual(4);

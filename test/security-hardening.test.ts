@@ -355,7 +355,7 @@ describe('the environment', () => {
     ['TXL_HOOK_TIMEOUT', '0'],
     ['TXL_REBOOT_LIMIT', 'lots'],
     ['TXL_HOOKS_DIR', 'relative/hooks'],
-    ['TXL_CONNECT', 'default'],
+    ['TXL_CONNECT', 'no such/alias'],
     ['TXL_WRITE_FAIL', 'ENOSPACE'],
   ])('%s=%j exits 2 with one line naming it and what it takes', (name, value) => {
     const h = simHost();
