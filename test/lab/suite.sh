@@ -125,6 +125,17 @@ state_is() { # NAME REGEX
   [[ $s =~ $2 ]] || { echo "$1 is '${s:-absent}', wanted /$2/"; return 1; }
 }
 
+# json_file_is FILE 'JS EXPR': FILE parses as JSON and EXPR (over j) is true of it, else says
+# which; surface.sh's json_is and the remote checks' remote_json read txl's output through it.
+json_file_is() {
+  node -e '
+    const [file, expr] = process.argv.slice(1);
+    let j;
+    try { j = JSON.parse(require("fs").readFileSync(file, "utf8")); } catch (e) { console.log("not JSON: " + e.message); process.exit(1); }
+    if (!(0, eval)("(j) => (" + expr + ")")(j)) { console.log("false of the JSON: " + expr + " in " + JSON.stringify(j).slice(0, 300)); process.exit(1); }
+  ' "$1" "$2"
+}
+
 # A tiny PV guest: the lab kernel as an ELF and the ticking busybox initramfs.
 guest_cfg() { # NAME FILE [extra cfg lines...]
   local name=$1 file=$2

@@ -30,12 +30,7 @@ json_is() {
   local expr=$1
   shift
   txl -o json "$@" >"$WORK/j.json" 2>"$WORK/j.err" || { cat "$WORK/j.err"; echo "txl -o json $* failed"; return 1; }
-  node -e '
-    const [file, expr] = process.argv.slice(1);
-    let j;
-    try { j = JSON.parse(require("fs").readFileSync(file, "utf8")); } catch (e) { console.log("not JSON: " + e.message); process.exit(1); }
-    if (!(0, eval)("(j) => (" + expr + ")")(j)) { console.log("false of the JSON: " + expr + " in " + JSON.stringify(j).slice(0, 300)); process.exit(1); }
-  ' "$WORK/j.json" "$expr"
+  json_file_is "$WORK/j.json" "$expr"
 }
 
 # eq WHAT A B: A = B, else says what differs.

@@ -70,12 +70,7 @@ remote_json() { # EXPR ARGS...: json_is's test of txl -c URI -o json ARGS
   local expr=$1
   shift
   rtxl -c "$URI" -o json "$@" >"$D/j.json" 2>"$D/j.err" || { cat "$D/j.err"; echo "txl -c $URI -o json $* failed"; return 1; }
-  node -e '
-    const [file, expr] = process.argv.slice(1);
-    let j;
-    try { j = JSON.parse(require("fs").readFileSync(file, "utf8")); } catch (e) { console.log("not JSON: " + e.message); process.exit(1); }
-    if (!(0, eval)("(j) => (" + expr + ")")(j)) { console.log("false of the JSON: " + expr + " in " + JSON.stringify(j).slice(0, 300)); process.exit(1); }
-  ' "$D/j.json" "$expr"
+  json_file_is "$D/j.json" "$expr"
 }
 
 guest_cfg $G "$WORK/$G.cfg"
