@@ -2,16 +2,10 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { SIM_BIN, simHost, type SimHost } from './support/sim.js';
+import { PVH_GUEST_NO_NET } from './support/guests.js';
 
-const GUEST = `name = "guest"
-type = "pvh"
-kernel = "/boot/vmlinuz"
-memory = 512
-maxmem = 1024
-vcpus = 2
-maxvcpus = 4
-disk = [ "vdev=xvda, target=/srv/guest.img" ]
-vif = [ "bridge=xenbr0" ]
+// no fixed MAC: a second domain is created from the same text
+const GUEST = `${PVH_GUEST_NO_NET}vif = [ "bridge=xenbr0" ]
 `;
 
 function ok(h: SimHost, args: string[]) {

@@ -3,18 +3,11 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { simHost, type SimHost } from './support/inproc.js';
 import { ok, fails, dom, stateText, boot as bootCfg } from './support/simcheck.js';
+import { PVH_GUEST_NO_NET } from './support/guests.js';
 import { parseMemSize } from '../src/ops/resources.js';
 import { UsageError } from '../src/core/errors.js';
 
-const GUEST = `name = "guest"
-type = "pvh"
-kernel = "/boot/vmlinuz"
-memory = 512
-maxmem = 1024
-vcpus = 2
-maxvcpus = 4
-disk = [ "vdev=xvda, target=/srv/guest.img" ]
-`;
+const GUEST = PVH_GUEST_NO_NET;
 
 const boot = (h: SimHost, cfg = GUEST, name = 'guest.cfg') => bootCfg(h, cfg, name);
 

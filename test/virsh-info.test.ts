@@ -7,21 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simHost, type SimHost } from './support/inproc.js';
 import { ok, fails, boot } from './support/simcheck.js';
+import { PVH_GUEST } from './support/guests.js';
 import { parseVirshSize } from '../src/ops/virsh-mem.js';
 import { readDmi, sysinfoXml, xenVersion } from '../src/ops/virsh-host.js';
 import { UsageError } from '../src/core/errors.js';
 import type { HostInfo } from '../src/core/backend-types.js';
 
-const GUEST = `name = "guest"
-type = "pvh"
-kernel = "/boot/vmlinuz"
-memory = 512
-maxmem = 1024
-vcpus = 2
-maxvcpus = 4
-disk = [ "vdev=xvda, target=/srv/guest.img" ]
-vif = [ "bridge=xenbr0, mac=00:16:3e:00:00:01" ]
-`;
+const GUEST = PVH_GUEST;
 
 const MANAGED = `name = "kept"
 type = "pvh"
