@@ -129,7 +129,7 @@ describe.skipIf(Boolean(skipReason))('remote hosts over ssh (a real sshd on 127.
       'KbdInteractiveAuthentication no',
       // the test's simulator state, and a HOME without the login shell's rc files
       `SetEnv PATH=${path} TXL_SIM_STATE=${simState} HOME=${join(dir, 'home')}`,
-      'AcceptEnv TXL_SIM_DELAY',
+      'AcceptEnv TXL_SIM_DELAY TXL_SIM_DELAY_UNTIL',
     ].join('\n') + '\n');
     const proc = spawn(SSHD, ['-D', '-f', conf, '-p', String(port), '-E', log], { stdio: 'ignore' });
     const until = Date.now() + 10_000;
@@ -291,27 +291,41 @@ describe.skipIf(Boolean(skipReason))('remote hosts over ssh (a real sshd on 127.
   }, 30_000);
 
   it('a connection dropped mid-command: one line saying the remote state is unknown', async () => {
+    // the remote txl holds in domain-create until the test creates `release` (after the drop)
+    const release = join(dir, 'release-drop');
+    const conf = join(dir, 'drop_ssh_config');
+    writeFileSync(conf, `${readFileSync(join(dir, 'ssh_config'), 'utf8')}  SetEnv TXL_SIM_DELAY=domain-create:60000 TXL_SIM_DELAY_UNTIL=${release}\n`);
     const child = spawn(process.execPath, [BIN, '-c', uri, 'create', '-p', cfg], {
       cwd: ROOT,
-      env: { ...baseEnv(), TXL_SSH_OPTS: `${sshOpts()} -o SetEnv=TXL_SIM_DELAY=domain-create:3000` },
+      env: { ...baseEnv(), TXL_SSH_OPTS: `-F ${conf}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-    // the remote txl holds in domain-create: then sshd's process for this connection dies
-    const until = Date.now() + 15_000;
-    while (!stderr.includes('holding step') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    expect(stderr).toContain('holding step');
-    const session = childrenOf(good.proc.pid!);
-    expect(session.length).toBeGreaterThan(0);
-    for (const pid of session) process.kill(pid, 'SIGKILL');
-    const code = await closed;
-    expect(code).toBe(255);
-    const lines = stderr.split('\n').filter((l) => l.startsWith('txl: error'));
-    expect(lines).toEqual([expect.stringMatching(/^txl: error: the connection to 127\.0\.0\.1 was lost during the command: its state on 127\.0\.0\.1 is unknown/)]);
+    let remote: number[] = [];
+    try {
+      // the remote txl holds in domain-create: then sshd's process for this connection dies
+      const until = Date.now() + 15_000;
+      while (!stderr.includes('holding step') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(stderr).toContain('holding step');
+      const session = childrenOf(good.proc.pid!);
+      expect(session.length).toBeGreaterThan(0);
+      // the remote txl among them, which outlives the connection
+      remote = session.flatMap(descendantsOf);
+      expect(remote.length).toBeGreaterThan(0);
+      for (const pid of session) process.kill(pid, 'SIGKILL');
+      const code = await closed;
+      expect(code).toBe(255);
+      const lines = stderr.split('\n').filter((l) => l.startsWith('txl: error'));
+      expect(lines).toEqual([expect.stringMatching(/^txl: error: the connection to 127\.0\.0\.1 was lost during the command: its state on 127\.0\.0\.1 is unknown/)]);
+    } finally {
+      writeFileSync(release, '');
+    }
     // whatever the remote did, it did whole: the domain is there complete, or not at all
-    await new Promise((r) => setTimeout(r, 3500));
+    const until = Date.now() + 20_000;
+    while (remote.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(remote.filter(alive), 'the remote txl did not end').toEqual([]);
     const g1 = names(local(['-o', 'json', 'list'])).filter((d) => d.name === 'g1');
     expect(g1.length).toBeLessThanOrEqual(1);
     if (g1.length) {
@@ -335,4 +349,19 @@ function childrenOf(pid: number): number[] {
     }
   }
   return out;
+}
+
+/** Every process below pid. */
+function descendantsOf(pid: number): number[] {
+  return childrenOf(pid).flatMap((c) => [c, ...descendantsOf(c)]);
+}
+
+/** Whether pid is a process still running (not gone, not a zombie). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
