@@ -1,26 +1,43 @@
 // events, top and domstats through the real binary on a private simulated host.
 import { describe, it, expect, beforeEach } from 'vitest';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { SIM_BIN, simHost, type SimHost } from './support/sim.js';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+// the commands that change the host, and domstats, run in this process; events and top, whose
+// subject is a process that waits, watches or ends by itself, in bin/txl
+import { SIM_BIN, simHost, type SimHost } from './support/inproc.js';
 import { PVH_GUEST_NO_NET } from './support/guests.js';
 
 // no fixed MAC: a second domain is created from the same text
 const GUEST = `${PVH_GUEST_NO_NET}vif = [ "bridge=xenbr0" ]
 `;
 
-function ok(h: SimHost, args: string[]) {
-  const r = h.run(args);
+function ok(h: SimHost, args: string[], run = (a: string[]) => h.run(a)) {
+  const r = run(args);
   expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
   return r;
 }
 
-interface Live { p: ChildProcessWithoutNullStreams; out: () => string; err: () => string; done: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }
-
-/** Starts `txl -v events ...` and resolves once it says it is listening. */
-async function listen(h: SimHost, args: string[]): Promise<Live> {
+function hostEnv(h: SimHost): Record<string, string> {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...h.env };
   for (const k of Object.keys(env)) if (env[k] === '' && k.startsWith('TXL_')) delete env[k];
-  const p = spawn(process.execPath, [SIM_BIN, '--connect', h.uri, '-v', 'events', ...args], { cwd: h.dir, env });
+  return env;
+}
+
+/** The command line in a bin/txl of its own, stdin empty. */
+function spawned(h: SimHost, args: string[]) {
+  const r = spawnSync(process.execPath, [SIM_BIN, '--connect', h.uri, ...args], { cwd: h.dir, input: '', encoding: 'utf8', env: hostEnv(h), timeout: 60_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+const okSpawned = (h: SimHost, args: string[]) => ok(h, args, (a) => spawned(h, a));
+
+interface Live { p: ChildProcessWithoutNullStreams; out: () => string; err: () => string; done: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }
+
+/**
+ * Starts `txl -v events ...` and resolves once it says it is listening and has read where the
+ * events stand: the start of its second transaction (its first poll, announced by a hold of
+ * 0 ms) comes after the first, that read. A change made before that read would not be news to it.
+ */
+async function listen(h: SimHost, args: string[]): Promise<Live> {
+  const p = spawn(process.execPath, [SIM_BIN, '--connect', h.uri, '-v', 'events', ...args], { cwd: h.dir, env: { ...hostEnv(h), TXL_SIM_DELAY: 'transaction:2:0' } });
   let out = '';
   let err = '';
   p.stdout.on('data', (c) => (out += c));
@@ -29,7 +46,7 @@ async function listen(h: SimHost, args: string[]): Promise<Live> {
     const t = setTimeout(() => reject(new Error(`events did not start: ${err}`)), 20_000);
     p.stderr.on('data', (c) => {
       err += c;
-      if (err.includes('listening for events')) (clearTimeout(t), resolve());
+      if (err.includes('listening for events') && err.includes("holding step 'transaction:2'")) (clearTimeout(t), resolve());
     });
     p.on('close', () => (clearTimeout(t), reject(new Error(`events ended early: ${err}`))));
   });
@@ -73,15 +90,15 @@ describe('events', () => {
   });
 
   it('replays kept events with --since, and -o yaml gives YAML documents', () => {
-    const r = ok(h, ['events', '--since', '0', '--count', '1', '--json']);
+    const r = okSpawned(h, ['events', '--since', '0', '--count', '1', '--json']);
     expect(JSON.parse(r.stdout)).toMatchObject({ seq: 1, type: 'create', name: 'guest', domid: 1 });
-    const y = ok(h, ['-o', 'yaml', 'events', '--since', '0', '--count', '1']);
+    const y = okSpawned(h, ['-o', 'yaml', 'events', '--since', '0', '--count', '1']);
     expect(y.stdout).toMatch(/^---\nseq: 1\ntime: \d+\ntype: create\ndomid: 1\nname: guest\n/);
   });
 
   it('ends cleanly at --timeout, on SIGINT and on SIGTERM', async () => {
     const t0 = Date.now();
-    const r = ok(h, ['events', '--timeout', '1']);
+    const r = okSpawned(h, ['events', '--timeout', '1']);
     expect(r.stdout).toBe('');
     expect(Date.now() - t0).toBeLessThan(15_000);
     for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -123,18 +140,18 @@ describe('top', () => {
     const h = simHost();
     ok(h, ['create', h.file('guest.cfg', GUEST)]);
     ok(h, ['block-attach', 'guest', 'vdev=xvdb,target=/srv/b.img']);
-    const lines = ok(h, ['top']).stdout.split('\n');
+    const lines = okSpawned(h, ['top']).stdout.split('\n');
     expect(lines[0]).toBe('      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID');
     expect(lines[1]).toMatch(/^ {2}Domain-0 -----r +\d+ +0\.0 +2097152 +12\.5 +2097152 +12\.5 +4 +0 +0 +0 +0 +0 +0 +0 +0 +0 +0$/);
     expect(lines[2]).toMatch(/^ {5}guest --b--- +\d+ +0\.0 +524288 +3\.1 +1048576 +6\.2 +2 +1 +0 +0 +2 +0 +0 +0 +0 +0 +0$/);
     expect(lines[1]).toHaveLength(lines[0].length);
     expect(lines.slice(3)).toEqual(['']);
-    const rows = JSON.parse(ok(h, ['-o', 'json', 'top']).stdout);
+    const rows = JSON.parse(okSpawned(h, ['-o', 'json', 'top']).stdout);
     expect(rows[1]).toMatchObject({ domid: 1, name: 'guest', state: '--b---', mem_kb: 524288, maxmem_kb: 1048576, vcpus: 2, nets: 1, vbds: 2 });
     ok(h, ['pause', 'guest']);
-    expect(ok(h, ['top', '-b', '-i', '2', '-d', '0.2']).stdout.match(/^ +NAME /gm)).toHaveLength(2);
-    expect(ok(h, ['top']).stdout).toMatch(/^ {5}guest ----p- /m);
-    expect(h.run(['top', '-d', '0']).code).toBe(2);
+    expect(okSpawned(h, ['top', '-b', '-i', '2', '-d', '0.2']).stdout.match(/^ +NAME /gm)).toHaveLength(2);
+    expect(okSpawned(h, ['top']).stdout).toMatch(/^ {5}guest ----p- /m);
+    expect(spawned(h, ['top', '-d', '0']).code).toBe(2);
   });
 });
 
