@@ -7,13 +7,26 @@ import { join } from 'node:path';
 import { AWAY_SUFFIX, BANNER, GO, INCOMING_SUFFIX, migrationRune, printable, READY, REPORT } from '../src/migrate/protocol.js';
 import { encodeHeader, SAVE_MAGIC } from '../src/savefile.js';
 import { guestJson, SIM_BIN, simHost, type SimHost } from './support/sim.js';
+import { BIN } from './support/txl.js';
+import { runInProcess } from './support/inproc-run.js';
+
+/**
+ * A command line that prepares or inspects the host, in this process (test/support/inproc.ts);
+ * h.run, which spawns, stays for the migrations, whose two ends are the subject.
+ */
+function setup(h: SimHost, args: string[]) {
+  if (SIM_BIN !== BIN) return h.run(args);
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...h.env };
+  for (const k of Object.keys(env)) if (env[k] === '' && k.startsWith('TXL_')) delete env[k];
+  return runInProcess(['--connect', h.uri, ...args], env, h.dir);
+}
 
 const names = (h: SimHost) => (h.state().domains as { name: string; domid: number; status: string }[]).filter((d) => d.domid !== 0);
 const receiver = (h: SimHost, env = '') => `${env ? `env ${env} ` : ''}'${process.execPath}' '${SIM_BIN}' --connect '${h.uri}' migrate-receive`;
 
 function hostWithGuest(name = 'web'): SimHost {
   const h = simHost();
-  const r = h.run(['create', h.file(`${name}.json`, guestJson(name, 128))]);
+  const r = setup(h, ['create', h.file(`${name}.json`, guestJson(name, 128))]);
   expect(r.code, r.stderr).toBe(0);
   return h;
 }
@@ -83,10 +96,10 @@ describe('migrate on the simulator: both ends are txl', () => {
 
   it('keeps a managed domain\'s config under its own name', () => {
     const h = hostWithGuest();
-    expect(h.run(['define', h.file('web-def.json', guestJson('web', 128))]).code).toBe(0);
+    expect(setup(h, ['define', h.file('web-def.json', guestJson('web', 128))]).code).toBe(0);
     const r = h.run(['migrate', '-s', '', 'web', receiver(h)]);
     expect(r.code, r.stderr).toBe(0);
-    const all = h.run(['-o', 'json', 'list', '--all']);
+    const all = setup(h, ['-o', 'json', 'list', '--all']);
     const listed = JSON.parse(all.stdout) as { name: string }[];
     expect(listed.map((d) => d.name).filter((n) => n.startsWith('web'))).toEqual(['web']);
   });
@@ -197,7 +210,7 @@ writeSync(1, Buffer.concat([Buffer.from(${JSON.stringify(REPORT.toString('latin1
     const h = hostWithGuest();
     // a save file is xl's migration stream exactly: header, config, image
     const file = join(h.dir, 'web.save');
-    expect(h.run(['save', 'web', file]).code).toBe(0);
+    expect(setup(h, ['save', 'web', file]).code).toBe(0);
     const stream = readFileSync(file);
     const child = spawn(process.execPath, [SIM_BIN, '--connect', h.uri, 'migrate-receive'], { env: { ...process.env, ...h.env, TXL_SIM_STATE: join(h.dir, 'state.json') }, stdio: ['pipe', 'pipe', 'pipe'] });
     let got = Buffer.alloc(0);
@@ -234,7 +247,7 @@ writeSync(1, Buffer.concat([Buffer.from(${JSON.stringify(REPORT.toString('latin1
 
   it('the receiver refuses a stream that is not xl\'s, and creates nothing', () => {
     const h = simHost();
-    expect(h.run(['list']).code).toBe(0);
+    expect(setup(h, ['list']).code).toBe(0);
     const r = h.run(['migrate-receive'], { input: 'GET / HTTP/1.1\r\n\r\n' + 'x'.repeat(64) });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(BANNER.toString('latin1'));
