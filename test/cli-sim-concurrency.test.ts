@@ -4,7 +4,20 @@ import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { simHost, guestJson } from './support/sim.js';
+import { simHost, guestJson, SIM_BIN, type SimHost } from './support/sim.js';
+import { BIN } from './support/txl.js';
+import { runInProcess } from './support/inproc-run.js';
+
+/**
+ * A command line that prepares or inspects the host, in this process (test/support/inproc.ts);
+ * h.run and h.start, which spawn, stay for the processes under test.
+ */
+function setup(h: SimHost, args: string[]) {
+  if (SIM_BIN !== BIN) return h.run(args);
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...h.env };
+  for (const k of Object.keys(env)) if (env[k] === '' && k.startsWith('TXL_')) delete env[k];
+  return runInProcess(['--connect', h.uri, ...args], env, h.dir);
+}
 
 describe('concurrent creates', () => {
   it('20 creates at once end with exactly the domains that fit', async () => {
@@ -27,7 +40,7 @@ describe('concurrent creates', () => {
     // every winner's domain is there: no update was lost
     const winners = won.map((r) => /Parsing config from .*g(\d+)\.json/.exec(r.stderr)![1]).map((i) => `g${i.padStart(2, '0')}`);
     expect(guests.map((d: any) => d.name).sort()).toEqual(winners.sort());
-    expect(h.run(['info', 'free_memory']).stdout).toBe('0\n');
+    expect(setup(h, ['info', 'free_memory']).stdout).toBe('0\n');
   });
 
   it('10 creates of one name: one domain, nine clear refusals', async () => {
@@ -41,7 +54,7 @@ describe('concurrent creates', () => {
 
   it('creates and destroys interleaved from many processes keep the books straight', async () => {
     const h = simHost();
-    for (let i = 0; i < 6; i++) h.run(['create', h.file(`d${i}.json`, guestJson(`d${i}`, 128))]);
+    for (let i = 0; i < 6; i++) setup(h, ['create', h.file(`d${i}.json`, guestJson(`d${i}`, 128))]);
     const ops = [
       ...Array.from({ length: 6 }, (_, i) => h.start(['destroy', '-f', `d${i}`])),
       ...Array.from({ length: 6 }, (_, i) => h.start(['create', h.file(`e${i}.json`, guestJson(`e${i}`, 128))])),
@@ -58,7 +71,7 @@ describe('concurrent creates', () => {
 describe('faults and interruptions', () => {
   it('a create whose 2nd disk attach fails rolls back, saying so', () => {
     const h = simHost();
-    h.run(['create', h.file('a.json', guestJson('a', 128))]);
+    setup(h, ['create', h.file('a.json', guestJson('a', 128))]);
     const before = readFileSync(join(h.dir, 'state.json'), 'utf8');
     const f = h.file('b.json', guestJson('b', 128, { disks: [{ vdev: 'xvda', pdev_path: '/a' }, { vdev: 'xvdb', pdev_path: '/b' }], nics: [{}] }));
     const r = h.run(['create', f], { env: { TXL_SIM_FAIL: 'disk-attach:2' } });
@@ -70,7 +83,7 @@ describe('faults and interruptions', () => {
 
   it('a txl killed in the middle of writing the state leaves the old state intact and the host usable', () => {
     const h = simHost();
-    h.run(['create', h.file('a.json', guestJson('a', 128))]);
+    setup(h, ['create', h.file('a.json', guestJson('a', 128))]);
     const statePath = join(h.dir, 'state.json');
     const before = readFileSync(statePath, 'utf8');
     const r = h.run(['create', h.file('b.json', guestJson('b', 128))], { env: { TXL_SIM_FAIL: 'state-write-crash' } });
@@ -88,7 +101,7 @@ describe('faults and interruptions', () => {
 
   it('a failing state write reports it and changes nothing', () => {
     const h = simHost();
-    h.run(['list']);
+    setup(h, ['list']);
     const before = readFileSync(join(h.dir, 'state.json'), 'utf8');
     const r = h.run(['create', h.file('b.json', guestJson('b', 128))], { env: { TXL_SIM_FAIL: 'state-write' } });
     expect(r.code).toBe(1);
@@ -98,7 +111,7 @@ describe('faults and interruptions', () => {
 
   it('a lock held by a live process times out with a clear error', () => {
     const h = simHost();
-    h.run(['list']);
+    setup(h, ['list']);
     writeFileSync(join(h.dir, 'state.json.lock'), `${process.pid} ${hostname()} ${Date.now()} abcdef\n`);
     const r = h.run(['list'], { env: { TXL_SIM_LOCK_TIMEOUT: '300' } });
     expect(r.code).toBe(1);
