@@ -15,8 +15,13 @@ import { leaks, SECRET_CFG } from './support/secrets.js';
 const src = (f: string) => readFileSync(join(ROOT, f), 'utf8');
 const WIRED = {
   diagnostics: /redactDiagnostic/.test(src('src/core/errors.ts')),
-  title: /secretFreeTitle/.test(src('src/cli/commander.ts')),
+  title: /secretFreeTitle/.test(src('src/cli/entry.ts')),
 };
+
+// the redaction is wired where the messages and the title are made: a move of either must move this too
+describe('redaction is wired', () => {
+  it('in the diagnostics and in the process title', () => expect(WIRED).toEqual({ diagnostics: true, title: true }));
+});
 
 const CFG = `${SECRET_CFG}disk = [ "vdev=xvda, target=/dev/vg/sec" ]\n`;
 
@@ -76,7 +81,7 @@ describe('secrets stay out of output, logs and files others can read (bin/txl, s
   });
 });
 
-describe.skipIf(!WIRED.diagnostics)('secrets stay out of error messages (src/core/errors.ts: redactDiagnostic in formatDiagnostic, redactSecrets on the ConfigError message)', () => {
+describe('secrets stay out of error messages (src/core/errors.ts: redactDiagnostic in formatDiagnostic, redactSecrets on the ConfigError message)', () => {
   it.each([
     ['a syntax error on the password line', 'name = "x"\nvncpasswd = "S3cretVNC" junk\n'],
     ['a warning on a vfb spec holding a password', 'name = "x"\ntype = "hvm"\nvfb = [ "vnc=1,vncpasswd=S3cretVFB,bogus=1" ]\nkernel = "/k"\n'],
@@ -94,7 +99,7 @@ describe.skipIf(!WIRED.diagnostics)('secrets stay out of error messages (src/cor
   });
 });
 
-describe.skipIf(!WIRED.title)('secrets stay out of the process title (set process.title = secretFreeTitle(argv) in src/cli/commander.ts main)', () => {
+describe('secrets stay out of the process title (set process.title = secretFreeTitle(argv) in src/cli/entry.ts main)', () => {
   it('ps and /proc/PID/cmdline of a running txl do not show a password given on its command line', async () => {
     const h = simHost();
     h.file('sec.cfg', CFG);
@@ -114,7 +119,7 @@ describe.skipIf(!WIRED.title)('secrets stay out of the process title (set proces
 
 describe('wiring status', () => {
   it('says which places call the redaction', () => {
-    console.log(`[security] redaction wired: diagnostics (src/core/errors.ts) ${WIRED.diagnostics ? 'yes' : 'NO'}, process title (src/cli/commander.ts) ${WIRED.title ? 'yes' : 'NO'}`);
+    console.log(`[security] redaction wired: diagnostics (src/core/errors.ts) ${WIRED.diagnostics ? 'yes' : 'NO'}, process title (src/cli/entry.ts) ${WIRED.title ? 'yes' : 'NO'}`);
     expect(typeof redactSecrets).toBe('function');
   });
 });
