@@ -142,6 +142,12 @@ export class BackendLayer implements Backend {
   detachDevice(domid: number, kind: DeviceKind, id: DeviceId, opts?: { force?: boolean }): Promise<void> {
     return this.inner.detachDevice(domid, kind, id, opts);
   }
+  getNicLink(domid: number, devid: number): Promise<'up' | 'down'> {
+    return this.inner.getNicLink(domid, devid);
+  }
+  setNicLink(domid: number, devid: number, state: 'up' | 'down'): Promise<void> {
+    return this.inner.setNicLink(domid, devid, state);
+  }
   changeMedia(domid: number, vdev: string, disk: Disk | null): Promise<void> {
     return this.inner.changeMedia(domid, vdev, disk);
   }

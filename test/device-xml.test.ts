@@ -239,14 +239,15 @@ describe('update-device', () => {
 });
 
 describe('domif-setlink / domif-getlink', () => {
-  it('reads up; sets up; refuses down in one line', () => {
+  it('reads up; sets up; refuses down in the stored config in one line', () => {
     const h = simHost();
     defineGuest(h);
     expect(ok(h, ['domif-getlink', 'guest', 'vif1.0']).stdout).toBe('vif1.0 up\n\n');
     expect(JSON.parse(ok(h, ['-o', 'json', 'domif-getlink', 'guest', '00:16:3e:00:00:01']).stdout)).toMatchObject({ interface: '00:16:3e:00:00:01', state: 'up' });
     expect(ok(h, ['domif-getlink', 'guest', '00:16:3e:00:00:01', '--config']).stdout).toBe('00:16:3e:00:00:01 up\n\n');
     expect(ok(h, ['domif-setlink', 'guest', 'vif1.0', 'up']).stdout).toBe('Device updated successfully\n\n');
-    const r = fails(h, ['domif-setlink', 'guest', 'vif1.0', 'down'], 1, /libxl has no link state for a vif/);
+    expect(ok(h, ['domif-setlink', 'guest', '00:16:3e:00:00:01', 'up', '--config']).stdout).toBe('Device updated successfully\n\n');
+    const r = fails(h, ['domif-setlink', 'guest', '00:16:3e:00:00:01', 'down', '--config'], 1, /libxl's config has no link state for a vif/);
     expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('txl:'))).toHaveLength(1);
     fails(h, ['domif-getlink', 'guest', 'vif1.7'], 1, /domain 'guest' has no interface 'vif1.7'/);
     fails(h, ['domif-setlink', 'guest', 'vif1.0', 'sideways'], 2, /invalid link state 'sideways'/);

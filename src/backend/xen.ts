@@ -13,6 +13,7 @@ import { connectError } from '../xen/errors.js';
 import * as dom from '../xen/domains.js';
 import * as res from '../xen/resources.js';
 import * as dev from '../xen/devices.js';
+import { nicLink, setNicLink } from '../xen/nic-link.js';
 import * as host from '../xen/host.js';
 import { createDomain } from '../xen/create.js';
 import { attachConsole, consoleLog, type ConsoleType } from '../xen/console.js';
@@ -228,6 +229,12 @@ export class XenBackend implements Backend {
   }
   detachDevice(domid: number, kind: DeviceKind, id: DeviceId, opts: { force?: boolean } = {}): Promise<void> {
     return dev.detachDevice(this.lx, this.xs, domid, kind, id, opts.force);
+  }
+  getNicLink(domid: number, devid: number): Promise<'up' | 'down'> {
+    return nicLink(domid, devid);
+  }
+  setNicLink(domid: number, devid: number, state: 'up' | 'down'): Promise<void> {
+    return setNicLink(domid, devid, state);
   }
   changeMedia(domid: number, vdev: string, disk: Disk | null): Promise<void> {
     return dev.changeMedia(this.lx, domid, vdev, disk);

@@ -363,6 +363,9 @@ export interface Backend {
   detachDevice(domid: number, kind: DeviceKind, id: DeviceId, opts?: { force?: boolean }): Promise<void>;
   /** cd-insert (disk given) and cd-eject (null) on a removable disk */
   changeMedia(domid: number, vdev: string, disk: Disk | null): Promise<void>;
+  /** a NIC's link as the guest's network sees it: its backend interface in the driver domain, up or down */
+  getNicLink(domid: number, devid: number): Promise<'up' | 'down'>;
+  setNicLink(domid: number, devid: number, state: 'up' | 'down'): Promise<void>;
 
   // --- managed (defined) domains: configs kept by txl, not by libxl ---
   listManaged(): Promise<ManagedDomain[]>;

@@ -252,6 +252,10 @@ function refuseLink(): never {
   throw new OperationError("libxl has no link state for a vif: its carrier cannot be set down (<link state='down'/>)");
 }
 
+function refuseStoredLink(): never {
+  throw new OperationError("libxl's config has no link state for a vif: it cannot store <link state='down'/> (without --config/--persistent, down applies to the running domain)");
+}
+
 // ------------------------------------------------------------------ live
 
 /** The devid of the live device the XML names, found among the domain's devices. */
@@ -400,11 +404,13 @@ export async function domifSetlink(ctx: Context, name: string, iface: string, st
   return withBackend(ctx, async (be) => {
     const t = await target(be, name);
     const s = scopeOf({ config: o.config, persistent: o.persistent }, t.ref.domid !== null, t.ref.managed, t.ref.name);
-    await findIface(t, s, iface);
-    // every vif is up; libxl cannot take one's carrier down
-    if (state === 'down') refuseLink();
-    if (ctx.dryRun) return dryRun(ctx, `set the link of ${iface} of '${t.ref.name}' up`, { name: t.ref.name, interface: iface, state });
-    return { data: { name: t.ref.name, domid: t.ref.domid, interface: iface, state }, text: virshText(ctx, 'Device updated successfully\n') };
+    const devid = await findIface(t, s, iface);
+    // libxl's config has no <link state>: a stored NIC is always up when the domain starts
+    if (state === 'down' && s.config) refuseStoredLink();
+    const data = { name: t.ref.name, domid: t.ref.domid, interface: iface, state };
+    if (ctx.dryRun) return dryRun(ctx, `set the link of ${iface} of '${t.ref.name}' ${state}`, data);
+    if (s.live) await be.setNicLink(t.ref.domid!, devid!, state);
+    return { data, text: virshText(ctx, 'Device updated successfully\n') };
   });
 }
 
@@ -412,16 +418,19 @@ export async function domifGetlink(ctx: Context, name: string, iface: string, o:
   return withBackend(ctx, async (be) => {
     const t = await target(be, name);
     const s = scopeOf({ config: o.config }, t.ref.domid !== null, t.ref.managed, t.ref.name);
-    await findIface(t, s, iface);
-    return { data: { name: t.ref.name, domid: t.ref.domid, interface: iface, state: 'up' }, text: virshText(ctx, `${iface} up\n`) };
+    const devid = await findIface(t, s, iface);
+    // the stored config holds no link state: a NIC starts up
+    const state = s.live ? await be.getNicLink(t.ref.domid!, devid!) : 'up';
+    return { data: { name: t.ref.name, domid: t.ref.domid, interface: iface, state }, text: virshText(ctx, `${iface} ${state}\n`) };
   });
 }
 
-async function findIface(t: Target, s: Scope, iface: string): Promise<void> {
+/** The devid of the live NIC the name means (undefined for the stored config); not found: exit 1. */
+async function findIface(t: Target, s: Scope, iface: string): Promise<number | undefined> {
   const nics = s.live
     ? (await t.be.listDevices(t.ref.domid!, 'nic')).map((x) => ({ nic: x.config, devid: x.devid }))
-    : (t.managed?.nics ?? []).map((nic) => ({ nic }));
-  if (ifaceIndex(nics, iface, s.live ? t.ref.domid : null) < 0) {
-    throw new NotFoundError(`domain '${t.ref.name}' has no interface '${iface}'`, `see 'txl domiflist ${t.ref.name}'`);
-  }
+    : (t.managed?.nics ?? []).map((nic) => ({ nic, devid: undefined }));
+  const i = ifaceIndex(nics, iface, s.live ? t.ref.domid : null);
+  if (i < 0) throw new NotFoundError(`domain '${t.ref.name}' has no interface '${iface}'`, `see 'txl domiflist ${t.ref.name}'`);
+  return nics[i]!.devid;
 }

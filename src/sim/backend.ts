@@ -17,7 +17,7 @@ import { destroyDomain, guestDoes, pauseDomain, refuseDom0, requestGuest, settle
 import { changeMedia, deviceInfo, domainStats, pinVcpu, schedSet, setMaxMemory, setMemoryTarget, setVcpus, vcpuList } from './resources.js';
 import { hostInfo } from './hostinfo.js';
 import { encodeImage, readImageFd } from './stream.js';
-import { newUuid, pushEvent, type SimDomain } from './state.js';
+import { newUuid, pushEvent, type SimDevice, type SimDomain } from './state.js';
 import { removeFile, replaceFile } from '../fsutil.js';
 import { simPaths } from './paths.js';
 import type { Environment } from '../env.js';
@@ -321,6 +321,16 @@ export class SimBackend implements Backend {
   detachDevice(domid: number, kind: DeviceKind, id: DeviceId, opts: { force?: boolean } = {}): Promise<void> {
     return this.onDomain(domid, (tx, d) => detach(tx, d, kind, id, Boolean(opts.force)));
   }
+  getNicLink(domid: number, devid: number): Promise<'up' | 'down'> {
+    return this.readDomain(domid, (_tx, d) => (simNic(d, devid).link_down ? 'down' : 'up'));
+  }
+  setNicLink(domid: number, devid: number, state: 'up' | 'down'): Promise<void> {
+    return this.onDomain(domid, (_tx, d) => {
+      const x = simNic(d, devid);
+      if (state === 'down') x.link_down = true;
+      else delete x.link_down;
+    });
+  }
   changeMedia(domid: number, vdev: string, disk: Disk | null): Promise<void> {
     return this.onDomain(domid, (tx, d) => changeMedia(tx, d, vdev, disk));
   }
@@ -415,4 +425,10 @@ export class SimBackend implements Backend {
       guestDoes(tx, d, action);
     });
   }
+}
+
+function simNic(d: SimDomain, devid: number): SimDevice {
+  const x = d.devices.find((v) => v.kind === 'nic' && v.devid === devid);
+  if (!x) throw new NotFoundError(`domain '${d.name}' has no interface vif${d.domid}.${devid}`);
+  return x;
 }

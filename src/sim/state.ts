@@ -17,6 +17,8 @@ export interface SimDevice<K extends DeviceKind = DeviceKind> {
   evtch: number;
   rref: number[];
   config: DeviceTypes[K];
+  /** a NIC whose backend vif was set down (domif-setlink); absent = up */
+  link_down?: boolean;
 }
 
 export interface SimDomain {

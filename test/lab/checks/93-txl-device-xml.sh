@@ -1,6 +1,7 @@
 # virsh's device XML commands on real Xen, xl as the witness: attach-device and detach-device
 # of a <disk> (a loop device) and of an <interface> on xenbr0 (--persistent: live and stored),
-# domif-getlink/-setlink (libxl has no carrier: down is refused in one line), update-device
+# domif-getlink/-setlink (down/up of the backend vif in dom0, ip link as the witness; down with
+# --config refused in one line: libxl's config has no link state), update-device
 # refusing a live bridge move and changing the stored config with --config. One managed PV
 # guest, "labdx93".
 txl list >/dev/null 2>&1 || { skip "the device XML checks" "txl list does not work here: $(txl list 2>&1 | tail -1)"; return 0; }
@@ -22,6 +23,12 @@ one_line_refusal() {
   [ $rc = 1 ] || { echo "exit $rc, wanted 1: $(head -3 "$WORK/93.err")"; return 1; }
   [ ! -s "$WORK/93.out" ] && [ "$(wc -l <"$WORK/93.err")" = 1 ] && grep -q '^txl: error: ' "$WORK/93.err" ||
     { echo "not one error line:"; cat "$WORK/93.out" "$WORK/93.err"; return 1; }
+}
+# the dom0 backend interface of the guest's first NIC, and whether it is administratively UP
+vif_if() { echo "vif$(xl domid $G).$(xl network-list $G | awk 'NR > 1 { print $1; exit }')"; }
+vif_up() { ip -o link show dev "$(vif_if)" | grep -q '[<,]UP[,>]'; }
+vif_is() { # up|down
+  if vif_up; then [ "$1" = up ]; else [ "$1" = down ]; fi || { echo "ip link: $(ip -o link show dev "$(vif_if)" 2>&1 | cut -c1-120), wanted $1"; return 1; }
 }
 macs() { xl network-list $G | awk 'NR > 1 { print $3 }' | sort | tr '\n' ' '; }
 macs_are() { [ "$(macs)" = "$1" ] || { echo "xl network-list: '$(macs)', wanted '$1'"; return 1; }; }
@@ -67,7 +74,8 @@ check "txl detach-device: a disk that is not there is refused in one line" one_l
 # --- interface, link, update-device ---------------------------------------------
 check "txl attach-device --persistent: an <interface> on xenbr0, its MAC in xl network-list" eval "nic_attach $G txl attach-device $G '$WORK/$G-nic.xml' --persistent && macs_are '$MAC '"
 check "txl domif-getlink: the new vif is up; -o json" eval "txl domif-getlink $G $MAC | grep -qx '$MAC up' && json_is 'j.state === \"up\"' domif-getlink $G $MAC"
-check "txl domif-setlink up: accepted; down: refused in one line (libxl has no carrier)" eval "txl domif-setlink $G $MAC up >/dev/null && one_line_refusal txl domif-setlink $G $MAC down && macs_are '$MAC '"
+check "txl domif-setlink down: the backend vif is down in ip link; domif-getlink says down" eval "vif_is up && txl domif-setlink $G $MAC down >/dev/null && vif_is down && txl domif-getlink $G \$(vif_if) | grep -qx \"\$(vif_if) down\""
+check "txl domif-setlink up: the backend vif is UP again; down --config refused in one line" eval "txl domif-setlink $G $MAC up >/dev/null && vif_is up && txl domif-getlink $G $MAC | grep -qx '$MAC up' && one_line_refusal txl domif-setlink $G $MAC down --config && vif_is up && macs_are '$MAC '"
 check "txl update-device --live: moving the NIC to another bridge is refused in one line, nothing changed" eval "one_line_refusal txl update-device $G '$WORK/$G-move.xml' --live && macs_are '$MAC ' && txl config $G | grep -q 'bridge=xenbr0'"
 check "txl update-device --config: accepted, the live NIC stays on xenbr0" eval "txl update-device $G '$WORK/$G-move.xml' --config >/dev/null && txl config $G | grep -q 'bridge=xenbr0'"
 check "txl detach-device --live: the <interface> leaves xl network-list" eval "txl detach-device $G '$WORK/$G-nic.xml' --live >/dev/null && wait_for 30 macs_are ''"
