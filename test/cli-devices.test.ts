@@ -213,7 +213,7 @@ describe("virsh's device commands", () => {
       ' Interface   Type     Source   Model   MAC\n----------------------------------------------------------\n vif1.0      bridge   xenbr0   -       00:16:3e:00:00:01\n\n',
     );
     expect(ok(h, ['-q', 'domblklist', 'guest']).stdout).toBe(' xvda   /srv/guest.img\n xvdc   /srv/iso/a.iso\n');
-    expect(JSON.parse(ok(h, ['-o', 'json', 'domiflist', 'guest']).stdout)).toEqual([{ interface: 'vif1.0', type: 'bridge', source: 'xenbr0', model: null, mac: '00:16:3e:00:00:01' }]);
+    expect(JSON.parse(ok(h, ['-o', 'json', 'domiflist', 'guest']).stdout)).toEqual([{ interface: 'vif1.0', type: 'bridge', source: 'xenbr0', model: null, mac: '00:16:3e:00:00:01', link: 'up' }]);
   });
 
   it('attach-disk and detach-disk', () => {

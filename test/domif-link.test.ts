@@ -30,6 +30,7 @@ describe('domif-setlink down/up', () => {
     expect(link(h, 'vif1.1')).toBe('vif1.1 up\n\n');
     expect(ok(h, ['domif-getlink', 'guest', '00:16:3e:00:00:01', '--config']).stdout).toBe('00:16:3e:00:00:01 up\n\n');
     expect(dom(h, 'guest').devices.filter((x: Dev) => x.kind === 'nic').map((x: Dev) => !!x.link_down)).toEqual([true, false]);
+    expect(JSON.parse(ok(h, ['-o', 'json', 'domiflist', 'guest']).stdout).map((r: { link: string }) => r.link)).toEqual(['down', 'up']);
     ok(h, ['domif-setlink', 'guest', '00:16:3e:00:00:01', 'up']);
     expect(link(h, 'vif1.0')).toBe('vif1.0 up\n\n');
     expect(dom(h, 'guest').devices.some((x: Dev) => x.link_down)).toBe(false);
@@ -54,6 +55,7 @@ describe('domif-setlink down/up', () => {
     expect(link(h, 'vif1.0')).toBe('vif1.0 up\n\n');
     fails(h, ['domif-setlink', 'guest', 'vif1.0', 'sideways'], 2, /invalid link state 'sideways'/);
     ok(h, ['destroy', 'guest']);
+    expect(JSON.parse(ok(h, ['-o', 'json', 'domiflist', 'guest']).stdout).map((r: { link: string }) => r.link)).toEqual([null, null]);
     fails(h, ['domif-setlink', 'guest', '00:16:3e:00:00:01', 'down'], 1, /libxl's config has no link state/);
   });
 });

@@ -133,14 +133,18 @@ export async function domblklist(ctx: Context, ref: string, details: boolean): P
 
 export async function domiflist(ctx: Context, ref: string): Promise<Result> {
   return withBackend(ctx, async (be) => {
-    const { xml } = await domainXml(be, ref);
+    const { xml, cfg, domid } = await domainXml(be, ref);
     const rows = (await xmlDevices(xml, 'interface')).map(({ attr }) => ({
       interface: attr('target', 'dev') ?? null,
       type: attr(null, 'type') ?? '',
       source: ['bridge', 'dev', 'network', 'name', 'path'].map((k) => attr('source', k)).find((v) => v !== undefined) ?? null,
       model: attr('model', 'type') ?? null,
       mac: attr('mac', 'address') ?? null,
+      // the live link state (domif-setlink) for -o json; null when not running or not readable here
+      link: null as 'up' | 'down' | null,
     }));
+    // the writer keeps the config's NIC order, so row i is nic i
+    if (domid !== null) for (const [i, r] of rows.entries()) r.link = await be.getNicLink(domid, cfg.nics?.[i]?.devid ?? i).catch(() => null);
     const head = ['Interface', 'Type', 'Source', 'Model', 'MAC'];
     const cells = rows.map((r) => [r.interface ?? '-', r.type, r.source ?? '-', r.model ?? '-', r.mac ?? '-']);
     return { data: rows, text: virshText(ctx, virshTable(head, cells, ctx.quiet)), table: { head, rows: cells } };
