@@ -30,9 +30,10 @@ const HOST_NODE = FLAVOUR === 'bookworm';
 const LIBVIRT = !!process.env.TXL_LAB_LIBVIRT && process.env.TXL_LAB_LIBVIRT !== '0';
 if (LIBVIRT && FLAVOUR !== 'bookworm') { console.error('boot: the libvirt lab (TXL_LAB_LIBVIRT) is bookworm only'); process.exit(2); }
 const ROOTFS = LIBVIRT ? 'dom0-libvirt.cpio' : 'dom0.cpio';
-// trixie: its rootfs (qemu-xen, Debian's nodejs and its ICU) leaves 1536M's root tmpfs (half
-// of dom0's memory) too small for a guest's save file: save failed with ENOSPC, xl's too
-const DOM0_MEM = process.env.TXL_LAB_DOM0_MEM || (LIBVIRT ? '1792M' : FLAVOUR === 'trixie' ? '2048M' : '1536M');
+// dom0's root is a tmpfs of half its memory: with qemu-xen (the HVM checks), openssh and, on
+// trixie, Debian's nodejs in the rootfs, 1536M left too little room for the suite's save
+// files (save failed with ENOSPC, xl's too)
+const DOM0_MEM = process.env.TXL_LAB_DOM0_MEM || '2048M';
 
 const opts = { shell: false, timeout: Number(process.env.TXL_LAB_TIMEOUT || 600), log: '', accel: process.env.TXL_LAB_ACCEL || 'auto', verbose: !!process.env.TXL_LAB_VERBOSE, build: true, cmd: [] };
 const argv = process.argv.slice(2);
