@@ -7,28 +7,9 @@
 // those before that line belong to the bridge and those after it to the control.
 // Prints {results, live, control} on stdout.
 import { readFileSync } from 'node:fs';
-import { FromJsonError, Libxl, type Libs } from '../../bindings/index.js';
+import type { Libs } from '../../bindings/index.js';
+import { bridge, type Item } from './bridge-run.js';
 import { mem } from '../../bindings/mem.js';
-
-interface Item { name: string; type: string; json: string }
-
-async function bridge(items: Item[]) {
-  const lx = await Libxl.open();
-  const results: unknown[] = [];
-  for (const it of items) {
-    const mark = lx.log.mark();
-    try {
-      const out = await lx.json.with(it.type, it.json, (obj) => lx.json.toJson(it.type, obj.ptr));
-      results.push({ name: it.name, out });
-    } catch (e) {
-      const rc = e instanceof FromJsonError ? e.rc : undefined;
-      results.push({ name: it.name, rc, error: String(e), log: lx.log.since(mark).map((l) => l.raw) });
-    }
-  }
-  const live = lx.json.liveObjects;
-  await lx.close();
-  return { results, live, libs: lx.libs };
-}
 
 // the libraries the bridge loaded: they stay loaded after its context is freed (and koffi
 // cannot load its types twice in one process, so no second Libxl.open)
